@@ -1,0 +1,213 @@
+"""The `endwatch` command: one root group, one group per domain."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from flask import Flask, current_app
+
+from endwatch import accounts, audit, db, keyring, migrate
+from endwatch.auth import password_params
+from endwatch.config import ConfigError, load_config
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEMO_MODULES = ("contracts.demo", "monitoring.demo", "grievance.demo")
+DEMO_USERS = (("admin@demo.endwatch.example", "admin"), ("triager@demo.endwatch.example", "triager"),
+              ("auditor@demo.endwatch.example", "auditor"))
+DEMO_PASSWORD = "demo-password-change-me"  # noqa: S105 - published demo credential, demo data only
+
+
+def get_app() -> Flask:
+    ctx = click.get_current_context()
+    obj = ctx.find_root().ensure_object(dict)
+    if "app" not in obj:
+        from endwatch.app import create_app
+
+        obj["app"] = create_app()
+    return obj["app"]
+
+
+def with_app(f: F) -> F:
+    """Run the command inside an app context."""
+
+    @wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with get_app().app_context():
+            return f(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+def root() -> None:
+    """Endwatch: post-export misuse monitoring and grievance platform."""
+
+
+@root.command()
+@click.option("--demo", is_flag=True, help="Load sample data for every part.")
+def init(demo: bool) -> None:
+    """Create or upgrade the schema and create keys; --demo loads sample data."""
+    obj = click.get_current_context().find_root().ensure_object(dict)
+    if "app" not in obj:
+        settings = load_config(default_home=_default_home())
+        keyring.ensure_home(settings)
+        for name in keyring.ensure_file_secrets(settings):
+            click.echo(f"Created server secret {settings.keys_path / name}")
+    app = get_app()
+    with app.app_context():
+        migrate.upgrade(db.get_database().engine)
+        with db.unit_of_work() as session:
+            recovery = keyring.ensure_recovery_key(session)
+            lines = _load_demo(session) if demo else []
+    settings = app.config["ENDWATCH"]
+    click.echo(f"Database ready at revision {migrate.head_revision()} ({_safe_url(settings.database_url)})")
+    if recovery:
+        click.echo("")
+        click.echo("ORGANISATION RECOVERY KEY (shown once; it opens every case):")
+        click.echo(f"    {recovery}")
+        click.echo("Write it down and keep it offline, away from this server. It is not stored anywhere.")
+        click.echo("")
+    for line in lines:
+        click.echo(line)
+
+
+def _load_demo(session: Any) -> list[str]:
+    import importlib
+
+    if accounts.find_user(session, DEMO_USERS[0][0]) is not None:
+        return ["Demo data is already loaded."]
+    secret = accounts.new_totp_secret()
+    lines = [
+        "Demo staff accounts, all with password %r and the same authenticator secret %s" % (DEMO_PASSWORD, secret),
+        "(add it to an authenticator app, or print a code with: endwatch totp %s):" % secret,
+    ]
+    for email, role in DEMO_USERS:
+        accounts.create_user(
+            session, email, role, password_params(), password=DEMO_PASSWORD, totp_secret=secret, actor="demo"
+        )
+        lines.append(f"    {email:36} {role}")
+    config = current_app.config["ENDWATCH"]
+    for module_name in DEMO_MODULES:
+        lines.extend(importlib.import_module(module_name).load_demo(session, config))
+    return lines
+
+
+@root.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int)
+def serve(host: str, port: int, threads: int) -> None:
+    """Web server with the scheduler in the same process (embedded default)."""
+    from waitress import serve as waitress_serve
+
+    from endwatch import scheduler
+
+    app = get_app()
+    settings = app.config["ENDWATCH"]
+    with app.app_context():
+        if migrate.current_revision(db.get_database().engine) is None:
+            raise click.ClickException("the database has no schema: run `endwatch init` first")
+    if settings.scheduler == "embedded":
+        scheduler.build(app, blocking=False).start()
+    click.echo(f"Endwatch on http://{host}:{port}/  (staff: http://{host}:{port}/staff/login)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="endwatch", _quiet=True)
+
+
+@root.command()
+def worker() -> None:
+    """Run the scheduler only (production: exactly one of these)."""
+    from endwatch import scheduler
+
+    app = get_app()
+    click.echo("Endwatch worker: running scheduled jobs")
+    scheduler.build(app, blocking=True).start()
+
+
+@root.group()
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", required=True, help="admin, triager or auditor")
+@with_app
+def users_create(email: str, role: str) -> None:
+    """Create an account and print its one-time password."""
+    try:
+        with db.unit_of_work() as session:
+            user, one_time = accounts.create_user(session, email, role, password_params())
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {user.email} ({user.role.value}). One-time password: {one_time}")
+    click.echo("They must change it and enrol an authenticator app at first login.")
+
+
+@users.command("list")
+@with_app
+def users_list() -> None:
+    """List staff accounts."""
+    from sqlalchemy import select
+
+    from endwatch.models import User
+
+    for user in db.session().scalars(select(User).order_by(User.email)):
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.email}\t{user.role.value}\t{state}")
+
+
+@root.group("audit")
+def audit_group() -> None:
+    """The audit chain."""
+
+
+@audit_group.command("verify")
+@with_app
+def audit_verify() -> None:
+    """Exit 1 and name the first bad record if the chain is broken."""
+    report = audit.verify(db.session())
+    if not report.ok:
+        click.echo(f"audit chain broken at record {report.bad_seq}: {report.problem}", err=True)
+        sys.exit(1)
+    click.echo(f"audit chain intact: {report.records} records")
+
+
+@root.command("totp")
+@click.argument("secret")
+def totp(secret: str) -> None:
+    """Print the current code for a TOTP secret (for the demo accounts)."""
+    click.echo(accounts.current_totp(secret))
+
+
+def _attach_domains() -> None:
+    from contracts.cli import COMMANDS as contract_commands
+    from grievance.cli import COMMANDS as grievance_commands
+    from monitoring.cli import COMMANDS as monitoring_commands
+
+    for command in (*contract_commands, *monitoring_commands, *grievance_commands):
+        root.add_command(command)
+
+
+def _default_home() -> str:
+    return Flask("endwatch").instance_path
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+_attach_domains()
+
+
+def main() -> None:
+    try:
+        root.main(prog_name="endwatch")
+    except ConfigError as exc:
+        click.echo(f"endwatch: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,31 @@
+"""Extension objects, created once and wired in the app factory with init_app."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_wtf.csrf import CSRFProtect
+
+from endwatch import crypto
+
+LANGUAGES = ("en", "es", "fr", "ar", "ru")
+RTL_LANGUAGES = frozenset({"ar"})
+
+
+def client_key() -> str:
+    """Rate-limit key for the client: a keyed hash, so the address itself is never stored."""
+    address = request.remote_addr or "unknown"
+    return "c:" + crypto.hmac_sha256(current_app.secret_key.encode(), address.encode())[:24]  # type: ignore[union-attr]
+
+
+def select_locale() -> str:
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in LANGUAGES:
+        return chosen  # type: ignore[return-value]
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+limiter = Limiter(key_func=client_key, headers_enabled=True, swallow_errors=False)
+csrf = CSRFProtect()
+babel = Babel()

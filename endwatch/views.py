@@ -1,0 +1,185 @@
+"""Staff sign-in, first-login set-up, account administration and the audit page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from sqlalchemy import select
+
+from endwatch import accounts, audit, db
+from endwatch.auth import (
+    account_key,
+    actor,
+    admin_only,
+    config,
+    current_session,
+    current_user,
+    password_params,
+    read_access,
+    roles_required,
+    staff_open,
+)
+from endwatch.crypto import hmac_sha256
+from endwatch.extensions import limiter
+from endwatch.forms import ConfirmForm, LoginForm, PasswordForm, TotpForm, UserForm
+from endwatch.models import AuditRecord, Role, User
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def _account_limit_key() -> str:
+    email = (request.form.get("email") or "").strip().lower()
+    from flask import current_app
+
+    return "a:" + hmac_sha256(current_app.secret_key.encode(), email.encode())[:24]  # type: ignore[union-attr]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: config().login_client_limit, methods=["POST"])
+@limiter.limit(
+    lambda: config().login_limit,
+    key_func=_account_limit_key,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 401,
+)
+@staff_open
+def login() -> Any:
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = accounts.login(
+            db.session(), form.email.data or "", form.password.data or "", form.code.data or "", password_params()
+        )
+        if result is None:
+            db.keep_on_error()
+            flash("E-mail, password or code is wrong.", "error")
+            return render_template("staff/login.html", form=form), 401
+        session.clear()
+        session["sid"] = result.session_id
+        session["k"] = result.cookie_key
+        session.permanent = False
+        if result.user.must_change_password or not result.user.totp_enrolled:
+            return redirect(url_for("staff.setup"))
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("staff/login.html", form=form), 400 if request.method == "POST" else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@staff_open
+def logout() -> Any:
+    ConfirmForm().validate_on_submit() or abort(400)
+    staff_session = current_session()
+    if staff_session is not None:
+        audit.record(db.session(), "logout", actor=staff_session.user.email, target=f"user:{staff_session.user_id}")
+        accounts.end_session(db.session(), staff_session.id)
+    session.clear()
+    return redirect(url_for("staff.login"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@staff_open
+def setup() -> Any:
+    """First login: a new password, then TOTP enrolment; nothing else is reachable before both."""
+    staff_session = current_session()
+    if staff_session is None:
+        return redirect(url_for("staff.login"))
+    user = staff_session.user
+    if staff_session.stage == "password":
+        form = PasswordForm()
+        if form.validate_on_submit():
+            try:
+                accounts.change_password(
+                    db.session(), user, account_key(), form.current.data or "", form.new.data or "", password_params()
+                )
+            except accounts.AccountError as exc:
+                flash(str(exc), "error")
+            else:
+                staff_session.stage = "ready" if user.totp_enrolled else "totp"
+                return redirect(url_for("staff.setup"))
+        return render_template("staff/setup_password.html", form=form)
+    if staff_session.stage == "totp":
+        form = TotpForm()
+        secret = session.get("totp_secret") or accounts.new_totp_secret()
+        session["totp_secret"] = secret
+        if form.validate_on_submit():
+            try:
+                accounts.enrol_totp(db.session(), user, account_key(), secret, form.code.data or "")
+            except accounts.AccountError as exc:
+                flash(str(exc), "error")
+            else:
+                session.pop("totp_secret", None)
+                staff_session.stage = "ready"
+                return redirect(url_for("staff.home"))
+        return render_template(
+            "staff/setup_totp.html", form=form, secret=secret, qr_svg=accounts.totp_qr_svg(user, secret)
+        )
+    return redirect(url_for("staff.home"))
+
+
+@bp.route("/")
+@read_access
+def home() -> Any:
+    return render_template("staff/home.html", user=current_user())
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@read_access
+def password() -> Any:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                db.session(), g.staff_session.user, account_key(), form.current.data or "", form.new.data or "",
+                password_params(),
+            )
+        except accounts.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Password changed.", "info")
+            return redirect(url_for("staff.home"))
+    return render_template("staff/setup_password.html", form=form)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@admin_only
+def users() -> Any:
+    form = UserForm()
+    one_time = None
+    if form.validate_on_submit():
+        try:
+            created, one_time = accounts.create_user(
+                db.session(), form.email.data or "", form.role.data or "", password_params(), actor=actor()
+            )
+        except accounts.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Created {created.email}. Give them this one-time password in person.", "info")
+    members = db.session().scalars(select(User).order_by(User.email)).all()
+    return render_template("staff/users.html", form=form, members=members, one_time=one_time, confirm=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@admin_only
+def user_active(user_id: int) -> Any:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    member = db.session().get(User, user_id) or abort(404)
+    if member.id == g.staff_session.user_id:
+        flash("You cannot deactivate your own account.", "error")
+    else:
+        accounts.set_active(db.session(), member, not member.active, actor=actor())
+    return redirect(url_for("staff.users"))
+
+
+@bp.route("/audit")
+@roles_required(Role.ADMIN, Role.AUDITOR)
+def audit_log() -> Any:
+    report = audit.verify(db.session())
+    records = db.session().scalars(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(200)).all()
+    return render_template("staff/audit.html", report=report, records=records)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and target.startswith("/staff") and "//" not in target and "\\" not in target:
+        return target
+    return url_for("staff.home")
