@@ -1,0 +1,3 @@
+from endwatch.cli import main
+
+main()
