@@ -96,6 +96,12 @@ def staff_open(view: F) -> F:
     return view
 
 
+def self_service(view: F) -> F:
+    """Mark a POST route that changes only the member's own account (allowed to auditors too)."""
+    view.endwatch_self_service = True  # type: ignore[attr-defined]
+    return view
+
+
 read_access = roles_required(*READ_ROLES)
 write_access = roles_required(*WRITE_ROLES)
 admin_only = roles_required(Role.ADMIN)

@@ -126,6 +126,8 @@ class Config:
     receipt_time_cost: int = _setting(2, _positive_int, "Argon2id passes for receipt hashes")
     receipt_memory_kib: int = _setting(19456, _positive_int, "Argon2id memory in KiB for receipt hashes")
     secure_cookies: bool = _setting(False, _flag, "mark cookies Secure (set true behind HTTPS)")
+    risk_checklist: str = _setting("", _text, "JSON file overriding the red-flag checklist, tiers and review periods")
+    entitlement_limit: str = _setting("120 per minute", _rate, "entitlement checks allowed per deployment token")
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from endwatch.accounts import MIN_PASSWORD_LENGTH
@@ -31,7 +31,7 @@ class TotpForm(FlaskForm):
 
 class UserForm(FlaskForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    role = SelectField("Role", choices=[(r.value, r.value) for r in Role])
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.value) for r in Role])
 
 
 class ConfirmForm(FlaskForm):

@@ -18,6 +18,7 @@ from endwatch.auth import (
     password_params,
     read_access,
     roles_required,
+    self_service,
     staff_open,
 )
 from endwatch.crypto import hmac_sha256
@@ -123,6 +124,7 @@ def home() -> Any:
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@self_service
 @read_access
 def password() -> Any:
     form = PasswordForm()

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from endwatch import audit, db
+from endwatch.models import AuditRecord
+from tests.conftest import build_schema
+
+
+def _write(session, count: int) -> None:
+    for n in range(count):
+        audit.record(session, "test.event", actor="tester", target=f"thing:{n}", details={"n": n})
+    session.flush()
+
+
+def test_intact_chain_verifies(cli, session):
+    _write(session, 5)
+    result = cli("audit", "verify")
+    assert result.exit_code == 0
+    assert "intact: 5 records" in result.output
+
+
+def test_edited_record_is_named(cli, session):
+    _write(session, 5)
+    session.execute(update(AuditRecord).where(AuditRecord.seq == 3).values(actor="someone else"))
+    session.flush()
+    result = cli("audit", "verify")
+    assert result.exit_code == 1
+    assert "record 3" in result.output and "altered" in result.output
+
+
+def test_deleted_record_is_named(cli, session):
+    _write(session, 5)
+    session.execute(delete(AuditRecord).where(AuditRecord.seq == 2))
+    session.flush()
+    result = cli("audit", "verify")
+    assert result.exit_code == 1
+    assert "record 2 is missing" in result.output
+
+
+def test_deleted_tail_is_detected(cli, session):
+    _write(session, 5)
+    session.execute(delete(AuditRecord).where(AuditRecord.seq == 5))
+    session.flush()
+    result = cli("audit", "verify")
+    assert result.exit_code == 1
+    assert "after 4 were removed" in result.output
+
+
+def test_reordered_records_are_detected(cli, session):
+    _write(session, 4)
+    first, second = session.scalars(select(AuditRecord).where(AuditRecord.seq.in_([2, 3])).order_by(AuditRecord.seq))
+    a, b = (first.target, first.details), (second.target, second.details)
+    session.execute(update(AuditRecord).where(AuditRecord.seq == 2).values(target=b[0], details=b[1]))
+    session.execute(update(AuditRecord).where(AuditRecord.seq == 3).values(target=a[0], details=a[1]))
+    session.flush()
+    result = cli("audit", "verify")
+    assert result.exit_code == 1
+    assert "record 2" in result.output
+
+
+def test_recomputed_hash_does_not_hide_an_edit(cli, session):
+    _write(session, 4)
+    record = session.get(AuditRecord, 2)
+    record.details = '{"n": 99}'
+    record.hash = audit.record_hash(record)
+    session.flush()
+    result = cli("audit", "verify")
+    assert result.exit_code == 1
+    assert "record 3" in result.output
+
+
+@pytest.mark.slow
+def test_concurrent_writers_never_fork_the_chain(fresh_database_url):
+    engine = db.make_engine(fresh_database_url)
+    build_schema(engine)
+    database = db.Database(engine)
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for n in range(15):
+                with database.factory() as session:
+                    audit.record(session, "concurrent", actor="worker", details={"n": n})
+                    session.commit()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with database.factory() as session:
+        report = audit.verify(session)
+        seqs = session.scalars(select(AuditRecord.seq).order_by(AuditRecord.seq)).all()
+    engine.dispose()
+    assert report.ok, report.problem
+    assert seqs == list(range(1, 91))
