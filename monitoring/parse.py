@@ -1,0 +1,194 @@
+"""Turn fetched feed bytes into entries: refuse entity tricks first, then let feedparser do the decoding.
+
+`ParsedEntry.body_html` is untrusted HTML. feedparser's sanitiser runs, but nothing here relies on it:
+whatever displays or indexes the body must strip or clean it itself (monitoring/text.py does).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from time import struct_time
+from typing import Any
+from xml.parsers import expat
+
+import feedparser
+
+_PROLOG_CHUNK = 64 * 1024
+_ENTITY_DECL = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
+# Headers that describe the transfer, not the bytes handed over (already decompressed by fetch.py).
+_TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
+
+
+class FeedError(Exception):
+    """A feed body that cannot be used; the message says why in one line."""
+
+
+class FeedRejected(FeedError):
+    """A feed refused for safety reasons before any XML parser expanded anything."""
+
+
+class FeedUnreadable(FeedError):
+    """A feed that yielded nothing usable (no entries, no title)."""
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    guid: str | None
+    link: str | None
+    title: str
+    body_html: str
+    published: datetime | None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str
+    link: str | None
+    entries: list[ParsedEntry] = field(default_factory=list)
+    warning: str | None = None
+
+
+class _PrologEnd(Exception):
+    """Raised from the expat handler at the root element: the prolog was read without incident."""
+
+
+def _refuse_entity(name: str, is_parameter: bool, *args: object) -> None:
+    kind = "parameter entity" if is_parameter else "entity"
+    raise FeedRejected(
+        f"feed rejected: the DOCTYPE declares {kind} {name!r}; entity declarations are refused"
+        " (entity expansion and external entity attacks)"
+    )
+
+
+def _refuse_unparsed(name: str, *args: object) -> None:
+    raise FeedRejected(f"feed rejected: the DOCTYPE declares unparsed entity {name!r}")
+
+
+def _refuse_external(*args: object) -> int:
+    raise FeedRejected("feed rejected: the document references an external entity")
+
+
+def _stop(*args: object) -> None:
+    raise _PrologEnd
+
+
+def reject_dangerous_xml(body: bytes, *, charset: str | None = None) -> None:
+    """Raise FeedRejected if the document declares entities (billion laughs, quadratic blow-up, XXE).
+
+    Only the prolog is read: expat stops at the root element and raises at the first entity declaration,
+    so nothing is ever expanded or fetched. feedparser may decode the bytes differently from expat (a charset
+    in the HTTP headers wins, EBCDIC and UTF-32 are sniffed), so those readings are checked as well.
+    """
+    _check_prolog(body)
+    for encoding in _other_readings(body, charset):
+        try:
+            text = body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue  # feedparser cannot use this reading either
+        _check_prolog(_XML_DECLARATION.sub("", text, count=1).encode("utf-8"))
+
+
+def _other_readings(body: bytes, charset: str | None) -> list[str]:
+    readings = [charset] if charset else []
+    head = body[:4]
+    if head in (b"\x00\x00\x00<", b"\x00\x00\xfe\xff"):
+        readings.append("utf-32-be")
+    elif head in (b"<\x00\x00\x00", b"\xff\xfe\x00\x00"):
+        readings.append("utf-32-le")
+    elif head == b"\x4c\x6f\xa7\x94":
+        readings.append("cp037")
+    return readings
+
+
+def _check_prolog(body: bytes) -> None:
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.EntityDeclHandler = _refuse_entity
+    parser.UnparsedEntityDeclHandler = _refuse_unparsed
+    parser.ExternalEntityRefHandler = _refuse_external
+    parser.StartElementHandler = _stop
+    try:
+        for start in range(0, len(body), _PROLOG_CHUNK):
+            parser.Parse(body[start : start + _PROLOG_CHUNK], False)
+        parser.Parse(b"", True)
+    except _PrologEnd:
+        return
+    except expat.ExpatError:
+        # Not well-formed before the root (or an encoding expat lacks): feedparser may still recover
+        # something with its loose parser, so fall back to a plain scan that is conservative on purpose.
+        if _ENTITY_DECL.search(body.replace(b"\x00", b"")):
+            raise FeedRejected("feed rejected: malformed document containing an entity declaration") from None
+
+
+def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+    """Parse RSS or Atom bytes, honouring the charset in the headers or the XML prolog."""
+    response_headers = {k.lower(): v for k, v in headers.items() if k.lower() not in _TRANSFER_HEADERS}
+    charset = _CHARSET.search(response_headers.get("content-type", ""))
+    reject_dangerous_xml(body, charset=charset.group(1) if charset else None)
+    response_headers.setdefault("content-location", url)
+    # A BytesIO, never the bytes themselves: feedparser would try a short bytes value as a file name.
+    parsed = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
+    entries = [_entry(raw) for raw in parsed.entries]
+    title = _text(parsed.feed.get("title"))
+    warning = None
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        warning = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        if not entries:
+            raise FeedUnreadable(f"no entries could be read: {warning}")
+    elif not entries and not title:
+        raise FeedUnreadable("no feed found: neither a title nor any entry")
+    return ParsedFeed(
+        title=title, link=_text(parsed.feed.get("link")) or None, entries=entries, warning=warning
+    )
+
+
+def _entry(raw: Any) -> ParsedEntry:
+    return ParsedEntry(
+        guid=_text(raw.get("id")) or None,
+        link=_text(raw.get("link")) or None,
+        title=_text(raw.get("title")),
+        body_html=_body(raw),
+        published=_utc(dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")),
+    )
+
+
+def _body(raw: Any) -> str:
+    contents = raw.get("content") or []
+    for content in contents:
+        if content.get("value"):
+            return str(content["value"])
+    return _text(raw.get("summary"))
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _utc(value: struct_time | None) -> datetime | None:
+    # feedparser normalises dates to UTC struct_time.
+    if value is None:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def dedup_key(entry: ParsedEntry) -> str:
+    """A stable identity for an entry: its guid, else its link, else a hash of its normalised content."""
+    if entry.guid:
+        return entry.guid
+    if entry.link:
+        return entry.link
+    normalised = " ".join(
+        unicodedata.normalize("NFC", f"{entry.title}\n{entry.body_html}").casefold().split()
+    )
+    return "sha256:" + hashlib.sha256(normalised.encode("utf-8")).hexdigest()
