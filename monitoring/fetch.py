@@ -203,7 +203,7 @@ def _result(response: httpx.Response, url: str, limits: FetchLimits, deadline: _
     }
     if response.status_code == 304:
         return FetchResult(**common, not_modified=True)
-    if response.status_code != 200:
+    if not 200 <= response.status_code < 300:
         retry_after = None
         if response.status_code in RETRY_AFTER_STATUSES:
             retry_after = parse_retry_after(headers.get("retry-after"))

@@ -1,5 +1,6 @@
 import time
 import tracemalloc
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -86,6 +87,21 @@ def test_gzip_encoded_feed_is_decompressed(server):
     url = server.add_feed("/gzipped.rss", body, gzip=True)
     result = fetch_feed(url)
     assert result.ok and result.headers["content-encoding"] == "gzip" and result.body == body
+
+
+@pytest.mark.parametrize("wbits", [zlib.MAX_WBITS, -zlib.MAX_WBITS], ids=["zlib-wrapped", "raw"])
+def test_deflate_encoded_feed_is_decompressed_in_either_framing(server, wbits):
+    body = read_sample("fr-veille-libertes.rss")
+    compressor = zlib.compressobj(6, zlib.DEFLATED, wbits)
+    wire = compressor.compress(body) + compressor.flush()
+    url = server.add_feed(f"/deflate{wbits}.rss", wire, headers={"Content-Encoding": "deflate"})
+    result = fetch_feed(url)
+    assert result.ok and result.body == body
+
+
+def test_unrequested_content_encoding_is_an_error(server):
+    url = server.add_feed("/brotli.rss", b"\x1b\x00", headers={"Content-Encoding": "br"})
+    assert fetch_feed(url).error == "unsupported Content-Encoding 'br'"
 
 
 def test_redirects_are_followed_to_the_feed(server):
