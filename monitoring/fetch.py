@@ -202,6 +202,10 @@ def _result(response: httpx.Response, url: str, limits: FetchLimits, deadline: _
         "last_modified": headers.get("last-modified"),
     }
     if response.status_code == 304:
+        # A 304 may omit the validators; keep the ones that were sent so the caller never loses them.
+        sent = response.request.headers
+        common["etag"] = common["etag"] or sent.get("if-none-match")
+        common["last_modified"] = common["last_modified"] or sent.get("if-modified-since")
         return FetchResult(**common, not_modified=True)
     if not 200 <= response.status_code < 300:
         retry_after = None

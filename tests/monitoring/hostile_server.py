@@ -122,6 +122,7 @@ class Feed:
     last_modified: str | None = None
     gzip: bool = False
     extra_headers: dict[str, str] = field(default_factory=dict)
+    bare_304: bool = False  # answer 304 without repeating ETag / Last-Modified, as some servers do
 
 
 class _Server(http.server.ThreadingHTTPServer):
@@ -180,7 +181,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             validators["Last-Modified"] = feed.last_modified
         if (feed.etag and inm == feed.etag) or (feed.last_modified and not inm and ims == feed.last_modified):
             self.send_response(304)
-            for name, value in validators.items():
+            for name, value in validators.items() if not feed.bare_304 else ():
                 self.send_header(name, value)
             self.end_headers()
             return
@@ -331,9 +332,10 @@ class HostileServer:
         last_modified: str | None = None,
         gzip: bool = False,
         headers: dict[str, str] | None = None,
+        bare_304: bool = False,
     ) -> str:
         """Serve `body` at `path` (answering 304 to a matching conditional GET); return its URL."""
-        self.feeds[path] = Feed(body, content_type, etag, last_modified, gzip, dict(headers or {}))
+        self.feeds[path] = Feed(body, content_type, etag, last_modified, gzip, dict(headers or {}), bare_304)
         return self.url(path)
 
     def hits(self, path: str) -> int:

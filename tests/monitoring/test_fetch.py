@@ -76,6 +76,14 @@ def test_second_request_with_last_modified_reports_not_modified(server):
     assert second.not_modified and second.error is None
 
 
+def test_not_modified_keeps_the_validators_that_were_sent(server):
+    stamp = "Tue, 08 Oct 2024 09:30:00 GMT"
+    url = server.add_feed("/bare-304.rss", b"<rss/>", etag='"v7"', last_modified=stamp, bare_304=True)
+    result = fetch_feed(url, etag='"v7"', last_modified=stamp)
+    assert result.not_modified and "etag" not in result.headers
+    assert result.etag == '"v7"' and result.last_modified == stamp
+
+
 def test_changed_feed_is_fetched_again_despite_old_etag(server):
     url = server.add_feed("/changed.rss", b"<rss>new</rss>", etag='"v2"')
     result = fetch_feed(url, etag='"v1"')
