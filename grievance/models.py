@@ -109,7 +109,7 @@ class Case(Base):
 
     category: Mapped[str] = mapped_column(String(200), default="")
     country: Mapped[str] = mapped_column(String(2), default="", index=True)
-    product_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), index=True)
     product_unknown: Mapped[bool] = mapped_column(Boolean, default=True)
     incident_period: Mapped[str] = mapped_column(String(24), default="unknown")
     language: Mapped[str] = mapped_column(String(8), default="en")
