@@ -19,6 +19,7 @@ DEMO_MODULES = ("contracts.demo", "monitoring.demo", "grievance.demo")
 DEMO_USERS = (("admin@demo.endwatch.example", "admin"), ("triager@demo.endwatch.example", "triager"),
               ("auditor@demo.endwatch.example", "auditor"))
 DEMO_PASSWORD = "demo-password-change-me"  # noqa: S105 - published demo credential, demo data only
+DEMO_TOTP_SECRET = "ENDWATCHDEMOACCOUNTSONLYNOTREAL2"  # noqa: S105 - published with the demo password
 
 
 def get_app() -> Flask:
@@ -78,21 +79,23 @@ def init(demo: bool) -> None:
 def _load_demo(session: Any) -> list[str]:
     import importlib
 
-    if accounts.find_user(session, DEMO_USERS[0][0]) is not None:
-        return ["Demo data is already loaded."]
-    secret = accounts.new_totp_secret()
-    lines = [
-        "Demo staff accounts, all with password %r and the same authenticator secret %s" % (DEMO_PASSWORD, secret),
-        "(add it to an authenticator app, or print a code with: endwatch totp %s):" % secret,
+    lines = []
+    if accounts.find_user(session, DEMO_USERS[0][0]) is None:
+        for email, role in DEMO_USERS:
+            accounts.create_user(
+                session, email, role, password_params(), password=DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET,
+                actor="demo",
+            )
+        config = current_app.config["ENDWATCH"]
+        for module_name in DEMO_MODULES:
+            lines.extend(importlib.import_module(module_name).load_demo(session, config))
+    else:
+        lines.append("Demo data is already loaded.")
+    lines += [
+        f"Demo staff accounts (password {DEMO_PASSWORD!r}, authenticator secret {DEMO_TOTP_SECRET};",
+        f"print the current code with: endwatch totp {DEMO_TOTP_SECRET}):",
+        *(f"    {email:36} {role}" for email, role in DEMO_USERS),
     ]
-    for email, role in DEMO_USERS:
-        accounts.create_user(
-            session, email, role, password_params(), password=DEMO_PASSWORD, totp_secret=secret, actor="demo"
-        )
-        lines.append(f"    {email:36} {role}")
-    config = current_app.config["ENDWATCH"]
-    for module_name in DEMO_MODULES:
-        lines.extend(importlib.import_module(module_name).load_demo(session, config))
     return lines
 
 

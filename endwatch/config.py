@@ -95,6 +95,12 @@ def _scheduler(name: str, raw: str) -> str:
     return raw
 
 
+def _http_url(name: str, raw: str) -> str:
+    if not raw.startswith(("http://", "https://")) or len(raw) < 10 or " " in raw:
+        raise ConfigError(f"{PREFIX}{name} must be an http:// or https:// URL, got {raw!r}")
+    return raw
+
+
 Parser = Callable[[str, str], Any]
 
 
@@ -126,6 +132,18 @@ class Config:
     receipt_time_cost: int = _setting(2, _positive_int, "Argon2id passes for receipt hashes")
     receipt_memory_kib: int = _setting(19456, _positive_int, "Argon2id memory in KiB for receipt hashes")
     secure_cookies: bool = _setting(False, _flag, "mark cookies Secure (set true behind HTTPS)")
+    intake_limit: str = _setting("10 per hour", _rate, "grievance submissions allowed per client")
+    intake_site_limit: str = _setting("300 per hour", _rate, "grievance submissions allowed site-wide")
+    followup_limit: str = _setting("10 per hour", _rate, "wrong follow-up receipts allowed per client")
+    followup_site_limit: str = _setting("600 per hour", _rate, "wrong follow-up receipts allowed site-wide")
+    attachment_max_mb: int = _setting(10, _positive_int, "largest attachment accepted, in MiB")
+    submission_max_mb: int = _setting(25, _positive_int, "all attachments of one submission together, in MiB")
+    feed_poll_minutes: int = _setting(30, _positive_int, "how often a healthy feed is polled")
+    feed_poll_workers: int = _setting(16, _positive_int, "feeds fetched in parallel in one poll cycle")
+    rematch_days: int = _setting(30, _positive_int, "entries this recent are re-matched when customers change")
+    digest_minutes: int = _setting(1440, _positive_int, "non-critical alerts wait at most this long for a digest")
+    webhook_url: str = _setting("", _http_url, "receives signed alert notices (JSON POST); empty disables")
+    webhook_secret: str = _setting("", _text, "HMAC-SHA256 key for the X-Endwatch-Signature header")
     risk_checklist: str = _setting("", _text, "JSON file overriding the red-flag checklist, tiers and review periods")
     entitlement_limit: str = _setting("120 per minute", _rate, "entitlement checks allowed per deployment token")
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -1,0 +1,87 @@
+"""Production mode: gunicorn with several workers on PostgreSQL, rate limits shared through Redis."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests import services
+from tests.conftest import endwatch_env, run_endwatch
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def production(tmp_path: Path):
+    services.require(services.postgres_available(), "PostgreSQL is not reachable at " + services.POSTGRES_URL)
+    services.require(services.redis_available(), "Redis is not reachable at " + services.REDIS_URL)
+    with services.scratch_postgres_database() as url:
+        env = endwatch_env(
+            tmp_path / "home",
+            url,
+            ENDWATCH_RATELIMIT_STORAGE_URI=services.REDIS_URL,
+            ENDWATCH_LOGIN_LIMIT="5 per 15 minutes",
+        )
+        assert run_endwatch(env, "init").returncode == 0
+        created = run_endwatch(env, "users", "create", "target@staff.example", "--role", "admin")
+        assert created.returncode == 0, created.stderr
+        port = services.free_port()
+        access_log = tmp_path / "access.log"
+        errors = (tmp_path / "gunicorn.err").open("wb")
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+                "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(s)s",
+                "endwatch.wsgi:app",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, server, tmp_path / "gunicorn.err")
+            yield base, access_log
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            errors.close()
+
+
+def _wait_until_up(base: str, server: subprocess.Popen, error_log: Path) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError("gunicorn exited: " + error_log.read_text()[-2000:])
+        try:
+            if httpx.get(base + "/staff/login", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    raise AssertionError("gunicorn did not start")
+
+
+def _attempt(base: str) -> int:
+    with httpx.Client(base_url=base, timeout=10) as client:
+        page = client.get("/staff/login").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        response = client.post(
+            "/staff/login",
+            data={"csrf_token": token, "email": "target@staff.example", "password": "guess", "code": "123456"},
+        )
+        return response.status_code
+
+
+def test_login_throttling_holds_across_gunicorn_workers(production):
+    base, access_log = production
+    statuses = [_attempt(base) for _ in range(12)]
+    assert statuses[:5] == [401] * 5
+    assert statuses[5:] == [429] * 7
+    pids = {line.split()[0] for line in access_log.read_text().splitlines() if line.strip()}
+    assert len(pids) == 2, "both workers must have answered"
