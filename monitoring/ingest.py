@@ -1,0 +1,243 @@
+"""Store parsed entries once, group syndicated copies into stories, match them and raise alerts."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from contracts.models import Customer
+from endwatch.db import utcnow
+from monitoring.matching import Matcher, Mention, WatchName
+from monitoring.models import Alert, AlertLevel, AlertStatus, Entry, Feed, Story, SuppressionRule
+from monitoring.parse import ParsedEntry, ParsedFeed, dedup_key
+from monitoring.risk import score_alert
+from monitoring.text import fold, html_to_text
+
+# Titles shorter than this are too generic ("Weekly news") to group copies on their own.
+MIN_STORY_TITLE_WORDS = 4
+STORY_BODY_WORDS = 40
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion did; all counts are of new rows."""
+
+    entries: int = 0
+    duplicates: int = 0
+    alerts: int = 0
+    alert_ids: list[int] = field(default_factory=list)
+
+
+def watch_names(customers: Iterable[Customer]) -> list[WatchName]:
+    return [
+        WatchName(
+            customer_id=customer.id,
+            name=customer.name,
+            aliases=tuple(customer.alias_list),
+            country=customer.country,
+            kind=str(customer.kind.value if hasattr(customer.kind, "value") else customer.kind),
+        )
+        for customer in customers
+    ]
+
+
+def build_matcher(session: Session, customer_ids: Sequence[int] | None = None) -> Matcher:
+    """The watchlist automaton for every customer (or only those given)."""
+    query = select(Customer)
+    if customer_ids is not None:
+        query = query.where(Customer.id.in_(customer_ids))
+    return Matcher.build(watch_names(session.scalars(query)))
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def entry_text(title: str, body_html: str) -> str:
+    """Plain text that is matched and shown: the title, a blank line, the body without markup."""
+    plain_title = html_to_text(title) if ("<" in title or "&" in title) else " ".join(title.split())
+    body = html_to_text(body_html) if body_html else ""
+    return f"{plain_title}\n\n{body}".strip()
+
+
+def story_key(title: str, text: str, entry_key: str) -> str:
+    """Copies of one story share their normalised title; short titles also need the same opening words."""
+    words = fold(title).split()
+    if not words:
+        return key_hash("entry\n" + entry_key)
+    if len(words) < MIN_STORY_TITLE_WORDS:
+        words = words + ["|"] + fold(text).split()[:STORY_BODY_WORDS]
+    return key_hash("title\n" + " ".join(words))
+
+
+def ingest_feed(
+    session: Session,
+    feed: Feed,
+    parsed: ParsedFeed,
+    matcher: Matcher | None = None,
+    *,
+    now: datetime | None = None,
+) -> IngestReport:
+    """Store the entries not seen before, match them and raise alerts. Running it twice adds nothing."""
+    now = now or utcnow()
+    report = IngestReport()
+    if parsed.title and not feed.title:
+        feed.title = parsed.title[:500]
+    fresh = _new_entries(session, parsed.entries, report)
+    if not fresh:
+        return report
+    stories = _stories(session, fresh, now)
+    entries = []
+    for hashed, parsed_entry, text, skey in fresh:
+        entry = Entry(
+            key_hash=hashed,
+            guid=parsed_entry.guid,
+            link=parsed_entry.link,
+            title=" ".join(parsed_entry.title.split())[:2000] or text[:200],
+            text=text,
+            published_at=parsed_entry.published,
+            fetched_at=now,
+            feed=feed,
+            story=stories[skey],
+        )
+        session.add(entry)
+        entries.append(entry)
+    session.flush()
+    feed.entry_count = (feed.entry_count or 0) + len(entries)
+    report.entries = len(entries)
+    if matcher is None:
+        matcher = build_matcher(session)
+    suppressions = load_suppressions(session)
+    for entry in entries:
+        for alert in match_entry(session, entry, feed, matcher, suppressions):
+            report.alerts += 1
+            report.alert_ids.append(alert.id)
+    return report
+
+
+def _new_entries(
+    session: Session, parsed_entries: Sequence[ParsedEntry], report: IngestReport
+) -> list[tuple[str, ParsedEntry, str, str]]:
+    keyed = [(key_hash(dedup_key(e)), e) for e in parsed_entries]
+    known: set[str] = set()
+    hashes = [hashed for hashed, _ in keyed]
+    for start in range(0, len(hashes), 500):
+        known.update(
+            session.scalars(select(Entry.key_hash).where(Entry.key_hash.in_(hashes[start : start + 500])))
+        )
+    fresh = []
+    for hashed, parsed_entry in keyed:
+        if hashed in known:
+            report.duplicates += 1
+            continue
+        known.add(hashed)
+        text = entry_text(parsed_entry.title, parsed_entry.body_html)
+        fresh.append((hashed, parsed_entry, text, story_key(parsed_entry.title, text, hashed)))
+    return fresh
+
+
+def _stories(
+    session: Session, fresh: list[tuple[str, ParsedEntry, str, str]], now: datetime
+) -> dict[str, Story]:
+    keys = sorted({skey for *_, skey in fresh})
+    stories = {s.key: s for s in session.scalars(select(Story).where(Story.key.in_(keys)))}
+    for _hashed, parsed_entry, text, skey in fresh:
+        if skey not in stories:
+            title = " ".join(parsed_entry.title.split()) or text[:200]
+            stories[skey] = Story(key=skey, title=title, first_seen_at=now)
+            session.add(stories[skey])
+    session.flush()
+    return stories
+
+
+@dataclass(frozen=True)
+class Suppressions:
+    phrases: frozenset[tuple[int, str]]
+    feeds: frozenset[tuple[int, int]]
+
+    def covers(self, customer_id: int, matched: str, feed_id: int) -> bool:
+        return (customer_id, fold(matched)) in self.phrases or (customer_id, feed_id) in self.feeds
+
+
+def load_suppressions(session: Session) -> Suppressions:
+    rules = session.scalars(select(SuppressionRule)).all()
+    return Suppressions(
+        phrases=frozenset((r.customer_id, r.phrase) for r in rules if r.phrase),
+        feeds=frozenset((r.customer_id, r.feed_id) for r in rules if r.feed_id is not None),
+    )
+
+
+def match_entry(
+    session: Session, entry: Entry, feed: Feed, matcher: Matcher, suppressions: Suppressions
+) -> list[Alert]:
+    """Raise (or strengthen) one alert per customer named in the entry; return the new ones."""
+    best: dict[int, tuple[float, AlertLevel, list[str], Mention]] = {}
+    for mention in matcher.scan(entry.text):
+        if suppressions.covers(mention.customer_id, mention.matched, feed.id):
+            continue
+        alerting = score_alert(mention, entry.text, feed.credibility)
+        current = best.get(mention.customer_id)
+        if current is None or alerting.score > current[0]:
+            best[mention.customer_id] = (
+                alerting.score,
+                AlertLevel(alerting.level),
+                list(alerting.reasons),
+                mention,
+            )
+    if not best:
+        return []
+    existing = {
+        alert.customer_id: alert
+        for alert in session.scalars(
+            select(Alert).where(Alert.story_id == entry.story_id, Alert.customer_id.in_(list(best)))
+        )
+    }
+    created = []
+    for customer_id, (score, level, reasons, mention) in best.items():
+        alert = existing.get(customer_id)
+        if alert is None:
+            alert = Alert(customer_id=customer_id, story_id=entry.story_id, status=AlertStatus.NEW)
+            session.add(alert)
+            created.append(alert)
+        elif score <= alert.score or alert.status != AlertStatus.NEW:
+            continue
+        elif level == AlertLevel.CRITICAL and alert.level != AlertLevel.CRITICAL:
+            alert.notified_at = None  # a stronger copy of the story makes it critical: announce it now
+        alert.entry_id = entry.id
+        alert.score = round(float(score), 4)
+        alert.level = level
+        alert.matched = mention.matched[:500]
+        alert.snippet = mention.snippet
+        alert.reasons = [*reasons]
+    session.flush()
+    return created
+
+
+def rematch_recent(
+    session: Session, customer_ids: Sequence[int], *, days: int = 30, now: datetime | None = None
+) -> list[Alert]:
+    """Match entries stored in the last `days` against these customers only; return the new alerts."""
+    if not customer_ids:
+        return []
+    now = now or utcnow()
+    cutoff = now - timedelta(days=days)
+    matcher = build_matcher(session, customer_ids)
+    suppressions = load_suppressions(session)
+    feeds = {feed.id: feed for feed in session.scalars(select(Feed))}
+    created: list[Alert] = []
+    recent = or_(Entry.fetched_at >= cutoff, Entry.published_at >= cutoff)
+    last_id = 0
+    while True:
+        batch = session.scalars(
+            select(Entry).where(recent, Entry.id > last_id).order_by(Entry.id).limit(500)
+        ).all()
+        if not batch:
+            return created
+        for entry in batch:
+            created.extend(match_entry(session, entry, feeds[entry.feed_id], matcher, suppressions))
+        last_id = batch[-1].id
