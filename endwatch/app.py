@@ -25,7 +25,7 @@ CSP = (
 
 
 STAFF_NAV = (
-    ("staff.dashboard", "Dashboard"),
+    ("reports.dashboard", "Dashboard"),
     ("triage.queue", "Cases"),
     ("monitoring.alerts", "Alerts"),
     ("monitoring.feeds", "Feeds"),
@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from contracts.views import api_bp as entitlement_api
     from contracts.views import bp as contracts_views
     from endwatch.views import bp as staff
+    from grievance.report_views import bp as reports
     from grievance.views import public_bp as grievance_public
     from grievance.views import triage_bp as grievance_triage
     from monitoring.views import bp as monitoring_views
@@ -91,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(grievance_public)
     app.register_blueprint(grievance_triage)
     app.register_blueprint(monitoring_views)
+    app.register_blueprint(reports)
     app.register_blueprint(contracts_views)
     app.register_blueprint(entitlement_api)
     csrf.exempt(entitlement_api)

@@ -189,9 +189,10 @@ def totp(secret: str) -> None:
 def _attach_domains() -> None:
     from contracts.cli import COMMANDS as contract_commands
     from grievance.cli import COMMANDS as grievance_commands
+    from grievance.report_cli import COMMANDS as report_commands
     from monitoring.cli import COMMANDS as monitoring_commands
 
-    for command in (*contract_commands, *monitoring_commands, *grievance_commands):
+    for command in (*contract_commands, *monitoring_commands, *grievance_commands, *report_commands):
         root.add_command(command)
 
 

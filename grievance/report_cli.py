@@ -1,0 +1,7 @@
+"""`endwatch report`."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []
