@@ -1,15 +1,275 @@
-"""Public intake and staff triage routes."""
+"""Public intake and follow-up routes; staff triage routes live in grievance.triage_views."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+
+from endwatch import db
+from endwatch.config import Config
+from endwatch.extensions import LANGUAGES, limiter
+from grievance import attachments, intake, notify
+from grievance.attachments import AttachmentRefused, CleanFile
+from grievance.forms import UNKNOWN, EmptyForm, MessageForm, ReceiptForm, ReportForm
 
 public_bp = Blueprint("public", __name__)
 triage_bp = Blueprint("triage", __name__, url_prefix="/staff/cases")
 
+FOLLOWUP_ID, FOLLOWUP_KEY = "fu", "fk"
+LANG_COOKIE = "lang"
+
+
+def config() -> Config:
+    return current_app.config["ENDWATCH"]
+
+
+def _site() -> str:
+    return "site"
+
+
+def _refused(response: Response) -> bool:
+    return response.status_code == 401
+
 
 @public_bp.route("/")
 def index() -> Any:
-    return render_template("grievance/index.html")
+    return render_template("grievance/index.html", idle_minutes=config().session_idle_minutes)
+
+
+@public_bp.route("/report", methods=["GET", "POST"])
+@limiter.limit(lambda: config().intake_limit, methods=["POST"])
+@limiter.limit(lambda: config().intake_site_limit, key_func=_site, methods=["POST"], scope="intake-site")
+def report() -> Any:
+    form = ReportForm()
+    form.fill_choices(_products())
+    if not form.validate_on_submit():
+        return render_template("grievance/report.html", form=form, limits=_limits()), _form_status()
+    try:
+        files = _read_uploads(request.files.getlist(form.attachments.name))
+        submission = intake.Submission(
+            what=form.what.data or "",
+            who=form.who.data or "",
+            contact=form.contact.data or "",
+            categories=list(form.rights.data or []),
+            country=form.country.data or "",
+            product_id=int(form.product.data) if form.product.data not in (None, UNKNOWN) else None,
+            incident_period=form.period.data or "unknown",
+            language=str(_current_language()),
+        )
+        case, receipt = intake.create_case(db.session(), config(), submission, files)
+    except AttachmentRefused as exc:
+        form.attachments.errors = [_refusal_message(exc)]
+        return render_template("grievance/report.html", form=form, limits=_limits()), 400
+    except intake.IntakeUnavailable:
+        return render_template("grievance/unavailable.html"), 503
+    notify.queue_notice(db.session(), config(), "case", case.reference)
+    # The shell commits after this view returns and before the page leaves: a failed commit sends an
+    # error page instead, so the receipt is never shown for a report that was not stored.
+    return render_template("grievance/receipt.html", receipt=receipt, files=files)
+
+
+@public_bp.route("/followup", methods=["GET", "POST"])
+@limiter.limit(lambda: config().followup_limit, methods=["POST"], deduct_when=_refused)
+@limiter.limit(
+    lambda: config().followup_site_limit,
+    key_func=_site,
+    methods=["POST"],
+    deduct_when=_refused,
+    scope="followup-site",
+)
+def followup() -> Any:
+    form = ReceiptForm()
+    if request.method == "GET" and _current_followup() is not None:
+        return redirect(url_for("public.followup_case"))
+    if not form.validate_on_submit():
+        return render_template("grievance/followup.html", form=form), _form_status()
+    try:
+        visit = intake.start_followup(db.session(), config(), form.receipt.data or "")
+    except intake.ReceiptNotFound:
+        form.receipt.errors = [_("No report matches this receipt. Check the words and try again.")]
+        return render_template("grievance/followup.html", form=form), 401
+    _forget_followup()
+    session[FOLLOWUP_ID] = visit.session_id
+    session[FOLLOWUP_KEY] = visit.cookie_key
+    session.permanent = False
+    return redirect(url_for("public.followup_case"))
+
+
+@public_bp.route("/followup/case", methods=["GET", "POST"])
+def followup_case() -> Any:
+    visit = _current_followup()
+    if visit is None:
+        if FOLLOWUP_ID in session:
+            _forget_followup()
+            flash(_("Your follow-up session ended. Please enter your receipt again."), "info")
+        return redirect(url_for("public.followup"))
+    form = MessageForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            files = _read_uploads(request.files.getlist(form.attachments.name))
+            intake.add_submitter_message(db.session(), config(), visit, form.body.data or "", files)
+        except AttachmentRefused as exc:
+            form.attachments.errors = [_refusal_message(exc)]
+            status = 400
+        except intake.GrievanceError:
+            form.body.errors = [_("Please write a message or add a file.")]
+            status = 400
+        else:
+            notify.queue_notice(db.session(), config(), "message", visit.case.reference)
+            flash(_("Your message was sent."), "info")
+            return redirect(url_for("public.followup_case"))
+    elif request.method == "POST":
+        status = 400
+    content = intake.read_content(visit.case, visit.data_key)
+    return (
+        render_template(
+            "grievance/followup_case.html",
+            case=visit.case,
+            content=content,
+            deadline=intake.next_deadline(visit.case),
+            form=form,
+            end_form=EmptyForm(),
+            limits=_limits(),
+            idle_minutes=config().session_idle_minutes,
+        ),
+        status,
+    )
+
+
+@public_bp.route("/followup/end", methods=["POST"])
+def followup_end() -> Any:
+    if EmptyForm().validate_on_submit() and FOLLOWUP_ID in session:
+        intake.end_followup(db.session(), str(session[FOLLOWUP_ID]))
+    _forget_followup()
+    return redirect(url_for("public.index"))
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+
+
+def _current_followup() -> intake.Followup | None:
+    session_id, cookie_key = session.get(FOLLOWUP_ID), session.get(FOLLOWUP_KEY)
+    if not session_id or not cookie_key:
+        return None
+    idle = timedelta(minutes=config().session_idle_minutes)
+    return intake.resume_followup(db.session(), str(session_id), str(cookie_key), idle)
+
+
+def _forget_followup() -> None:
+    session.pop(FOLLOWUP_ID, None)
+    session.pop(FOLLOWUP_KEY, None)
+
+
+def _products() -> list[tuple[int, str]]:
+    from contracts.models import Product
+
+    return [
+        (row.id, row.name)
+        for row in db.session().execute(select(Product.id, Product.name).order_by(Product.name))
+    ]
+
+
+def _limits() -> dict[str, int]:
+    return {
+        "file_mb": config().attachment_max_mb,
+        "total_mb": config().submission_max_mb,
+        "files": attachments.MAX_FILES,
+    }
+
+
+def _read_uploads(uploads: list[FileStorage]) -> list[CleanFile]:
+    """Read, check and clean every uploaded file, or refuse them all."""
+    chosen = [upload for upload in uploads if upload.filename]
+    if len(chosen) > attachments.MAX_FILES:
+        raise AttachmentRefused("count")
+    per_file = config().attachment_max_mb * 1024 * 1024
+    total = 0
+    cleaned = []
+    for upload in chosen:
+        data = upload.stream.read(per_file + 1)
+        if len(data) > per_file:
+            raise AttachmentRefused("file_size", upload.filename or "")
+        total += len(data)
+        if total > config().submission_max_mb * 1024 * 1024:
+            raise AttachmentRefused("total_size")
+        cleaned.append(attachments.clean(upload.filename or "", data))
+    return cleaned
+
+
+def _refusal_message(exc: AttachmentRefused) -> str:
+    limits = _limits()
+    messages = {
+        "count": _("Please send at most %(count)d files at once.", count=limits["files"]),
+        "file_size": _("%(name)s is larger than %(size)d MB.", name=exc.filename, size=limits["file_mb"]),
+        "total_size": _("All files together may not exceed %(size)d MB.", size=limits["total_mb"]),
+        "type": _(
+            "%(name)s is not a type we accept (photos in JPEG, PNG or WebP; PDF; Word, Excel or "
+            "OpenDocument text; plain text).",
+            name=exc.filename,
+        ),
+        "encrypted": _(
+            "%(name)s is password-protected; please send it without the password.", name=exc.filename
+        ),
+        "too_large": _("%(name)s is too large to process.", name=exc.filename),
+    }
+    default = _("%(name)s could not be read, so we could not remove its hidden data.", name=exc.filename)
+    message = messages.get(exc.reason, default)
+    return message + " " + _("Nothing was stored. Please choose your files again.")
+
+
+def _form_status() -> int:
+    return 400 if request.method == "POST" else 200
+
+
+def _current_language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "en")
+
+
+@public_bp.after_app_request
+def remember_language(response: Response) -> Response:
+    """The no-JavaScript language switch: a link with ?lang=xx stores the choice in a cookie."""
+    chosen = request.args.get("lang")
+    if chosen in LANGUAGES and request.cookies.get(LANG_COOKIE) != chosen:
+        response.set_cookie(
+            LANG_COOKIE, chosen, samesite="Lax", httponly=True, secure=config().secure_cookies, max_age=None
+        )
+    response.vary.add("Accept-Language")
+    response.vary.add("Cookie")
+    return response
+
+
+@public_bp.app_errorhandler(CSRFError)
+def csrf_failed(error: CSRFError) -> Any:
+    return render_template("errors/400.html"), 400
+
+
+@public_bp.app_errorhandler(404)
+def not_found(error: Any) -> Any:
+    return render_template("errors/404.html"), 404
+
+
+@public_bp.app_errorhandler(500)
+def server_error(error: Any) -> Any:
+    return render_template("errors/500.html"), 500
+
+
+from grievance import triage_views  # noqa: E402,F401

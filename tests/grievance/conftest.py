@@ -1,0 +1,93 @@
+"""Fixtures for the public intake: a recovery key, readers with known private keys, a submit helper."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from endwatch import accounts, crypto, keyring
+from grievance.models import Case
+from tests.conftest import PASSWORD, Member, csrf_token
+
+RECEIPT_RE = re.compile(r'id="receipt"[^>]*>([^<]+)<')
+
+
+def private_key_of(member: Member) -> bytes:
+    account_key = crypto.unwrap_with_passphrase(member.user.key_wrap, PASSWORD)
+    return accounts.open_vault(member.user, account_key).private_key
+
+
+@pytest.fixture
+def recovery_key(session: Session) -> bytes:
+    """Create the organisation recovery key; return its private half (shown once by `endwatch init`)."""
+    encoded = keyring.ensure_recovery_key(session)
+    assert encoded is not None
+    session.flush()
+    return crypto.decode_key(encoded)
+
+
+@pytest.fixture
+def reader(make_member, recovery_key) -> Member:  # type: ignore[no-untyped-def]
+    """A triager who exists before reports arrive, so every new case key is sealed to them."""
+    return make_member("triager")
+
+
+def report_fields(**fields: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "what": "They tracked our phones at the protest.",
+        "product": "",
+        "country": "",
+        "who": "",
+        "period": "unknown",
+        "contact": "",
+    }
+    data.update(fields)
+    return data
+
+
+def submit(client: FlaskClient, files: list[tuple[bytes, str]] = (), **fields: Any) -> Any:  # type: ignore[assignment]
+    """Post the report form as a browser would (CSRF token from the page, multipart body)."""
+    data = report_fields(csrf_token=csrf_token(client, "/report"), **fields)
+    if files:
+        data["attachments"] = [(io.BytesIO(content), name) for content, name in files]
+    return client.post("/report", data=data, content_type="multipart/form-data")
+
+
+def receipt_in(response: Any) -> str:
+    match = RECEIPT_RE.search(response.get_data(as_text=True))
+    assert match, response.get_data(as_text=True)[:2000]
+    return html.unescape(match.group(1)).strip()
+
+
+def case_by_reference(session: Session, reference: str) -> Case:
+    return session.scalars(select(Case).where(Case.reference == reference)).one()
+
+
+def latest_case(session: Session) -> Case:
+    session.expire_all()
+    return session.scalars(select(Case).order_by(Case.id.desc())).first()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def submit_report(client: FlaskClient, reader: Member) -> Callable[..., str]:
+    """Submit a report through the form and return its receipt."""
+
+    def run(files: list[tuple[bytes, str]] = (), **fields: Any) -> str:  # type: ignore[assignment]
+        response = submit(client, files, **fields)
+        assert response.status_code == 200, response.get_data(as_text=True)[:3000]
+        return receipt_in(response)
+
+    return run
+
+
+def open_followup(client: FlaskClient, receipt: str) -> Any:
+    token = csrf_token(client, "/followup")
+    return client.post("/followup", data={"csrf_token": token, "receipt": receipt})

@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+from sqlalchemy import func, select
+
+from endwatch import crypto
+from endwatch.models import AuditRecord
+from grievance import intake
+from grievance.models import Attachment, Case, CaseKey, CaseState, FollowupSession
+from tests.conftest import csrf_token
+from tests.grievance.conftest import (
+    latest_case,
+    open_followup,
+    private_key_of,
+    submit,
+)
+
+
+def test_receipt_has_seven_words_and_ninety_bits():
+    receipt = intake.new_receipt()
+    words = receipt.split()
+    assert len(words) == 7
+    assert all(word in intake.wordlist() for word in words)
+    assert len(intake.wordlist()) == 7776
+    assert 7 * math.log2(len(set(intake.wordlist()))) > 90
+
+
+def test_receipt_is_normalised_before_hashing(app):
+    config = app.config["ENDWATCH"]
+    assert intake.receipt_keys(config, "Apple  banana\nCHERRY-pie.") == intake.receipt_keys(
+        config, "apple banana cherry-pie"
+    )
+
+
+def test_submission_stores_an_encrypted_case_sealed_to_readers_and_recovery(
+    submit_report, app, session, reader, recovery_key
+):
+    receipt = submit_report(
+        what="The police read my messages.",
+        who="Unit 7",
+        contact="signal: +1 555",
+        rights=["privacy", "expression"],
+        country="BY",
+        period="past_month",
+    )
+    case = latest_case(session)
+    assert case.state == CaseState.RECEIVED
+    assert case.categories == ["privacy", "expression"]
+    assert case.country == "BY" and case.incident_period == "past_month" and case.product_id is None
+    assert case.created_at.minute == 0 and case.created_at.second == 0
+    holders = set(session.scalars(select(CaseKey.holder).where(CaseKey.case_id == case.id)))
+    assert holders == {"recovery", f"user:{reader.user.id}"}
+    assert b"police" not in case.content_enc
+    for key in (private_key_of(reader), recovery_key):
+        content = intake.open_case(session, case, key)
+        assert (content.what, content.who, content.contact) == (
+            "The police read my messages.",
+            "Unit 7",
+            "signal: +1 555",
+        )
+    assert "case.decrypt" in session.scalars(select(AuditRecord.action)).all()
+    assert case.receipt_digest == intake.receipt_keys(app.config["ENDWATCH"], receipt)[0]
+
+
+def test_receipt_is_shown_only_once(submit_report, client, session):
+    receipt = submit_report()
+    for url in ("/", "/report", "/followup"):
+        assert receipt not in client.get(url).get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Case)) == 1
+
+
+def test_intake_is_refused_without_a_recovery_key(client, session, make_member):
+    make_member("triager")
+    response = submit(client)
+    assert response.status_code == 503
+    assert 'id="receipt"' not in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_auditors_get_no_key_and_new_members_get_one_by_grant(submit_report, session, make_member, reader):
+    auditor = make_member("auditor")
+    submit_report()
+    case = latest_case(session)
+    with pytest.raises(intake.NoCaseAccess):
+        intake.open_case(session, case, private_key_of(auditor))
+    newcomer = make_member("triager")
+    with pytest.raises(intake.NoCaseAccess):
+        intake.open_case(session, case, private_key_of(newcomer))
+    intake.grant_access(session, case, private_key_of(reader), newcomer.user)
+    assert intake.open_case(session, case, private_key_of(newcomer)).what
+    with pytest.raises(intake.GrievanceError):
+        intake.grant_access(session, case, private_key_of(reader), auditor.user)
+    assert intake.revoke_access(session, case, newcomer.user, actor="test")
+    with pytest.raises(intake.NoCaseAccess):
+        intake.open_case(session, case, private_key_of(newcomer))
+
+
+def test_followup_shows_status_reply_and_accepts_a_message(submit_report, client, session, reader):
+    receipt = submit_report(what="First account")
+    case = latest_case(session)
+    intake.add_reply(session, case, "Thank you. Which city?", reader.user, private_key_of(reader))
+    session.flush()
+    response = open_followup(client, receipt.upper().replace(" ", "  "))
+    assert response.status_code == 302 and response.location.endswith("/followup/case")
+    page = client.get("/followup/case").get_data(as_text=True)
+    assert "Thank you. Which city?" in page
+    assert 'id="status">Received' in page
+    assert 'id="deadline">We confirm receipt by' in page
+    token = csrf_token(client, "/followup/case")
+    response = client.post("/followup/case", data={"csrf_token": token, "body": "In Minsk."})
+    assert response.status_code == 302
+    content = intake.open_case(session, latest_case(session), private_key_of(reader))
+    assert [(m.direction, m.body) for m in content.messages] == [
+        ("to_submitter", "Thank you. Which city?"),
+        ("from_submitter", "In Minsk."),
+    ]
+
+
+def test_wrong_receipt_is_refused_and_throttled(submit_report, client, app):
+    submit_report()
+    limit = int(app.config["ENDWATCH"].followup_limit.split()[0])
+    statuses = [open_followup(client, intake.new_receipt()).status_code for _ in range(limit + 1)]
+    assert statuses[:limit] == [401] * limit
+    assert statuses[limit] == 429
+
+
+def test_followup_session_expires_when_idle(submit_report, client, session):
+    receipt = submit_report()
+    open_followup(client, receipt)
+    row = session.scalars(select(FollowupSession)).one()
+    row.last_seen_at = row.last_seen_at.replace(year=row.last_seen_at.year - 1)
+    session.flush()
+    response = client.get("/followup/case")
+    assert response.status_code == 302 and response.location.endswith("/followup")
+    session.expire_all()
+    assert session.scalars(select(FollowupSession)).all() == []
+
+
+def test_followup_cookie_never_holds_the_receipt(submit_report, client):
+    receipt = submit_report()
+    open_followup(client, receipt)
+    cookie = client.get_cookie("endwatch")
+    assert cookie is not None
+    decoded = crypto.base64.urlsafe_b64decode(cookie.value.split(".")[0] + "==")
+    for word in receipt.split():
+        assert word.encode() not in decoded and word not in cookie.value
+
+
+def test_leaving_ends_the_followup_session(submit_report, client, session):
+    receipt = submit_report()
+    open_followup(client, receipt)
+    token = csrf_token(client, "/followup/case")
+    assert client.post("/followup/end", data={"csrf_token": token}).status_code == 302
+    session.expire_all()
+    assert session.scalars(select(FollowupSession)).all() == []
+    assert client.get("/followup/case").status_code == 302
+
+
+def test_post_without_csrf_token_is_rejected(client, reader, session):
+    response = client.post("/report", data={"what": "no token"})
+    assert response.status_code == 400
+    assert client.post("/followup", data={"receipt": "a b c"}).status_code == 400
+    assert session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_submission_needs_what_happened(client, reader, session):
+    response = submit(client, what="   ")
+    assert response.status_code == 400
+    assert "Please describe what happened." in response.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_receipt_is_not_shown_when_the_commit_fails(client, reader, session, monkeypatch):
+    from sqlalchemy.orm import Session as OrmSession
+
+    real_commit = OrmSession.commit
+
+    def failing_commit(self):
+        if any(isinstance(obj, Case) for obj in self.new) or any(
+            isinstance(o, Case) for o in self.identity_map.values()
+        ):
+            raise RuntimeError("disk full")
+        return real_commit(self)
+
+    monkeypatch.setattr(OrmSession, "commit", failing_commit)
+    client.application.testing = False
+    response = submit(client)
+    assert response.status_code == 500
+    assert 'id="receipt"' not in response.get_data(as_text=True)
+    monkeypatch.undo()
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Case)) == 0
+    assert session.scalar(select(func.count()).select_from(Attachment)) == 0
