@@ -1,0 +1,187 @@
+"""Staff decisions on alerts (acknowledge, dismiss with a suppression rule, escalate), lists and export."""
+
+from __future__ import annotations
+
+import csv
+import importlib
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
+
+from contracts.models import Customer
+from endwatch import audit
+from endwatch.db import utcnow
+from monitoring.models import Alert, AlertLevel, AlertStatus, Entry, Feed, SuppressionRule
+from monitoring.services import MonitoringError
+from monitoring.text import fold
+
+EXPORT_COLUMNS = ("customer", "entry_id", "link", "title", "feed", "score", "level", "matched", "reasons")
+SUPPRESS_CHOICES = ("none", "phrase", "feed")
+
+
+class AlertNotFound(MonitoringError):
+    pass
+
+
+class AlertAlreadyDecided(MonitoringError):
+    pass
+
+
+@dataclass(frozen=True)
+class AlertFilter:
+    level: AlertLevel | None = None
+    status: AlertStatus | None = None
+    customer_id: int | None = None
+
+
+def get_alert(session: Session, alert_id: int) -> Alert:
+    alert = session.get(Alert, alert_id, options=[joinedload(Alert.entry).joinedload(Entry.feed)])
+    if alert is None:
+        raise AlertNotFound(f"no alert {alert_id}")
+    return alert
+
+
+def _query(filters: AlertFilter) -> Select[Any]:
+    query = select(Alert).options(joinedload(Alert.entry).joinedload(Entry.feed), joinedload(Alert.customer))
+    if filters.level is not None:
+        query = query.where(Alert.level == filters.level)
+    if filters.status is not None:
+        query = query.where(Alert.status == filters.status)
+    if filters.customer_id is not None:
+        query = query.where(Alert.customer_id == filters.customer_id)
+    return query
+
+
+def list_alerts(
+    session: Session, filters: AlertFilter, *, limit: int = 200, offset: int = 0
+) -> Sequence[Alert]:
+    query = _query(filters).order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit).offset(offset)
+    return session.scalars(query).unique().all()
+
+
+def _decide(session: Session, alert: Alert, status: AlertStatus, actor: str, note: str | None) -> None:
+    if alert.status in (AlertStatus.DISMISSED, AlertStatus.ESCALATED):
+        raise AlertAlreadyDecided(f"alert {alert.id} is already {alert.status.value}")
+    alert.status = status
+    alert.decided_at = utcnow()
+    alert.decided_by = actor
+    alert.decision_note = (note or "").strip()[:1000] or None
+
+
+def acknowledge(session: Session, alert_id: int, *, actor: str, note: str | None = None) -> Alert:
+    """Seen and noted; the alert stays open for escalation or dismissal later."""
+    alert = get_alert(session, alert_id)
+    if alert.status != AlertStatus.NEW:
+        raise AlertAlreadyDecided(f"alert {alert.id} is already {alert.status.value}")
+    _decide(session, alert, AlertStatus.ACKNOWLEDGED, actor, note)
+    audit.record(session, "alert.acknowledge", actor=actor, target=f"alert:{alert.id}")
+    session.flush()
+    return alert
+
+
+def dismiss(
+    session: Session, alert_id: int, *, actor: str, suppress: str = "none", note: str | None = None
+) -> tuple[Alert, SuppressionRule | None]:
+    """A false positive; `suppress` ("phrase" or "feed") also stops such alerts for this customer."""
+    if suppress not in SUPPRESS_CHOICES:
+        raise MonitoringError(f"suppress must be one of {', '.join(SUPPRESS_CHOICES)}")
+    alert = get_alert(session, alert_id)
+    _decide(session, alert, AlertStatus.DISMISSED, actor, note)
+    rule = None
+    if suppress != "none":
+        rule = SuppressionRule(
+            customer_id=alert.customer_id,
+            phrase=fold(alert.matched) if suppress == "phrase" else None,
+            feed_id=alert.entry.feed_id if suppress == "feed" else None,
+            created_by=actor,
+            source_alert_id=alert.id,
+        )
+        session.add(rule)
+    session.flush()
+    audit.record(
+        session, "alert.dismiss", actor=actor, target=f"alert:{alert.id}", details={"suppress": suppress}
+    )
+    return alert, rule
+
+
+def escalate(session: Session, alert_id: int, *, actor: str, note: str | None = None) -> Alert:
+    """Open a grievance case from the alert when the grievance domain offers it; record it either way."""
+    alert = get_alert(session, alert_id)
+    _decide(session, alert, AlertStatus.ESCALATED, actor, note)
+    session.flush()
+    opener = _case_opener()
+    if opener is not None:
+        case = opener(session, alert, actor=actor)
+        case_id = getattr(case, "id", case)
+        alert.case_ref = f"case:{case_id}" if case_id is not None else None
+    session.flush()
+    audit.record(
+        session,
+        "alert.escalate",
+        actor=actor,
+        target=f"alert:{alert.id}",
+        details={"case": alert.case_ref or ""},
+    )
+    return alert
+
+
+def _case_opener() -> Any:
+    try:
+        module = importlib.import_module("grievance.triage")
+    except ImportError:
+        return None
+    return getattr(module, "open_case_from_alert", None)
+
+
+def suppression_rules(session: Session) -> Sequence[SuppressionRule]:
+    return session.scalars(select(SuppressionRule).order_by(SuppressionRule.id.desc())).all()
+
+
+# -- export ------------------------------------------------------------------------------------------
+
+
+def export_rows(session: Session) -> Iterator[dict[str, Any]]:
+    """Every alert, every level and status, oldest first, as the objects DESIGN.md documents."""
+    query = (
+        select(Alert, Entry, Feed, Customer)
+        .join(Entry, Alert.entry_id == Entry.id)
+        .join(Feed, Entry.feed_id == Feed.id)
+        .join(Customer, Alert.customer_id == Customer.id)
+        .order_by(Alert.id)
+    )
+    for alert, entry, feed, customer in session.execute(query):
+        yield {
+            "customer": customer.name,
+            "entry_id": entry.public_id,
+            "link": entry.link or "",
+            "title": entry.title,
+            "feed": feed.name,
+            "score": alert.score,
+            "level": alert.level.value,
+            "matched": alert.matched,
+            "reasons": alert.reasons,
+            "alert_id": alert.id,
+            "status": alert.status.value,
+            "country": customer.country,
+            "snippet": alert.snippet,
+            "created_at": alert.created_at.isoformat(),
+        }
+
+
+def export_json(session: Session) -> str:
+    return json.dumps(list(export_rows(session)), ensure_ascii=False, indent=2) + "\n"
+
+
+def export_csv(session: Session) -> str:
+    buffer = io.StringIO()
+    columns = (*EXPORT_COLUMNS, "alert_id", "status", "country", "snippet", "created_at")
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in export_rows(session):
+        writer.writerow({**row, "reasons": "; ".join(row["reasons"])})
+    return buffer.getvalue()
