@@ -9,7 +9,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from itertools import accumulate
 
-__all__ = ["Folded", "fold", "fold_text", "html_to_text", "transliterate"]
+__all__ = ["Folded", "fold", "fold_key", "fold_text", "html_to_text", "transliterate"]
 
 _DROPPED = re.compile(
     r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)"
@@ -65,7 +65,8 @@ _CYRILLIC = dict(
 _ARABIC = dict(
     zip(
         "ءآأؤإئابةتثجحخدذرزسشصضطظعغفقكلمنهوىيپچژکگیٱ",
-        "_ a a w a y a b h t th j h kh d dh r z s sh s d t z _ gh f q k l m n h w y y p ch zh k g y a".split(),
+        "_ a a w a y a b h t th j h kh d dh r z s sh s d t z _ gh f q k l m n h w y y p ch zh"
+        " k g y a".split(),
         strict=True,
     )
 )
@@ -177,6 +178,11 @@ def fold_text(text: str) -> Folded:
 def fold(text: str) -> str:
     """Fold a short string (an alias, a lexicon term) to the form keys take: words joined by one space."""
     return " ".join(text.translate(_TABLE).split())
+
+
+def fold_key(text: str) -> str:
+    """Fold a name as the text view would show it: punctuation stays a space of its own ("u s  army")."""
+    return " ".join(text.split()).translate(_TABLE).strip()
 
 
 def transliterate(text: str) -> str:

@@ -1,0 +1,617 @@
+"""Watchlist matching: find customers named in a plain text, in one pass whatever the watchlist size.
+
+Every alias is folded (case, accents, Cyrillic and Arabic to Latin, punctuation to spaces) and added to
+one Aho-Corasick automaton as " alias " so that hits are whole words. Each hit is then judged on how it
+is written (capitals, acronyms, common words) and on country context, and gets a confidence; the best
+hit per customer at or above `MIN_CONFIDENCE` becomes a `Mention`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from monitoring.text import Folded, fold, fold_key, fold_text, transliterate
+
+__all__ = ["MIN_CONFIDENCE", "Matcher", "Mention", "WatchName"]
+
+#: Hits below this confidence are dropped. A generic or common-word alias alone scores 0.4: it needs
+#: support (its customer's country nearby, the acronym in capitals) to be reported.
+MIN_CONFIDENCE = 0.5
+NEAR = 300  # characters either side searched for country context
+ADJACENT = 15  # a country this close qualifies the name itself ("the UK Ministry of Defence")
+SNIPPET = 200
+
+_STOPWORDS = frozenset(
+    "the of and for de del la le les des du d l el los las y e et en a al da do dos das po i v pour para por"
+    " und der die das fur".split()
+)
+# Institution words: an alias made only of these ("Ministry of Defence", "Policía Federal") names a
+# body that many countries have, so it needs country context.
+_GENERIC = re.compile(
+    r"(?:minist|defen[cs]|oboron|dfa|interi|vnutrenn|dakhl|affair|asunto|polic|politsi|shurt|nation|natsion"
+    r"|federa|secur|seguridad|bezopasn|amn|intelligen|inteligen|renseign|razvedk|mkhabar|servic|sluzhb"
+    r"|state|estado|etat|gosudarstv|dwl|arm[yeé]|ejercit|armi|jysh|guard(?!ian)|garde|gvardi|hrs|general|glavn"
+    r"|direct|direcc|upravlen|mdyr|idar|department|departa|otdel|office|oficin|bureau|agen[cst]|agentstv"
+    r"|justic|yustits|public|publiq|committee|comit|komitet|lajn|investig|enquet|sledstv|center|centre"
+    r"|centro|tsentr|government|gobiern|gouvern|pravitel|hkum|republi|respubl|presiden|prezident"
+    r"|secretar|navy|naval|marin|flot|air|aere|force|fuerza|vooruzh|sil|gendarm|custom|aduan|douan"
+    r"|tamozh|border|fronter|fronti|pogran|immigr|migra|counter|contra|anti|terror|ekstrem|protivod|unit"
+    r"|unidad|special|especial|spets|cyber|ciber|crim|milit|voenn|home|intern|homeland|protec|okhran"
+    r"|communic|comunic|svyaz|telecom|judic|sudebn|prosecut|fiscal|parquet|prokur|attorney|order|orden"
+    r"|ordre|emergen|command|comando|inform|operat|prison|penitenc|jihaz|wzar|hay|mjls|council|consejo"
+    r"|conseil|sovet|jhaz|amh|mdyry|ryas|nacion|wtn)\w*\Z"
+)
+# Ordinary words that are also company or product names; alone and in capitals they still need support.
+_COMMON = frozenset(
+    """open source guardian ice sun star shield eagle falcon phoenix circle gamma apex vision matrix sentinel
+    pegasus predator hermes oracle signal delta alpha omega echo nova atlas titan orion lynx cobra fox wolf
+    hawk raven tiger lion bear spectrum horizon summit pioneer frontier global united first prime smart
+    secure safe trust guard watch keeper eye eyes insight focus clear bright light blue red black white
+    green gold silver iron steel stone rock river ocean sea sky cloud storm thunder fire water earth
+    team group systems solutions technologies technology labs network networks data intelligence
+    hacking services partners
+    agile mobile digital cyber net link core edge point peak arrow bridge gate key lock shadow ghost
+    sol luz mar sur norte paz vida mundo tierra fuego agua cielo oro plata hierro aguila halcon lobo
+    soleil lumiere terre feu eau ciel etoile aigle faucon loup garde vigie phare aube
+    can art aid arm bar cat dog war who its nos sin era ser mas par sur une son ton mon""".split()
+)
+_AGENCY_CONTEXT = re.compile(
+    r"\b(?:agents?|officers?|officials?|agency|raids?|detain\w*|detention|custody|deport\w*|arrest\w*"
+    r"|agentes|agencia|operativo|redadas?|detenid\w*|agence|policiers|агент\w*|сотрудник\w*)\b",
+    re.I,
+)
+_CODE_NUMBER = re.compile(r"[ -]?\d|\+")
+_SENTENCE_END = frozenset(".!?\n:;\"“”«»'")
+
+
+@dataclass(frozen=True)
+class WatchName:
+    """One watched customer: the name as imported, its aliases, country (ISO alpha-2) and kind."""
+
+    customer_id: int
+    name: str
+    aliases: tuple[str, ...]
+    country: str
+    kind: str  # government|soe|private|distributor|reseller
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A customer found in a text, with where, how sure, and why."""
+
+    customer_id: int
+    matched: str
+    start: int
+    end: int
+    confidence: float
+    reasons: tuple[str, ...]
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Alias:
+    customer: WatchName
+    text: str
+    shape: str  # acronym | word-acronym | generic | common | name
+    script: str  # latin | cyrillic | arabic | other
+
+
+@dataclass(slots=True)
+class _Hit:
+    alias: _Alias
+    form: str  # exact | translit | inflected | dotted | clitic
+    view_start: int
+    view_end: int
+
+
+def _script(text: str) -> str:
+    for char in text:
+        if "\u0400" <= char <= "\u04ff":
+            return "cyrillic"
+        if "\u0600" <= char <= "\u06ff":
+            return "arabic"
+    return "latin" if any(c.isascii() and c.isalpha() for c in text) else "other"
+
+
+def _shape(text: str, folded: str) -> str:
+    letters = [c for c in text if c.isalpha()]
+    if " " not in text and 2 <= len(letters) <= 8 and text.isupper():
+        if len(letters) <= 2 or folded in _COMMON or folded in _STOPWORDS:
+            return "word-acronym"
+        return "acronym"
+    words = [w for w in folded.split() if w not in _STOPWORDS]
+    if words and all(_GENERIC.match(w.removeprefix("al") if len(w) > 4 else w) for w in words):
+        return "generic"
+    if len(words) == 1 and words[0] in _COMMON:
+        return "common"
+    if words and all(w in _COMMON for w in words):
+        return "common"
+    return "name"
+
+
+class Matcher:
+    """An immutable watchlist automaton; `scan` finds the customers a text names."""
+
+    def __init__(self, automaton: ahocorasick.Automaton, aliases: list[_Alias]) -> None:
+        self._automaton = automaton
+        self._aliases = aliases
+
+    @classmethod
+    def build(cls, names: Iterable[WatchName]) -> Matcher:
+        """Fold every alias of every customer into one automaton."""
+        keys: dict[str, list[tuple[int, str]]] = {}
+        aliases: list[_Alias] = []
+        for watch in names:
+            seen: set[str] = set()
+            for raw in (watch.name, *watch.aliases):
+                text = " ".join(raw.split())
+                folded = fold_key(text)
+                if len(folded.replace(" ", "")) < 2 or folded in seen:
+                    continue
+                seen.add(folded)
+                alias = _Alias(watch, text, _shape(text, folded), _script(text))
+                aliases.append(alias)
+                for key, form in _keys(alias, folded):
+                    for variant in {key, " ".join(key.split())}:  # "Centre «E»" also as "Centre E"
+                        keys.setdefault(variant, []).append((len(aliases) - 1, form))
+        _country_automaton()  # built once per process, here rather than in the first scan
+        automaton = ahocorasick.Automaton()
+        for key, entries in keys.items():
+            automaton.add_word(f" {key} ", (len(key) + 2, tuple(entries)))
+        if keys:
+            automaton.make_automaton()
+        return cls(automaton, aliases)
+
+    def scan(self, text: str) -> list[Mention]:
+        """Best mention per customer in a plain text (title + newline + body), most confident first."""
+        if not self._aliases:
+            return []
+        folded = fold_text(text)
+        hits = [
+            _Hit(self._aliases[index], form, end - length + 2, end)
+            for end, (length, entries) in self._automaton.iter(folded.view)
+            for index, form in entries
+        ]
+        if not hits:
+            return []
+        countries = country_mentions(folded)
+        best: dict[int, Mention] = {}
+        for hit in hits:
+            mention = _judge(hit, folded, countries)
+            if mention.confidence < MIN_CONFIDENCE:
+                continue
+            current = best.get(mention.customer_id)
+            if current is None or (mention.confidence, -mention.start) > (current.confidence, -current.start):
+                best[mention.customer_id] = mention
+        return sorted(best.values(), key=lambda m: (-m.confidence, m.start))
+
+
+def _keys(alias: _Alias, folded: str) -> Iterable[tuple[str, str]]:
+    yield folded, "exact"
+    if alias.shape in ("acronym", "word-acronym") and alias.script == "latin":
+        yield " ".join(folded), "dotted"  # F.B.I. folds to "f b i"
+    elif "." in alias.text and all(len(w) == 1 for w in folded.split()[:2]):
+        yield fold_key(alias.text.replace(".", "")), "dotted"  # "U.S. Immigration" -> "US Immigration"
+    if alias.script == "cyrillic":
+        for variant in _latin_variants(alias.text):
+            yield variant, "translit"
+        for form in _russian_cases(alias.text):
+            yield fold_key(form), "inflected"
+    elif alias.script == "arabic":
+        for form in _arabic_clitics(alias.text):
+            yield fold_key(form), "clitic"
+
+
+# Romanisations of Cyrillic letters besides the one the folded text uses (BGN/PCGN, ISO 9 without
+# diacritics, passports, French and German habits). Each letter keeps one choice through the name.
+_LATIN_CHOICES = {
+    "я": ("ja", "ia"),
+    "ю": ("ju", "iu"),
+    "й": ("i", "j"),
+    "ж": ("z", "j"),
+    "х": ("h",),
+    "ц": ("c", "tz"),
+    "ь": ("'",),
+    "ъ": ("'", "ie"),
+    "щ": ("sch", "sc"),
+    "ч": ("c", "tch"),
+    "ш": ("s", "ch"),
+    "ы": ("i",),
+}
+_MAX_VARIANTS = 32
+
+
+def _latin_variants(text: str) -> set[str]:
+    low = text.lower()
+    letters = [c for c in _LATIN_CHOICES if c in low]
+    choices = [(c, *_LATIN_CHOICES[c]) for c in letters]
+    variants = set()
+    for picked in itertools.islice(itertools.product(*choices), _MAX_VARIANTS):
+        table = str.maketrans(dict(zip(letters, picked, strict=True)))
+        variants.add(fold(transliterate(low.translate(table))))
+    return variants
+
+
+_ADJECTIVE = re.compile(r"(ая|яя|ый|ий|ой|ое|ее|ые|ие)\Z")
+_ADJECTIVE_CASES = {
+    "ая": ("ой", "ой", "ую", "ой", "ой"),
+    "яя": ("ей", "ей", "юю", "ей", "ей"),
+    "ый": ("ого", "ому", "ый", "ым", "ом"),
+    "ой": ("ого", "ому", "ой", "ым", "ом"),
+    "ий": ("его", "ему", "ий", "им", "ем"),
+    "ое": ("ого", "ому", "ое", "ым", "ом"),
+    "ее": ("его", "ему", "ее", "им", "ем"),
+    "ые": ("ых", "ым", "ые", "ыми", "ых"),
+    "ие": ("их", "им", "ие", "ими", "их"),
+}
+_NOUN_CASES = (
+    ("ия", ("ии", "ии", "ию", "ией", "ии")),
+    ("ие", ("ия", "ию", "ие", "ием", "ии")),
+    ("а", ("ы", "е", "у", "ой", "е")),
+    ("я", ("и", "е", "ю", "ей", "е")),
+    ("о", ("а", "у", "о", "ом", "е")),
+    ("е", ("я", "ю", "е", "ем", "е")),
+    ("ы", ("", "ам", "ы", "ами", "ах")),
+    ("й", ("я", "ю", "й", "ем", "е")),
+)
+
+
+def _russian_cases(text: str) -> list[str]:
+    """Genitive to prepositional singular of a Russian name: leading adjectives and the head noun agree."""
+    words = text.split()
+    head = 0
+    while head < len(words) - 1 and _ADJECTIVE.search(words[head]) and not words[head].isupper():
+        head += 1
+    forms = [list(words) for _ in range(5)]
+    for i, word in enumerate(words[: head + 1]):
+        if word.isupper() or _script(word) != "cyrillic":
+            return []
+        if i < head:
+            ending = word[-2:]
+            if ending == "ий" and word[-3:-2] in "гкхжшчщ":
+                endings: tuple[str, ...] = ("ого", "ому", "ий", "им", "ом")
+            else:
+                endings = _ADJECTIVE_CASES[ending]
+            for case, new in enumerate(endings):
+                forms[case][i] = word[: -len(ending)] + new
+            continue
+        for ending, noun_endings in _NOUN_CASES:
+            if word.endswith(ending):
+                endings = noun_endings
+                break
+        else:
+            if word[-1:] in "ьъ" or not word[-1:].isalpha():
+                return []
+            ending, endings = "", ("а", "у", "", "ом", "е")
+        if ending == "а" and word[-2:-1] in "гкхжшчщ":
+            endings = ("и", *endings[1:])
+        for case, new in enumerate(endings):
+            forms[case][i] = word[: len(word) - len(ending)] + new
+    return [" ".join(form) for form in forms if form != words]
+
+
+def _arabic_clitics(text: str) -> list[str]:
+    """Forms with an attached conjunction or preposition: و ب ل ف, and لل for a name with the article."""
+    forms = [prefix + text for prefix in ("و", "ب", "ل", "ف")]
+    if text.startswith("ال"):
+        forms += ["لل" + text[2:], "ولل" + text[2:], "وب" + text]
+    return forms
+
+
+def _casing(alias: _Alias, matched: str) -> str:
+    """How the match is written compared with the alias: as-written, caps, title, lower, mixed, uncased."""
+    if not any(c.isupper() or c.islower() for c in matched):
+        return "uncased"
+    if matched.isupper():
+        return "caps"
+    if alias.shape in ("acronym", "word-acronym"):
+        return "title" if matched[:1].isupper() and matched[1:].islower() else "lower"
+    words = [w for w in matched.replace("-", " ").split() if fold(w) not in _STOPWORDS]
+    expected = [w for w in alias.text.replace("-", " ").split() if fold(w) not in _STOPWORDS]
+    capitals = [w[:1].isupper() for w in words]
+    if alias.script == "latin" and len(expected) == len(words):
+        wanted = [w[:1].isupper() for w in expected]
+        if capitals == wanted and any(wanted):
+            return "title"
+    elif capitals and capitals[0]:
+        return "title"
+    if not any(capitals):
+        return "lower"
+    return "title" if all(capitals) else "mixed"
+
+
+def _judge(hit: _Hit, folded: Folded, countries: list[CountryMention]) -> Mention:
+    alias = hit.alias
+    text = folded.original
+    start, end = folded.span(hit.view_start, hit.view_end)
+    matched = text[start:end]
+    casing = _casing(alias, matched)
+    before = text[max(0, start - 40) : start]
+    after = text[end : end + 40]
+    reasons = [_alias_reason(hit, matched)]
+    if text[end : end + 2] in ("'s", "’s") or text[end : end + 1] in ("'", "’"):
+        reasons.append(f'possessive "{text[start : end + 2].rstrip()}"')
+    sentence_start = not before.strip() or before.rstrip()[-1] in _SENTENCE_END
+    around = before[-25:] + after[:25]
+    headline = casing == "caps" and any(c.isupper() for c in around) and not any(c.islower() for c in around)
+
+    shape = alias.shape
+    if shape == "acronym":
+        score = {"caps": 0.9, "uncased": 0.85, "title": 0.75, "lower": 0.4}.get(casing, 0.4)
+        reasons.append(_acronym_reason(casing, matched))
+        if _CODE_NUMBER.match(after):
+            score *= 0.5
+            reasons.append("followed by a number, like a product code or a rating")
+    elif shape == "word-acronym":
+        score = {"caps": 0.8, "uncased": 0.6, "title": 0.25}.get(casing, 0.0)
+        if headline:
+            score = 0.3
+            reasons.append("capitals carry no weight in an all-capitals line")
+        else:
+            reasons.append(_acronym_reason(casing, matched))
+        reasons.append(f'"{alias.text}" is also an ordinary word or abbreviation')
+        if casing != "lower" and _AGENCY_CONTEXT.search(text, max(0, start - 60), end + 60):
+            score += 0.15
+            reasons.append("agency context (agents, officers, detention...) next to it")
+    elif shape == "generic":
+        score = {"title": 0.4, "caps": 0.4, "uncased": 0.4}.get(casing, 0.2)
+        reasons.append("generic name: needs country context")
+    elif shape == "common":
+        single = len(alias.text.split()) == 1
+        if casing == "title" and not (single and sentence_start):
+            score = 0.4 if single else 0.8
+        else:
+            score = 0.05
+            reasons.append("written as ordinary prose")
+        nxt = after.lstrip(" ")
+        if score > 0.1 and nxt[:1].isupper() and not after[:1].strip():
+            score *= 0.5
+            reasons.append("followed by another capitalised word: part of a longer name")
+        previous = before.rstrip().rsplit(" ", 1)[-1]
+        if single and score > 0.1 and previous[:1].isupper() and not sentence_start:
+            score *= 0.5
+            reasons.append("preceded by a capitalised word: part of a longer name")
+        elif single and score > 0.1 and previous.lower() in ("the", "el", "la", "le", "der", "die"):
+            score *= 0.5
+            reasons.append("preceded by an article, as the title of a publication would be")
+    else:
+        score = {"title": 0.9, "caps": 0.9, "uncased": 0.85, "mixed": 0.6}.get(casing, 0.35)
+        if casing == "lower":
+            reasons.append("written in lower case")
+    if casing != "lower" or shape not in ("word-acronym", "common"):
+        score += _country_adjustment(hit, matched, countries, reasons, score)
+    score = round(min(max(score, 0.0), 1.0), 3)
+    return Mention(
+        alias.customer.customer_id, matched, start, end, score, tuple(reasons), _snippet(text, start, end)
+    )
+
+
+def _alias_reason(hit: _Hit, matched: str) -> str:
+    alias = hit.alias.text
+    if hit.form == "translit" or (hit.form == "exact" and _script(matched) != hit.alias.script):
+        return f'transliteration of alias "{alias}"'
+    if hit.form == "inflected":
+        return f'inflected form of alias "{alias}"'
+    if hit.form == "clitic":
+        return f'alias "{alias}" with an attached particle'
+    if matched == alias:
+        return f'exact alias "{alias}"'
+    return f'alias "{alias}" written "{matched}"'
+
+
+def _acronym_reason(casing: str, matched: str) -> str:
+    if casing == "caps":
+        return "acronym in capitals"
+    if casing == "title":
+        return f'acronym in mixed case ("{matched}")'
+    if casing == "uncased":
+        return "acronym"
+    return f'acronym in lower case ("{matched}")'
+
+
+# Change in score by alias shape: (own country near, own country elsewhere, other country near and not
+# own, share of the score lost when another country qualifies the name).
+_COUNTRY_EFFECT = {
+    "generic": (0.45, 0.2, -0.2, 0.85),
+    "common": (0.2, 0.1, -0.2, 0.85),
+    "word-acronym": (0.15, 0.05, -0.45, 0.85),
+    "acronym": (0.1, 0.05, -0.45, 0.85),
+    "name": (0.1, 0.05, 0.0, 0.3),
+}
+
+
+def _country_adjustment(
+    hit: _Hit, matched: str, countries: list[CountryMention], reasons: list[str], score: float
+) -> float:
+    """Score change from countries named near the hit: support for the customer's own, doubt for others."""
+    own = hit.alias.customer.country
+    own_distance = other_distance = None
+    other = ""
+    for mention in countries:
+        if mention.view_end <= hit.view_start:
+            distance = hit.view_start - mention.view_end
+        elif mention.view_start >= hit.view_end:
+            distance = mention.view_start - hit.view_end
+        else:
+            distance = 0
+        if mention.country == own:
+            own_distance = distance if own_distance is None else min(own_distance, distance)
+        elif other_distance is None or distance < other_distance:
+            other_distance, other = distance, mention.country
+    alias = hit.alias
+    # A capitalised phrase of several common words ("Hacking Team") is as telling as any other name.
+    shape = "name" if alias.shape == "common" and " " in alias.text else alias.shape
+    near, elsewhere, other_near, qualified = _COUNTRY_EFFECT[shape]
+    own_name = country_name(own)
+    if (
+        other_distance is not None
+        and other_distance <= ADJACENT
+        and (own_distance is None or own_distance > ADJACENT)
+    ):
+        reasons.append(f"another country's body: {country_name(other)} named next to it")
+        return -score * qualified
+    if own_distance is not None and own_distance <= NEAR:
+        reasons.append(f"country context: {own_name}")
+        return near
+    if shape == "acronym" and len(fold(alias.text)) > 3:
+        other_near /= 2  # long acronyms collide less often than three letters do
+    if alias.customer.kind not in ("government", "soe"):
+        other_near = 0.0  # a company's name is a brand, reported wherever it sells
+    if other_near and other_distance is not None and other_distance <= NEAR and own_distance is None:
+        reasons.append(f"another country nearby: {country_name(other)}, and not {own_name}")
+        return other_near
+    if own_distance is not None:
+        reasons.append(f"country context: {own_name} (elsewhere in the text)")
+        return elsewhere
+    if shape == "generic" and alias.script in ("cyrillic", "arabic") and _script(matched) == alias.script:
+        reasons.append("written in the customer's own script")
+        return 0.1
+    return 0.0
+
+
+def _snippet(text: str, start: int, end: int) -> str:
+    margin = max(0, (SNIPPET - (end - start)) // 2)
+    left, right = max(0, start - margin), min(len(text), end + margin)
+    if left > 0:
+        space = text.find(" ", left, start)
+        left = space + 1 if space != -1 else left
+    if right < len(text):
+        space = text.rfind(" ", end, right)
+        right = space if space != -1 else right
+    snippet = " ".join(text[left:right].split())
+    return ("…" if left > 0 else "") + snippet + ("…" if right < len(text) else "")
+
+
+# Country context. Names come from the CLDR data shipped with Babel (English, Spanish, French, Portuguese,
+# German, Russian, Arabic); demonyms and main cities (_ joins words) are listed here for the countries
+# often in the news about surveillance exports. A trailing * marks a stem (Russian and other inflections).
+_COUNTRY_TERMS = {
+    "MX": "mexican mexicans mexicain* mexican* mexicano* мексиканск* مكسيكي* mexico_city guadalajara"
+    " monterrey"
+    " veracruz tijuana chihuahua sinaloa guerrero oaxaca chiapas puebla cdmx",
+    "CO": "colombian* colombien* колумбийск* كولومبي* bogota medellin cali barranquilla",
+    "PE": "peruvian* peruvien* peruan* перуанск* lima cusco arequipa",
+    "AR": "argentin* аргентинск* buenos_aires",
+    "BR": "brazilian* bresilien* brasilen* brasileir* бразильск* brasilia sao_paulo rio_de_janeiro",
+    "VE": "venezuelan* venezolan* venezuelien* caracas",
+    "KE": "kenyan* kenian* kenyane* кенийск* كيني* nairobi mombasa kisumu",
+    "RW": "rwandan* rwandais* ruandes* руандийск* kigali",
+    "UG": "ugandan* ougandais* ugandes* угандийск* kampala",
+    "NG": "nigerian* nigerien* nigerian* нигерийск* abuja lagos kano",
+    "CI": "ivorian* ivoirien* marfilen* abidjan yamoussoukro ivory_coast",
+    "SN": "senegalese senegalais* senegales* dakar",
+    "ET": "ethiopian* ethiopien* etiope* addis_ababa",
+    "FR": "french francais* frances francesa* francese* французск* فرنسي* paris lyon marseille elysee",
+    "GB": "british britain uk britannique* britanic* британск* بريطاني* london londres лондон* whitehall"
+    " england scotland",
+    "US": "us usa american americain* estadounidense* norteamerican* американск* сша أمريكي* washington"
+    " new_york texas california florida pentagon white_house chicago los_angeles miami houston denver memphis"
+    " louisiana luisiana louisiane tennessee arizona",
+    "ES": "spanish espagnol* espanol* испанск* madrid barcelona",
+    "DE": "german germans allemand* aleman alemana* deutsch* немецк* berlin munich",
+    "IT": "italian* italien* italiano* итальянск* rome roma milan milano",
+    "IL": "israeli* israelien* israeli* израильск* إسرائيلي* tel_aviv jerusalem",
+    "RU": "russian* russe russes ruso rusa rusos rusas российск* русск* روسي* moscow moscou moscu москв*"
+    " кремл* kremlin موسكو st_petersburg saint_petersburg петербург*",
+    "BY": "belarusian* bielorusse* bielorrus* белорусск* minsk минск*",
+    "KZ": "kazakh* казахстанск* astana almaty астан* алмат*",
+    "UA": "ukrainian* ukrainien* ucranian* украинск* kyiv kiev киев* київ",
+    "EG": "egyptian* egyptien* egipci* египетск* مصري* cairo le_caire el_cairo القاهرة alexandria",
+    "SA": "saudi* saoudien* saudita* саудовск* سعودي* riyadh riyad الرياض jeddah",
+    "AE": "emirati* emirien* emirati* эмиратск* إماراتي* abu_dhabi dubai أبوظبي دبي uae",
+    "MA": "moroccan* marocain* marroqui* марокканск* مغربي* rabat casablanca الرباط",
+    "BH": "bahraini* bahreini* бахрейнск* بحريني* manama المنامة",
+    "TR": "turkish turque* turco turca turcos турецк* ankara istanbul",
+    "CN": "chinese chinois* chino china* китайск* beijing pekin shanghai",
+    "IN": "indian indien* индийск* new_delhi mumbai",
+    "KR": "south_korean* sud_coreen* surcoreano* южнокорейск* seoul seul",
+    "IQ": "iraqi* irakien* iraqui* иракск* baghdad bagdad بغداد",
+    "KG": "kyrgyz* kirghiz* киргизск* кыргызск* bishkek бишкек*",
+    "TJ": "tajik* tadjik* таджикск* dushanbe душанбе",
+    "JO": "jordanian* jordanien* jordano* иорданск* أردني* amman عمان",
+    "LB": "lebanese libanais* libanes* ливанск* لبناني* beirut beyrouth بيروت",
+    "SV": "salvadoran* salvadorien* salvadoren*",
+}
+# Country names that are also ordinary words or people's names.
+_AMBIGUOUS_NAMES = frozenset(
+    "chad jersey turkey guinea jordan georgia chile maurice reunion granada niger man".split()
+)
+_SKIPPED_TERRITORIES = frozenset("EU EZ UN QO XA XB ZZ".split())
+
+
+@dataclass(frozen=True, slots=True)
+class CountryMention:
+    country: str
+    view_start: int
+    view_end: int
+
+
+def _country_keys() -> Iterable[tuple[str, str, bool, bool]]:
+    """(ISO code, folded key, is a stem, must be in capitals) for every country term."""
+    from babel import Locale
+
+    for language in ("en", "es", "fr", "pt", "de", "ru", "ar"):
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) != 2 or not code.isalpha() or code in _SKIPPED_TERRITORIES:
+                continue
+            folded = fold(name)
+            if folded in _AMBIGUOUS_NAMES or len(folded) < 3:
+                continue
+            yield code, folded, False, name.isupper()
+            script = _script(name)
+            if script == "cyrillic" and len(folded) >= 5:
+                root = folded.rstrip("aeiouy")
+                yield code, root if len(root) >= 4 else folded, True, False
+            elif script == "arabic":
+                # Arabic demonyms extend the name (العراق, العراقي), so a long name is also a stem.
+                for form in (name, *_arabic_clitics(name)):
+                    yield code, fold(form), len(folded) >= 5, False
+    for code, terms in _COUNTRY_TERMS.items():
+        for term in terms.split(" "):
+            stem = term.endswith("*")
+            word = term.rstrip("*").replace("_", " ")
+            if _script(word) == "arabic":
+                for form in (word, *_arabic_clitics(word), "ال" + word):
+                    yield code, fold(form), stem, False
+            else:
+                yield code, fold(word), stem, len(word) <= 3 and word.isascii()
+    for code, term in (("US", "U.S."), ("GB", "U.K."), ("AE", "U.A.E.")):
+        yield code, fold(term), False, True
+
+
+@cache
+def _country_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for code, key, stem, capitals in _country_keys():
+        word = f" {key}" if stem else f" {key} "
+        automaton.add_word(word, (code, len(word), capitals, stem))
+    automaton.make_automaton()
+    return automaton
+
+
+def country_mentions(folded: Folded) -> list[CountryMention]:
+    """Countries named in a folded text: names, demonyms and main cities in several languages."""
+    found = []
+    for end, (code, length, capitals, stem) in _country_automaton().iter(folded.view):
+        start = end - length + 2
+        stop = end if stem else end
+        if capitals:
+            begin, finish = folded.span(start, stop)
+            if not folded.original[begin:finish].isupper():
+                continue
+        found.append(CountryMention(code, start, stop if not stem else end + 1))
+    return found
+
+
+@cache
+def country_name(code: str) -> str:
+    """English name of a country code, for reasons."""
+    from babel import Locale
+
+    return str(Locale.parse("en").territories.get(code, code))

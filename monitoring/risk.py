@@ -1,0 +1,164 @@
+"""Risk context around a mention and the alert score and level it leads to.
+
+score = (0.5 + 0.5 * confidence) * credibility factor * (0.2 + 0.8 * risk), where
+- the credibility factor is 0.25 + 1.5 * credibility, capped at 1 (a source of 0.5 or more counts fully),
+- risk = 1 - product(1 - weight) over the risk categories found within `NEAR` characters of the mention,
+  categories found only further away counting half.
+Levels: critical at `CRITICAL` or more, warning at `WARNING` or more, info below. With a confident match
+in a credible source, harm to people (torture, disappearance, killing) is critical; surveillance or
+detention aimed at journalists, activists, protesters... is a warning; surveillance, arrests or a
+targeted group alone stay info.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from monitoring.matching import Mention
+from monitoring.text import fold, fold_text
+
+__all__ = ["CRITICAL", "WARNING", "Alerting", "score_alert"]
+
+WARNING = 0.45
+CRITICAL = 0.7
+NEAR = 400
+
+# category: (weight, what a reader is told, terms). A trailing * marks a stem, _ joins the words of one
+# term; Arabic terms are all
+# stems and also match with the article and attached particles.
+_CATEGORIES: dict[str, tuple[float, str, str]] = {
+    "surveillance": (
+        0.3,
+        "surveillance, interception, spyware or hacking",
+        "surveil* spyware* spy spying spied malware intercept* wiretap* eavesdrop* hack* phone_tapping"
+        " bugged imsi_catcher* stingray* pegasus zero_click"
+        " vigil* espia* espionaje espio espiar espiad* espiaron espiando perfiles perfilamiento* perfilar*"
+        " seguimiento* intervencion_telefonica intervenciones_telefonicas hackeo*"
+        " surveill* espion* logiciel_espion ecoute* pirat*"
+        " слежк* слежен* прослуш* перехват* шпион* взлом* хакер* вредонос*"
+        " تجسس مراقب تنصت اختراق قرصن",
+    ),
+    "detention": (
+        0.3,
+        "arrests or detention",
+        "detain* detention* arrest* jail* imprison* custody incommunicado raid* searched without_charge"
+        " detenid* detencion* detuv* arrestad* encarcel* preso presos presas prision"
+        " arrestation* arrete* arreter interpell* detenu* emprisonn* incarcer* garde_a_vue"
+        " задерж* арест* обыск* под_страж* тюрьм* тюремн* лишени_свобод*"
+        " اعتقال اعتقل استدع احتجاز احتجز محتجز سجن معتقل القبض",
+    ),
+    "abuse": (
+        0.8,
+        "torture, disappearance or killing",
+        "tortur* disappear* kill* murder* assassinat* extrajudicial* kidnap* abduct* ill_treatment mistreat*"
+        " shot_dead beaten"
+        " tortur* desaparec* desaparicion* asesin* ejecucion* secuestr* golpead*"
+        " disparu* disparition* assassin* tue tues tuee tuees enlev* sequestr* execution* sommaire*"
+        " пыток пытки пытками пыткам пытках пытку пытал* избиен* избит* похищ* исчезнов* убит* убийств*"
+        " تعذيب اختفاء مختف اغتيال قتل إعدام خطف",
+    ),
+    "targets": (
+        0.3,
+        "journalists, activists, human-rights defenders, protesters, opposition, lawyers or minorities",
+        "journalist* reporter* activist* human_rights_defender* rights_defender* dissident* protester*"
+        " protestor* demonstrator* protests opposition* opponents lawyer* minorit* civil_society critic*"
+        " human_rights blogger* commentator* politician*"
+        " periodist* reporter* activist* defensor* derechos_humanos manifestant* protestas opositor*"
+        " oposicion politicos abogad* minoria* indigena* sociedad_civil"
+        " journaliste* militant* defenseur* droits_humains droits_de_l_homme opposant* avocat* societe_civile"
+        " журналист* активист* правозащит* протестующ* протест* митинг* демонстрант* оппозиц* адвокат*"
+        " меньшинств* диссидент*"
+        " صحفي صحافي ناشط حقوق_الإنسان متظاهر محتج احتجاج معارض محام أقلي مدافع",
+    ),
+}
+_ARABIC_PREFIXES = ("", "ال", "وال", "بال", "و", "ب", "ل", "لل", "ف")
+
+
+@dataclass(frozen=True)
+class Alerting:
+    """How loud an alert should be, and why."""
+
+    score: float
+    level: str  # info | warning | critical
+    reasons: tuple[str, ...]
+
+
+@cache
+def _automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for category, (_, _, terms) in _CATEGORIES.items():
+        for term in terms.split(" "):
+            stem = term.endswith("*")
+            word = term.rstrip("*")
+            if "\u0600" <= word[:1] <= "\u06ff":
+                bare = word[2:] if word.startswith("ال") else word
+                forms = [fold(p + (bare if p == "لل" else word)) for p in _ARABIC_PREFIXES]
+                stem = True
+            else:
+                forms = [fold(word)]
+            for form in forms:
+                key = f" {form}" if stem else f" {form} "
+                automaton.add_word(key, (category, len(key), stem))
+    automaton.make_automaton()
+    return automaton
+
+
+def risk_terms(text: str) -> list[tuple[str, int, int]]:
+    """(category, start, end) of every risk term in a plain text, offsets in the original."""
+    folded = fold_text(text)
+    found = []
+    for end, (category, length, stem) in _automaton().iter(folded.view):
+        start = end - length + 2
+        stop = end + 1 if stem else end
+        if stem:  # extend a stem to the end of its word for the reason text
+            while stop < len(folded.view) - 1 and folded.view[stop] != " ":
+                stop += 1
+        begin, finish = folded.span(start, stop)
+        found.append((category, begin, finish))
+    return found
+
+
+def score_alert(mention: Mention, text: str, credibility: float) -> Alerting:
+    """Alert score and level for a mention in `text` from a feed of the given credibility (0..1)."""
+    credibility = min(max(credibility, 0.0), 1.0)
+    near: dict[str, str] = {}
+    far: dict[str, str] = {}
+    for category, start, end in risk_terms(text):
+        if start < mention.end and end > mention.start:
+            continue  # inside the name itself ("Hacking Team")
+        distance = max(mention.start - end, start - mention.end, 0)
+        found = near if distance <= NEAR else far
+        found.setdefault(category, text[start:end])
+    remaining = 1.0
+    for category in _CATEGORIES:
+        weight = _CATEGORIES[category][0]
+        if category in near:
+            remaining *= 1 - weight
+        elif category in far:
+            remaining *= 1 - weight / 2
+    risk = 1 - remaining
+    credibility_factor = min(1.0, 0.25 + 1.5 * credibility)
+    score = round((0.5 + 0.5 * mention.confidence) * credibility_factor * (0.2 + 0.8 * risk), 3)
+    level = "critical" if score >= CRITICAL else "warning" if score >= WARNING else "info"
+
+    reasons = [f'"{mention.matched}" names this customer with confidence {mention.confidence:.2f}.']
+    for category, (_, label, _) in _CATEGORIES.items():
+        if category in near:
+            reasons.append(f'Close to the mention the text speaks of {label} ("{near[category]}").')
+        elif category in far:
+            reasons.append(f'Further from the mention the text speaks of {label} ("{far[category]}").')
+    if not near and not far:
+        reasons.append("The text says nothing of surveillance, detention, abuse or targeted groups.")
+    if credibility < 0.5:
+        reasons.append(f"The source has low credibility ({credibility:.2f}), which lowers the score.")
+    else:
+        reasons.append(f"The source credibility is {credibility:.2f}.")
+    threshold = {"critical": CRITICAL, "warning": WARNING}.get(level)
+    if threshold is None:
+        reasons.append(f"Score {score:.2f} is below the warning level ({WARNING}).")
+    else:
+        reasons.append(f"Score {score:.2f} reaches the {level} level ({threshold}).")
+    return Alerting(score, level, tuple(reasons))
