@@ -1,7 +1,72 @@
-"""Scheduled jobs of this domain."""
+"""Scheduled jobs of this domain: reminders of customer reviews falling due."""
 
 from __future__ import annotations
 
+import logging
+import smtplib
+from datetime import date
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contracts import risk
+from contracts.models import ReviewReminder
+from endwatch import audit
+from endwatch.config import Config
 from endwatch.scheduler import JobSpec
 
-JOBS: list[JobSpec] = []
+log = logging.getLogger(__name__)
+REMIND_DAYS_AHEAD = 30
+
+
+def send_review_reminders(session: Session, config: Config, today: date | None = None) -> int:
+    """Announce each review falling due (or overdue) once: a stored reminder, audited, and an e-mail."""
+    today = today or date.today()
+    new = []
+    for item in risk.due_reviews(session, config, today, within_days=REMIND_DAYS_AHEAD):
+        sent = session.scalars(
+            select(ReviewReminder.id).where(
+                ReviewReminder.customer_id == item.customer.id, ReviewReminder.due_on == item.due_on
+            )
+        ).first()
+        if sent is None:
+            new.append(item)
+    if not new:
+        return 0
+    lines = [
+        f"- {item.customer.name} [{item.customer.country}]: due {item.due_on.isoformat()}"
+        f"{' (overdue)' if item.overdue(today) else ''}, {item.reason}"
+        for item in new
+    ]
+    _mail(config, f"Endwatch: {len(new)} customer review(s) due", "\n".join(lines))
+    for item in new:
+        reminder = ReviewReminder(customer_id=item.customer.id, due_on=item.due_on, reason=item.reason[:200])
+        session.add(reminder)
+        audit.record(
+            session,
+            "customer.review_reminder",
+            actor="scheduler",
+            target=f"customer:{item.customer.id}",
+            details={"due_on": item.due_on.isoformat()},
+        )
+    session.flush()
+    return len(new)
+
+
+def _mail(config: Config, subject: str, body: str) -> None:
+    if not config.smtp_host or not config.notify_emails:
+        return
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = config.smtp_from
+    message["To"] = ", ".join(config.notify_emails)
+    message.set_content(body + "\n\nOpen the staff pages, Customers, to record each review.\n")
+    # Raise on failure: the job's unit of work rolls back and the reminders are tried again next run.
+    with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=15) as smtp:
+        smtp.send_message(message)
+
+
+JOBS = [
+    JobSpec("contracts.review_reminders", "contracts.jobs:send_review_reminders", "interval", {"hours": 6}),
+]

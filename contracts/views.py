@@ -2,7 +2,348 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from contracts import checklist as checklists
+from contracts import entitlements, risk, services
+from contracts.errors import BadToken, ContractsError
+from contracts.forms import ACTION_LABELS, DecisionForm, FlagForm, ImportForm, ProposeForm, ReviewForm
+from contracts.models import (
+    ActionStatus,
+    Contract,
+    Customer,
+    Deployment,
+    EnforcementAction,
+    Product,
+    SupplyLink,
+)
+from endwatch import db
+from endwatch.auth import actor, config, current_user, read_access, write_access
+from endwatch.extensions import limiter
+from endwatch.models import User
 
 bp = Blueprint("contracts", __name__, url_prefix="/staff/contracts")
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+NONCE = re.compile(r"^[A-Za-z0-9_-]{0,64}$")
+
+
+@bp.context_processor
+def labels() -> dict[str, Any]:
+    return {
+        "clause_labels": checklists.CLAUSE_LABELS,
+        "capabilities": checklists.CAPABILITIES,
+        "remote_disable_note": checklists.REMOTE_DISABLE_NOTE,
+        "action_labels": ACTION_LABELS,
+    }
+
+
+def _member() -> User:
+    user = current_user()
+    if user is None:
+        abort(401)
+    return user
+
+
+def _failed(error: Exception, endpoint: str, **values: Any) -> Any:
+    db.session().rollback()
+    flash(str(error), "error")
+    return redirect(url_for(endpoint, **values))
+
+
+# -- customers ----------------------------------------------------------------------------------------
+
+
+@bp.get("/customers")
+@read_access
+def customers() -> Any:
+    session = db.session()
+    checklist = checklists.load(config())
+    rows = session.scalars(
+        select(Customer)
+        .options(
+            selectinload(Customer.red_flags),
+            selectinload(Customer.supply_links),
+            selectinload(Customer.deployments).selectinload(Deployment.product),
+        )
+        .order_by(Customer.country, Customer.name)
+    ).all()
+    tiers = {c.id: risk.assess(c, checklist).tier for c in rows}
+    due = risk.due_reviews(session, config(), _today())
+    return render_template("contracts/customers.html", customers=rows, tiers=tiers, due=due, today=_today())
+
+
+@bp.get("/customers/<int:customer_id>")
+@read_access
+def customer(customer_id: int) -> Any:
+    session = db.session()
+    found = session.get(Customer, customer_id) or abort(404)
+    checklist = checklists.load(config())
+    last = risk.last_review(session, found)
+    flag_form = FlagForm()
+    flag_form.code.choices = [
+        (f.code, f.label) for f in checklist.flags if f.code not in checklists.DERIVED_FLAGS
+    ]
+    reviews = session.scalars(
+        select(risk.Reassessment)
+        .where(risk.Reassessment.customer_id == found.id)
+        .order_by(risk.Reassessment.reviewed_on.desc())
+    ).all()
+    return render_template(
+        "contracts/customer.html",
+        customer=found,
+        assessment=risk.assess(found, checklist),
+        next_review=risk.next_review(found, last, checklist),
+        reviews=reviews,
+        flag_form=flag_form,
+        review_form=ReviewForm(),
+        supplied=session.scalars(
+            select(Customer)
+            .join(SupplyLink, SupplyLink.end_user_id == Customer.id)
+            .where(SupplyLink.supplier_id == found.id)
+            .order_by(Customer.name)
+        ).all(),
+    )
+
+
+@bp.post("/customers/<int:customer_id>/flags")
+@write_access
+def customer_flag(customer_id: int) -> Any:
+    found = db.session().get(Customer, customer_id) or abort(404)
+    form = FlagForm()
+    form.code.choices = [(f.code, f.label) for f in checklists.load(config()).flags]
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        risk.set_red_flag(
+            db.session(),
+            found,
+            form.code.data or "",
+            form.source_note.data or "",
+            actor(),
+            checklists.load(config()),
+        )
+    except ContractsError as exc:
+        return _failed(exc, "contracts.customer", customer_id=customer_id)
+    flash("Red flag recorded.", "info")
+    return redirect(url_for("contracts.customer", customer_id=customer_id))
+
+
+@bp.post("/customers/<int:customer_id>/reviews")
+@write_access
+def customer_review(customer_id: int) -> Any:
+    found = db.session().get(Customer, customer_id) or abort(404)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        review = risk.record_review(
+            db.session(),
+            found,
+            reviewer=actor(),
+            outcome=form.outcome.data or "",
+            notes=form.notes.data or "",
+            config=config(),
+        )
+    except ContractsError as exc:
+        return _failed(exc, "contracts.customer", customer_id=customer_id)
+    flash(f"Review recorded; next review due {review.next_due.isoformat()}.", "info")
+    return redirect(url_for("contracts.customer", customer_id=customer_id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@write_access
+def import_csv() -> Any:
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            text = form.file.data.read().decode("utf-8")
+            report = services.IMPORTERS[form.kind.data or "customers"](db.session(), text, actor=actor())
+        except UnicodeDecodeError:
+            flash("The file is not UTF-8 text; nothing was imported.", "error")
+        except (services.ImportFailed, ContractsError) as exc:
+            db.session().rollback()
+            flash(f"{exc}; nothing was imported.", "error")
+        else:
+            flash(f"Imported {report}.", "info")
+            return redirect(url_for("contracts.import_csv"))
+        return render_template("contracts/import.html", form=form), 400
+    status = 400 if request.method == "POST" else 200
+    return render_template("contracts/import.html", form=form), status
+
+
+# -- deployments, gaps, actions ---------------------------------------------------------------------
+
+
+@bp.get("/deployments")
+@read_access
+def deployments() -> Any:
+    session = db.session()
+    return render_template(
+        "contracts/deployments.html",
+        deployments=session.scalars(
+            select(Deployment)
+            .options(
+                selectinload(Deployment.customer),
+                selectinload(Deployment.product),
+                selectinload(Deployment.contract),
+            )
+            .order_by(Deployment.ref)
+        ).all(),
+        products=session.scalars(select(Product).order_by(Product.name)).all(),
+        contracts=session.scalars(
+            select(Contract).options(selectinload(Contract.customer)).order_by(Contract.ref)
+        ).all(),
+    )
+
+
+@bp.get("/deployments/<int:deployment_id>")
+@read_access
+def deployment(deployment_id: int) -> Any:
+    session = db.session()
+    found = session.get(Deployment, deployment_id) or abort(404)
+    actions = session.scalars(
+        select(EnforcementAction)
+        .where(EnforcementAction.deployment_id == found.id)
+        .order_by(EnforcementAction.proposed_at.desc())
+    ).all()
+    tier = risk.assess(found.customer, checklists.load(config())).tier
+    required = risk.required_clauses(found, tier, checklists.load(config()))
+    return render_template(
+        "contracts/deployment.html",
+        deployment=found,
+        actions=actions,
+        tier=tier,
+        required=required,
+        form=ProposeForm(),
+        decision=DecisionForm(),
+    )
+
+
+@bp.post("/deployments/<int:deployment_id>/actions")
+@write_access
+def propose(deployment_id: int) -> Any:
+    form = ProposeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    evidence = [part for part in (form.evidence.data or "").replace(",", " ").split() if part]
+    try:
+        action = services.propose_action(
+            db.session(), deployment_id, form.kind.data or "", form.reason.data or "", evidence, _member()
+        )
+    except services.NotFound:
+        abort(404)
+    except ContractsError as exc:
+        return _failed(exc, "contracts.deployment", deployment_id=deployment_id)
+    flash(f"Action {action.id} proposed; another member must approve it before it takes effect.", "info")
+    return redirect(url_for("contracts.actions"))
+
+
+@bp.get("/gaps")
+@read_access
+def gaps() -> Any:
+    return render_template("contracts/gaps.html", gaps=risk.gap_analysis(db.session(), config()))
+
+
+@bp.get("/actions")
+@read_access
+def actions() -> Any:
+    session = db.session()
+    all_actions = session.scalars(
+        select(EnforcementAction)
+        .options(selectinload(EnforcementAction.evidence), selectinload(EnforcementAction.deployment))
+        .order_by(EnforcementAction.proposed_at.desc())
+    ).all()
+    pending = [a for a in all_actions if a.status == ActionStatus.PROPOSED]
+    decided = [a for a in all_actions if a.status != ActionStatus.PROPOSED]
+    return render_template(
+        "contracts/actions.html", pending=pending, decided=decided, decision=DecisionForm(), me=current_user()
+    )
+
+
+@bp.post("/actions/<int:action_id>/approve")
+@write_access
+def approve(action_id: int) -> Any:
+    return _decide(action_id, services.approve_action, "Action approved: it is in effect now.")
+
+
+@bp.post("/actions/<int:action_id>/reject")
+@write_access
+def reject(action_id: int) -> Any:
+    return _decide(action_id, services.reject_action, "Action rejected.")
+
+
+def _decide(action_id: int, decide: Any, message: str) -> Any:
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        decide(db.session(), action_id, _member(), form.note.data or "")
+    except services.NotFound:
+        abort(404)
+    except ContractsError as exc:
+        return _failed(exc, "contracts.actions")
+    flash(message, "info")
+    return redirect(url_for("contracts.actions"))
+
+
+def _today() -> date:
+    return date.today()
+
+
+# -- update-entitlement API -------------------------------------------------------------------------
+
+
+def _bearer() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _token_key() -> str:
+    return "ent:" + entitlements.token_hash(_bearer())[:32]
+
+
+def _problem(status: int, message: str) -> Any:
+    response = jsonify({"error": message})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="endwatch-entitlements"'
+    return response
+
+
+@api_bp.get("/entitlements")
+@limiter.limit(lambda: config().entitlement_limit, key_func=_token_key)
+@limiter.limit("30 per minute", deduct_when=lambda response: response.status_code == 401)
+def entitlement() -> Any:
+    """May the deployment holding the bearer token install ?version=V? A signed, short-lived answer."""
+    token = _bearer()
+    if not token:
+        return _problem(401, "send the deployment token as 'Authorization: Bearer TOKEN'")
+    version = request.args.get("version", "").strip()
+    if not entitlements.VERSION_PATTERN.match(version):
+        return _problem(400, "give the version to install as ?version=V (letters, digits, . + _ -)")
+    nonce = request.args.get("nonce", "")
+    if not NONCE.match(nonce):
+        return _problem(400, "nonce: up to 64 letters, digits, dashes or underscores")
+    published = current_app.extensions.setdefault("contracts.published_keys", set())
+    try:
+        document = entitlements.answer(db.session(), config(), token, version, nonce, published)
+    except BadToken:
+        return _problem(401, "unknown or revoked deployment token")
+    return jsonify(document)
+
+
+@api_bp.get("/signing-key")
+def signing_key() -> Any:
+    """The public keys devices use to verify entitlement answers offline; retired keys stay listed a while."""
+    session = db.session()
+    entitlements.ensure_published(session, entitlements.signing_key(config()))
+    response = jsonify(entitlements.key_document(entitlements.published_keys(session)))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,0 +1,53 @@
+"""Staff forms of the contracts domain; every one carries a CSRF token."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from contracts.models import ActionKind
+from contracts.risk import REVIEW_OUTCOMES
+
+ACTION_LABELS = {
+    ActionKind.DENY_UPDATES: "Deny software updates",
+    ActionKind.SUSPEND: "Suspend service",
+    ActionKind.TERMINATE: "Terminate",
+    ActionKind.REINSTATE: "Reinstate (lift measures in force)",
+}
+
+
+class ImportForm(FlaskForm):
+    kind = SelectField(
+        "What the file holds",
+        choices=[
+            ("customers", "Customers"),
+            ("products", "Products"),
+            ("contracts", "Contracts"),
+            ("deployments", "Deployments"),
+        ],
+    )
+    file = FileField("CSV file (UTF-8)", validators=[FileRequired()])
+
+
+class FlagForm(FlaskForm):
+    code = SelectField("Red flag", validators=[DataRequired()])
+    source_note = TextAreaField("Source (report, date, link)", validators=[DataRequired(), Length(max=4000)])
+
+
+class ReviewForm(FlaskForm):
+    outcome = SelectField("Outcome", choices=list(REVIEW_OUTCOMES.items()))
+    notes = TextAreaField("Notes", validators=[Length(max=8000)])
+
+
+class ProposeForm(FlaskForm):
+    kind = SelectField("Action", choices=[(k.value, label) for k, label in ACTION_LABELS.items()])
+    reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=8000)])
+    evidence = StringField(
+        "Evidence (cases and alerts, e.g. case:12, alert:40)", validators=[DataRequired(), Length(max=1000)]
+    )
+
+
+class DecisionForm(FlaskForm):
+    note = StringField("Note", validators=[Length(max=2000)])
