@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from contracts.models import ActionKind
@@ -22,10 +22,8 @@ class ImportForm(FlaskForm):
     kind = SelectField(
         "What the file holds",
         choices=[
-            ("customers", "Customers"),
-            ("products", "Products"),
-            ("contracts", "Contracts"),
-            ("deployments", "Deployments"),
+            SelectChoice(kind, kind.capitalize())
+            for kind in ("customers", "products", "contracts", "deployments")
         ],
     )
     file = FileField("CSV file (UTF-8)", validators=[FileRequired()])
@@ -37,12 +35,12 @@ class FlagForm(FlaskForm):
 
 
 class ReviewForm(FlaskForm):
-    outcome = SelectField("Outcome", choices=list(REVIEW_OUTCOMES.items()))
+    outcome = SelectField("Outcome", choices=[SelectChoice(k, label) for k, label in REVIEW_OUTCOMES.items()])
     notes = TextAreaField("Notes", validators=[Length(max=8000)])
 
 
 class ProposeForm(FlaskForm):
-    kind = SelectField("Action", choices=[(k.value, label) for k, label in ACTION_LABELS.items()])
+    kind = SelectField("Action", choices=[SelectChoice(k.value, label) for k, label in ACTION_LABELS.items()])
     reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=8000)])
     evidence = StringField(
         "Evidence (cases and alerts, e.g. case:12, alert:40)", validators=[DataRequired(), Length(max=1000)]

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from contracts import checklist as checklists
 from contracts import entitlements, risk, services
@@ -116,7 +117,7 @@ def customer(customer_id: int) -> Any:
 def customer_flag(customer_id: int) -> Any:
     found = db.session().get(Customer, customer_id) or abort(404)
     form = FlagForm()
-    form.code.choices = [(f.code, f.label) for f in checklists.load(config()).flags]
+    form.code.choices = [SelectChoice(f.code, f.label) for f in checklists.load(config()).flags]
     if not form.validate_on_submit():
         abort(400)
     try:

@@ -78,16 +78,34 @@ def test_import_announces_changed_customers(session):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (HEADER + "Acme,,XX,private,,,\n", "line 2, column 'country': 'XX' is not an ISO 3166-1 alpha-2 country code"),
+        (
+            HEADER + "Acme,,XX,private,,,\n",
+            "line 2, column 'country': 'XX' is not an ISO 3166-1 alpha-2 country code",
+        ),
         (HEADER + "Acme,,GB,private,,,\nBeta,,ZZ,private,,,\n", "line 3, column 'country'"),
-        (HEADER + "Acme,,GB,contractor,,,\n", "line 2, column 'kind': 'contractor' is not one of government|soe"),
+        (
+            HEADER + "Acme,,GB,contractor,,,\n",
+            "line 2, column 'kind': 'contractor' is not one of government|soe",
+        ),
         (HEADER + " ,,GB,private,,,\n", "line 2, column 'name': must not be empty"),
         (HEADER + "Acme,,GB,private,,,\nACME,,gb,private,,,\n", "line 3, column 'name': duplicate of line 2"),
-        ("name,aliases,country,kind,colour\nAcme,,GB,private,red\n", "line 1, column 'colour': unknown column"),
+        (
+            "name,aliases,country,kind,colour\nAcme,,GB,private,red\n",
+            "line 1, column 'colour': unknown column",
+        ),
         ("name,aliases,kind\nAcme,,private\n", "line 1, column 'country': required column is missing"),
-        (HEADER + "Acme,,GB,private,perhaps,,\n", "line 2, column 'government_ties': 'perhaps' is not yes or no"),
-        (HEADER + "Acme,,GB,private,,Nobody Ltd,\n", "line 2, column 'supplied_by': no customer named 'Nobody Ltd'"),
-        (HEADER + "Acme,,GB,private,,Acme,\n", "line 2, column 'supplied_by': a customer cannot supply itself"),
+        (
+            HEADER + "Acme,,GB,private,perhaps,,\n",
+            "line 2, column 'government_ties': 'perhaps' is not yes or no",
+        ),
+        (
+            HEADER + "Acme,,GB,private,,Nobody Ltd,\n",
+            "line 2, column 'supplied_by': no customer named 'Nobody Ltd'",
+        ),
+        (
+            HEADER + "Acme,,GB,private,,Acme,\n",
+            "line 2, column 'supplied_by': a customer cannot supply itself",
+        ),
         ("", "line 1: the file is empty"),
     ],
 )
@@ -111,8 +129,12 @@ def test_ambiguous_supplier_must_name_its_country(session):
         session, "name,aliases,country,kind\nSecureNet,,AE,distributor\nSecureNet,,CY,distributor\n"
     )
     with pytest.raises(ImportFailed, match="exists in several countries; write it as 'Name \\[CC\\]'"):
-        services.import_customers(session, "name,aliases,country,kind,supplied_by\nPolice,,BH,government,SecureNet\n")
-    services.import_customers(session, "name,aliases,country,kind,supplied_by\nPolice,,BH,government,SecureNet [CY]\n")
+        services.import_customers(
+            session, "name,aliases,country,kind,supplied_by\nPolice,,BH,government,SecureNet\n"
+        )
+    services.import_customers(
+        session, "name,aliases,country,kind,supplied_by\nPolice,,BH,government,SecureNet [CY]\n"
+    )
     police = session.scalars(select(Customer).where(Customer.name == "Police")).one()
     assert police.suppliers[0].country == "CY"
 
@@ -146,7 +168,10 @@ def test_cli_imports_and_exports(cli, session, tmp_path: Path):
     assert "3 created" in result.output
     exported = cli("customers", "export")
     assert exported.exit_code == 0
-    assert "Министерство внутренних дел,МВД;MVD;Ministry of Internal Affairs,RU,government,yes" in exported.output
+    assert (
+        "Министерство внутренних дел,МВД;MVD;Ministry of Internal Affairs,RU,government,yes"
+        in exported.output
+    )
 
 
 def test_cli_rejects_a_bad_file_with_one_line_and_changes_nothing(cli, session, tmp_path: Path):
