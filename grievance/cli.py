@@ -1,7 +1,81 @@
-"""Command-line group(s) of this domain, attached to the `endwatch` root."""
+"""`endwatch cases ...`: retention purge, queue export and the overdue digest, through the services."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-COMMANDS: list[click.Command] = []
+from endwatch import db
+from endwatch.cli import get_app, with_app
+from endwatch.db import utcnow
+from grievance import export, jobs, retention, triage_queue
+from grievance.models import CaseState
+
+
+@click.group("cases")
+def cases() -> None:
+    """Grievance cases (content is never printed: it needs a staff member's key)."""
+
+
+@cases.command("purge")
+@click.option("--dry-run", is_flag=True, help="List the cases that would be purged; change nothing.")
+@with_app
+def purge(dry_run: bool) -> None:
+    """Purge concluded cases older than ENDWATCH_RETENTION_DAYS (files, rows; audited)."""
+    config = get_app().config["ENDWATCH"]
+    now = utcnow()
+    if dry_run:
+        due = retention.due_for_purge(db.session(), config.retention_days, now)
+        click.echo(f"{len(due)} case(s) would be purged (retention {config.retention_days} days)")
+        return
+    with db.unit_of_work() as session:
+        purged = retention.purge_due(session, config, now, actor="cli")
+    click.echo(f"Purged {len(purged)} case(s) concluded more than {config.retention_days} days ago")
+
+
+@cases.command("export-queue")
+@click.option("--state", type=click.Choice([s.value for s in CaseState]), help="Only cases in this state.")
+@click.option("--overdue", is_flag=True, help="Only overdue cases.")
+@click.option("--country", default="", help="Only cases from this country (ISO 3166-1 alpha-2).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True), help="File to write (default: stdout)."
+)
+@with_app
+def export_queue(state: str | None, overdue: bool, country: str, output: str | None) -> None:
+    """Write the queue as CSV: clear fields only, never content. The export is audited."""
+    if country and (len(country) != 2 or not country.isalpha()):
+        raise click.ClickException(f"--country must be a two-letter ISO code, got {country!r}")
+    config = get_app().config["ENDWATCH"]
+    filters = triage_queue.QueueFilters(
+        state=CaseState(state) if state else None, overdue=overdue, country=country.upper()
+    )
+    with db.unit_of_work() as session:
+        rows = triage_queue.all_rows(session, filters, None, utcnow(), config.retention_days)
+        body = export.queue_csv(session, rows, filters, actor="cli")
+        if output:
+            try:
+                with open(output, "w", encoding="utf-8", newline="") as handle:
+                    handle.write(body)
+            except OSError as exc:
+                raise click.ClickException(f"{output}: cannot write ({exc.strerror})") from None
+        else:
+            sys.stdout.write(body)
+
+
+@cases.command("digest")
+@with_app
+def digest() -> None:
+    """Send the overdue digest now (it is also sent daily by the scheduler)."""
+    config = get_app().config["ENDWATCH"]
+    if not config.smtp_host or not config.notify_emails:
+        raise click.ClickException("set ENDWATCH_SMTP_HOST and ENDWATCH_NOTIFY_EMAILS to send the digest")
+    try:
+        with db.unit_of_work() as session:
+            count = jobs.overdue_digest(session, config)
+    except OSError as exc:
+        raise click.ClickException(f"could not reach the mail server: {exc}") from None
+    click.echo(f"Digest sent: {count} overdue case(s)")
+
+
+COMMANDS: list[click.Command] = [cases]

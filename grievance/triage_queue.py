@@ -92,10 +92,14 @@ def decode_cursor(token: str) -> tuple[datetime, int]:
         raise BadCursor("That page link is not valid; start from the first page.") from None
 
 
-def queue_statement(filters: QueueFilters, viewer: User, now: datetime) -> Select[Case]:
-    """Cases the viewer may see (not recused), filtered and ordered for keyset pagination."""
+def queue_statement(filters: QueueFilters, viewer: User | None, now: datetime) -> Select[Case]:
+    """Cases the viewer may see (not recused), filtered and ordered for keyset pagination.
+
+    `viewer` is None for the command line, which lists every case (clear fields only).
+    """
     stmt = select(Case).options(load_only(*CLEAR_COLUMNS, raiseload=True))
-    stmt = stmt.where(~exists().where(CaseRecusal.case_id == Case.id, CaseRecusal.user_id == viewer.id))
+    if viewer is not None:
+        stmt = stmt.where(~exists().where(CaseRecusal.case_id == Case.id, CaseRecusal.user_id == viewer.id))
     if filters.state is not None:
         stmt = stmt.where(Case.state == filters.state)
     if filters.min_severity is not None:
@@ -112,7 +116,7 @@ def queue_statement(filters: QueueFilters, viewer: User, now: datetime) -> Selec
                 CaseLink.ref_id == filters.customer_id,
             )
         )
-    if filters.assignee == "me":
+    if filters.assignee == "me" and viewer is not None:
         stmt = stmt.where(Case.assignee_id == viewer.id)
     elif filters.assignee == "none":
         stmt = stmt.where(Case.assignee_id.is_(None))
@@ -151,7 +155,7 @@ def page(
 
 
 def all_rows(
-    session: Session, filters: QueueFilters, viewer: User, now: datetime, retention_days: int
+    session: Session, filters: QueueFilters, viewer: User | None, now: datetime, retention_days: int
 ) -> Iterator[QueueRow]:
     for case in session.scalars(queue_statement(filters, viewer, now).execution_options(yield_per=1000)):
         yield queue_row(case, now, retention_days)
