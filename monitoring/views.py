@@ -1,7 +1,158 @@
-"""Staff routes for feeds and alerts."""
+"""Staff routes for feeds and alerts: thin wrappers over the monitoring services."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from contracts.models import Customer
+from endwatch import db
+from endwatch.auth import actor, read_access, write_access
+from monitoring import alerts as alert_service
+from monitoring import services
+from monitoring.forms import DecisionForm, DismissForm, FeedForm
+from monitoring.models import Alert, AlertLevel, AlertStatus, Entry
 
 bp = Blueprint("monitoring", __name__, url_prefix="/staff/monitoring")
+PAGE_SIZE = 100
+
+
+@bp.route("/alerts")
+@read_access
+def alerts() -> Any:
+    filters = alert_service.AlertFilter(
+        level=_choice(AlertLevel, request.args.get("level")),
+        status=_choice(AlertStatus, request.args.get("status")),
+        customer_id=request.args.get("customer", type=int),
+    )
+    page = max(request.args.get("page", 1, type=int), 1)
+    found = alert_service.list_alerts(
+        db.session(), filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    customers = db.session().scalars(
+        select(Customer).where(Customer.id.in_(select(Alert.customer_id).distinct())).order_by(Customer.name)
+    )
+    return render_template(
+        "monitoring/alerts.html",
+        alerts=found[:PAGE_SIZE],
+        more=len(found) > PAGE_SIZE,
+        page=page,
+        filters=filters,
+        customers=list(customers),
+        levels=list(AlertLevel),
+        statuses=list(AlertStatus),
+    )
+
+
+@bp.route("/alerts/<int:alert_id>")
+@read_access
+def alert(alert_id: int) -> Any:
+    found = _alert_or_404(alert_id)
+    copies = db.session().scalars(
+        select(Entry).where(Entry.story_id == found.story_id).order_by(Entry.fetched_at, Entry.id)
+    )
+    return render_template(
+        "monitoring/alert.html",
+        alert=found,
+        copies=list(copies),
+        snippet=_highlight(found.snippet, found.matched),
+        safe_link=_safe_link(found.entry.link),
+        decision=DecisionForm(),
+        dismiss_form=DismissForm(),
+    )
+
+
+@bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+@write_access
+def acknowledge(alert_id: int) -> Any:
+    form = DecisionForm()
+    form.validate_on_submit() or abort(400)
+    return _decide(alert_id, "acknowledged", alert_service.acknowledge, note=form.note.data)
+
+
+@bp.route("/alerts/<int:alert_id>/dismiss", methods=["POST"])
+@write_access
+def dismiss(alert_id: int) -> Any:
+    form = DismissForm()
+    form.validate_on_submit() or abort(400)
+    return _decide(
+        alert_id,
+        "dismissed as a false positive",
+        alert_service.dismiss,
+        note=form.note.data,
+        suppress=form.suppress.data or "none",
+    )
+
+
+@bp.route("/alerts/<int:alert_id>/escalate", methods=["POST"])
+@write_access
+def escalate(alert_id: int) -> Any:
+    form = DecisionForm()
+    form.validate_on_submit() or abort(400)
+    return _decide(alert_id, "escalated", alert_service.escalate, note=form.note.data)
+
+
+@bp.route("/feeds")
+@read_access
+def feeds() -> Any:
+    return render_template(
+        "monitoring/feeds.html", feeds=services.feeds_with_health(db.session()), form=FeedForm()
+    )
+
+
+@bp.route("/feeds/new", methods=["POST"])
+@write_access
+def add_feed() -> Any:
+    form = FeedForm()
+    if form.validate_on_submit():
+        try:
+            feed = services.add_feed(
+                db.session(), form.url.data or "", form.name.data or "", form.credibility.data, actor=actor()
+            )
+        except services.MonitoringError as exc:
+            form.url.errors = [*form.url.errors, str(exc)]
+        else:
+            flash(f"Feed {feed.name} added; it will be polled within a minute.", "info")
+            return redirect(url_for("monitoring.feeds"))
+    page = render_template("monitoring/feeds.html", feeds=services.feeds_with_health(db.session()), form=form)
+    return page, 400
+
+
+def _decide(alert_id: int, done: str, action: Any, **kwargs: Any) -> Any:
+    try:
+        action(db.session(), alert_id, actor=actor(), **kwargs)
+    except alert_service.AlertNotFound:
+        abort(404)
+    except services.MonitoringError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"Alert {alert_id} {done}.", "info")
+    return redirect(url_for("monitoring.alert", alert_id=alert_id))
+
+
+def _alert_or_404(alert_id: int) -> Alert:
+    try:
+        return alert_service.get_alert(db.session(), alert_id)
+    except alert_service.AlertNotFound:
+        abort(404)
+
+
+def _choice(enum_type: Any, raw: str | None) -> Any:
+    try:
+        return enum_type(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _highlight(snippet: str, matched: str) -> tuple[str, str, str]:
+    """The snippet split around the matched text, so the template can mark it (escaped as usual)."""
+    at = snippet.casefold().find(matched.casefold()) if matched else -1
+    if at < 0 or len(snippet.casefold()) != len(snippet):
+        return snippet, "", ""
+    return snippet[:at], snippet[at : at + len(matched)], snippet[at + len(matched) :]
+
+
+def _safe_link(link: str | None) -> str | None:
+    return link if link and link.startswith(("http://", "https://")) else None

@@ -157,3 +157,15 @@ def test_a_generic_name_of_another_country_raises_nothing(session):
         ),
     )
     assert count(session, Alert) == 0
+
+
+def test_demo_loads_the_sample_feeds_without_network_and_raises_alerts(session, app):
+    from monitoring.demo import load_demo
+
+    add_customer(session, "Kestrel Signal Analytics", ["Kestrel"], country="GB", kind="private")
+    lines = load_demo(session, app.config["ENDWATCH"])
+    assert count(session, Entry) > 15 and count(session, Alert) >= 1
+    assert "6 sample feeds" in lines[0]
+    before = (count(session, Entry), count(session, Alert))
+    load_demo(session, app.config["ENDWATCH"])  # twice is harmless
+    assert (count(session, Entry), count(session, Alert)) == before
