@@ -69,7 +69,7 @@ def build_digest(session: Session, now: datetime, retention_days: int) -> Digest
         select(Case.reference, Case.concluded_at)
         .where(Case.state == CaseState.CONCLUDED, Case.concluded_at <= window)
         .order_by(Case.concluded_at)
-    ).tuples():
+    ):
         if concluded_at is not None:
             digest.purges.append((reference, concluded_at + timedelta(days=retention_days)))
     return digest

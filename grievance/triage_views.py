@@ -159,9 +159,7 @@ def _product_names(ids: set[int]) -> dict[int, str]:
         from contracts.models import Product
     except ImportError:
         return {}
-    return dict(
-        db.session().execute(select(Product.id, Product.name).where(Product.id.in_(ids))).tuples().all()
-    )
+    return dict(db.session().execute(select(Product.id, Product.name).where(Product.id.in_(ids))).all())
 
 
 # -- one case ----------------------------------------------------------------------------------------
