@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
@@ -473,20 +474,38 @@ def links_of(session: Session, case: Case) -> list[CaseLink]:
     return list(session.scalars(select(CaseLink).where(CaseLink.case_id == case.id).order_by(CaseLink.id)))
 
 
+def _contracts_proposer() -> Any:
+    """The contracts part's `propose_action`, wherever it lives; None if that part is not installed."""
+    import importlib
+
+    for module_name in ("contracts.services", "contracts.safeguards"):
+        try:
+            found = getattr(importlib.import_module(module_name), "propose_action", None)
+        except ImportError:
+            continue
+        if found is not None:
+            return found
+    return None
+
+
 def propose_safeguard(
     session: Session, case: Case, user: User, deployment_id: int, kind: str, reason: str
 ) -> object:
-    """Hand the case to the contracts part as evidence for a safeguard action on a deployment."""
-    try:
-        from contracts import services as contract_services
-    except ImportError:
-        contract_services = None  # type: ignore[assignment]
-    propose_action = getattr(contract_services, "propose_action", None)
+    """Hand the case (and alerts linked to it) to the contracts part as evidence for a safeguard action."""
+    propose_action = _contracts_proposer()
     if propose_action is None:
-        raise TriageError("Safeguard actions are not available yet (the contracts part has no proposals).")
+        raise TriageError("Safeguard actions are not available (the contracts part is missing).")
     if not reason.strip():
         raise TriageError("Give a reason for the proposed action.")
-    action = propose_action(session, deployment_id, kind, reason, [("case", case.id)], user)
+    evidence = [("case", case.id)] + [
+        ("alert", row.ref_id) for row in links_of(session, case) if row.kind == LinkKind.ALERT.value
+    ]
+    try:
+        action = propose_action(session, deployment_id, kind, reason, evidence, user)
+    except Exception as exc:  # the contracts part's refusals carry messages meant for staff
+        if type(exc).__module__.startswith("contracts."):
+            raise TriageError(str(exc)) from None
+        raise
     _add_link_row(session, case, user, LinkKind.DEPLOYMENT.value, deployment_id)
     audit.record(
         session,

@@ -230,3 +230,25 @@ def test_links_are_typed_and_checked(session, staff, new_case, customer):
 def test_case_dates_are_in_the_past_for_deadlines(session, staff, new_case):
     case = new_case()
     assert case.created_at <= utcnow() and utcnow() - case.created_at < timedelta(hours=1, minutes=1)
+
+
+def test_proposing_a_safeguard_hands_the_case_to_contracts_as_evidence(session, staff, new_case, customer):
+    from contracts.models import ActionStatus, Contract, Deployment, EnforcementAction, Product
+
+    member = staff()
+    case = new_case()
+    ministry = customer()
+    product = Product(name="Tracker 9")
+    contract = Contract(ref="K-1", customer=ministry, right_to_suspend=True)
+    deployment = Deployment(ref="D-1", customer=ministry, product=product, contract=contract)
+    session.add_all([product, contract, deployment])
+    session.flush()
+    with pytest.raises(TriageError, match="reason"):
+        triage.propose_safeguard(session, case, member.user, deployment.id, "suspend", " ")
+    with pytest.raises(TriageError, match="not found"):
+        triage.propose_safeguard(session, case, member.user, 999_999, "suspend", "credible report")
+    action = triage.propose_safeguard(session, case, member.user, deployment.id, "suspend", "credible report")
+    assert isinstance(action, EnforcementAction) and action.status == ActionStatus.PROPOSED
+    assert [(e.kind, e.ref_id) for e in action.evidence] == [("case", case.id)]
+    assert ("deployment", deployment.id) in [(row.kind, row.ref_id) for row in triage.links_of(session, case)]
+    assert "case.safeguard_proposed" in [r.action for r in audit.trail(session, f"case:{case.id}")]
