@@ -78,4 +78,42 @@ def digest() -> None:
     click.echo(f"Digest sent: {count} overdue case(s)")
 
 
+@cases.command("grant")
+@click.argument("email")
+@click.option("--case", "references", multiple=True, help="Case reference (repeatable); default: every case.")
+@with_app
+def grant(email: str, references: tuple[str, ...]) -> None:
+    """Seal case keys to EMAIL with the offline recovery key (asked for on the terminal, never stored)."""
+    from sqlalchemy import select
+
+    from endwatch import accounts, crypto
+    from grievance import intake
+    from grievance.models import Case
+    from grievance.triage import is_recused
+
+    encoded = click.prompt("Organisation recovery key", hide_input=True)
+    try:
+        recovery = crypto.decode_key(encoded)
+        if len(recovery) != crypto.KEY_BYTES:
+            raise ValueError
+    except ValueError:
+        raise click.ClickException("that is not a recovery key") from None
+    try:
+        with db.unit_of_work() as session:
+            member = accounts.find_user(session, email)
+            if member is None:
+                raise click.ClickException(f"no staff member has e-mail {email}")
+            query = select(Case).order_by(Case.id)
+            if references:
+                query = query.where(Case.reference.in_([r.strip().upper() for r in references]))
+            granted = 0
+            for case in session.scalars(query):
+                if not is_recused(session, case.id, member.id):
+                    intake.grant_access(session, case, recovery, member)
+                    granted += 1
+    except intake.GrievanceError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{email} can now open {granted} case(s)")
+
+
 COMMANDS: list[click.Command] = [cases]

@@ -116,3 +116,20 @@ def test_concluded_cases_within_retention_are_kept(app, session, staff, new_case
     case = concluded_case(session, member, new_case, customer, config.retention_days - 1)
     assert retention.purge_due(session, config, utcnow()) == []
     assert case.state == CaseState.CONCLUDED
+
+
+def test_recovery_key_grants_access_from_the_command_line(cli, session, staff, new_case, recovery):
+    from endwatch import crypto
+    from grievance import intake
+
+    case = new_case()
+    newcomer = staff()
+    result = cli(
+        "cases", "grant", newcomer.user.email, "--case", case.reference, input=crypto.encode_key(recovery)
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 case(s)" in result.output
+    session.expire_all()
+    assert intake.unlock(session, session.get(Case, case.id), newcomer.key)
+    bad = cli("cases", "grant", newcomer.user.email, input="not-a-key\n")
+    assert bad.exit_code != 0
