@@ -12,6 +12,8 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
 
 from endwatch import accounts, crypto, keyring
 from grievance.models import Case
@@ -58,7 +60,17 @@ def submit(client: FlaskClient, files: list[tuple[bytes, str]] = (), **fields: A
     data = report_fields(csrf_token=csrf_token(client, "/report"), **fields)
     if files:
         data["attachments"] = [(io.BytesIO(content), name) for content, name in files]
-    return client.post("/report", data=data, content_type="multipart/form-data")
+    return post_multipart(client, "/report", data)
+
+
+def post_multipart(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:
+    """Encode in memory (the test client's own encoder leaves a temporary file open for large bodies)."""
+    fields = MultiDict()
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            fields.add(key, FileStorage(item[0], filename=item[1]) if isinstance(item, tuple) else item)
+    boundary, body = encode_multipart(fields)
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def receipt_in(response: Any) -> str:
