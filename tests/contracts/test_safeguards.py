@@ -1,4 +1,4 @@
-"""Enforcement actions: two people, a reason, evidence, the enabling clause, audited, in effect at approval."""
+"""Enforcement: two people, a reason, evidence, an enabling clause; audited, effective at approval."""
 
 from __future__ import annotations
 
