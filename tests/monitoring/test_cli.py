@@ -202,3 +202,16 @@ def test_alerts_export_json_and_csv(cli, session, tmp_path):
     out = tmp_path / "alerts.json"
     assert cli("alerts", "export", "--output", str(out)).exit_code == 0
     assert json.loads(out.read_text()) == rows
+
+
+def test_importing_customers_rematches_stored_entries(cli, session, tmp_path):
+    feed_file = tmp_path / "feed.rss"
+    feed_file.write_bytes(rss(CRACKDOWN))
+    cli("feeds", "ingest", str(feed_file), "--name", "Lantern", "--credibility", "0.9")
+    assert count(session, Alert) == 0
+    customers = tmp_path / "customers.csv"
+    customers.write_text("name,aliases,country,kind\nCorvane Systems,Corvane,GB,private\n", encoding="utf-8")
+    result = cli("customers", "import", str(customers))
+    assert result.exit_code == 0, result.output
+    rows = json.loads(cli("alerts", "export", "--format", "json").output)
+    assert [(r["customer"], r["entry_id"]) for r in rows] == [("Corvane Systems", "crackdown-1")]
