@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Sample files carrying identifying metadata, built in memory."""
 
 from __future__ import annotations
