@@ -164,3 +164,21 @@ def test_the_notify_job_announces_committed_critical_alerts(session, app, inbox)
     session.commit()
     assert run_in_app(app, "monitoring.jobs:notify_critical_alerts") == 1
     assert len(inbox[0].messages) == 1
+
+
+def test_monitoring_jobs_are_registered_with_the_scheduler():
+    from endwatch.scheduler import all_jobs, resolve
+
+    specs = {spec.id: spec for spec in all_jobs()}
+    for job_id in ("monitoring.poll_feeds", "monitoring.notify_critical", "monitoring.send_digest"):
+        assert callable(resolve(specs[job_id].func))
+    assert specs["monitoring.poll_feeds"].trigger_args == {"minutes": 1}
+
+
+def test_the_digest_command_sends_waiting_alerts_now(session, cli, inbox):
+    raise_alerts(session)
+    session.commit()
+    result = cli("alerts", "digest")
+    assert result.exit_code == 0 and "Digest sent with 1 alert(s)." in result.output
+    assert "digest" in inbox[0].messages[-1][1]["Subject"]
+    assert "No alerts waiting" in cli("alerts", "digest").output
