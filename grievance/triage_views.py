@@ -57,8 +57,8 @@ def _me() -> User:
 def _case(case_id: int) -> Case:
     try:
         return triage.case_for(db.session(), case_id, _me())
-    except triage.CaseNotFound:
-        abort(404)
+    except triage.CaseNotFound as exc:
+        abort(Response(render_template("triage/refused.html", message=str(exc)), 404))
     except triage.Recused as exc:
         abort(Response(render_template("triage/refused.html", message=str(exc)), 403))
 
