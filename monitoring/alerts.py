@@ -130,6 +130,10 @@ def escalate(session: Session, alert_id: int, *, actor: str, note: str | None = 
     return alert
 
 
+def case_opening_available() -> bool:
+    return _case_opener() is not None
+
+
 def _case_opener() -> Any:
     try:
         module = importlib.import_module("grievance.triage")

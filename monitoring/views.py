@@ -61,6 +61,7 @@ def alert(alert_id: int) -> Any:
         safe_link=_safe_link(found.entry.link),
         decision=DecisionForm(),
         dismiss_form=DismissForm(),
+        opens_case=alert_service.case_opening_available(),
     )
 
 
