@@ -44,6 +44,18 @@ def labels() -> dict[str, Any]:
     }
 
 
+@bp.errorhandler(400)
+def bad_request(error: Exception) -> Any:
+    message = "The form was incomplete or expired; go back, reload the page and try again."
+    return render_template("contracts/error.html", title="Bad request", message=message), 400
+
+
+@bp.errorhandler(404)
+def not_found(error: Exception) -> Any:
+    message = "There is no such customer, deployment or action."
+    return render_template("contracts/error.html", title="Not found", message=message), 404
+
+
 def _member() -> User:
     user = current_user()
     if user is None:
