@@ -14,7 +14,13 @@ from sqlalchemy import Connection, Engine, MetaData
 
 from endwatch.db import Base
 
-MODEL_MODULES = ("endwatch.models", "contracts.models", "monitoring.models", "grievance.models")
+MODEL_MODULES = (
+    "endwatch.models",
+    "contracts.models",
+    "monitoring.models",
+    "grievance.models",
+    "grievance.triage_models",
+)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 IGNORED_TABLES = frozenset({"apscheduler_jobs"})
 
