@@ -74,8 +74,9 @@ def post_multipart(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:
 
 
 def receipt_in(response: Any) -> str:
-    match = RECEIPT_RE.search(response.get_data(as_text=True))
-    assert match, response.get_data(as_text=True)[:2000]
+    text = response.get_data(as_text=True) if hasattr(response, "get_data") else response.text
+    match = RECEIPT_RE.search(text)
+    assert match, text[:2000]
     return html.unescape(match.group(1)).strip()
 
 
@@ -103,3 +104,75 @@ def submit_report(client: FlaskClient, reader: Member) -> Callable[..., str]:
 def open_followup(client: FlaskClient, receipt: str) -> Any:
     token = csrf_token(client, "/followup")
     return client.post("/followup", data={"csrf_token": token, "receipt": receipt})
+
+
+# -- real HTTP: a visitor of a live server --------------------------------------------------------
+
+
+TOKEN_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+class Visitor:
+    """A submitter's browser without a browser: cookies, CSRF tokens, multipart posts over real HTTP."""
+
+    def __init__(self, base_url: str, **client_options: Any) -> None:
+        import httpx
+
+        self.http = httpx.Client(base_url=base_url, follow_redirects=False, timeout=60, **client_options)
+
+    def token(self, url: str) -> str:
+        page = self.http.get(url).text
+        match = TOKEN_RE.search(page)
+        assert match, page[:500]
+        return match.group(1)
+
+    def submit(self, files: list[tuple[bytes, str]] = (), **fields: Any) -> Any:  # type: ignore[assignment]
+        data = report_fields(csrf_token=self.token("/report"), **fields)
+        upload = [("attachments", (name, content, "application/octet-stream")) for content, name in files]
+        return self.http.post("/report", data=data, files=upload or None)
+
+    def follow_up(self, receipt: str, message: str = "", files: list[tuple[bytes, str]] = ()) -> Any:  # type: ignore[assignment]
+        self.http.post("/followup", data={"csrf_token": self.token("/followup"), "receipt": receipt})
+        if not message and not files:
+            return self.http.get("/followup/case")
+        upload = [("attachments", (name, content, "application/octet-stream")) for content, name in files]
+        data = {"csrf_token": self.token("/followup/case"), "body": message}
+        return self.http.post("/followup/case", data=data, files=upload or None)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def prepare_intake(session: Session) -> tuple[Member, bytes]:
+    """A committed database ready for reports: a recovery key and one triager; returns them."""
+    import pyotp
+
+    from endwatch.crypto import KdfParams
+
+    recovery = keyring.ensure_recovery_key(session)
+    user, _ = accounts.create_user(
+        session,
+        "reader@staff.example",
+        "triager",
+        KdfParams(1, 256),
+        password=PASSWORD,
+        totp_secret=pyotp.random_base32(),
+        actor="test",
+    )
+    session.commit()
+    return Member(user, PASSWORD, ""), crypto.decode_key(recovery or "")
+
+
+def table_bytes(session: Session) -> bytes:
+    """Every value of every table, as stored: what a dump of the database would hold."""
+    from endwatch.migrate import target_metadata
+
+    chunks = []
+    for table in target_metadata().sorted_tables:
+        for row in session.execute(select(table)):
+            for value in row:
+                if isinstance(value, bytes):
+                    chunks.append(value)
+                elif value is not None:
+                    chunks.append(str(value).encode())
+    return b"\n".join(chunks)

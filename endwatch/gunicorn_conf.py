@@ -1,0 +1,44 @@
+"""Gunicorn settings: `gunicorn -c python:endwatch.gunicorn_conf -b 127.0.0.1:8000 endwatch.wsgi:app`.
+
+The access log never carries the client address, the forwarded-for chain, the user agent, the referrer
+or the query string: people who report misuse may be in danger, and logs are copied and kept.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
+worker_class = "sync"
+timeout = 60
+graceful_timeout = 30
+# Requests never outlive the worker timeout, so files older than this belong to no request in flight.
+ORPHAN_GRACE_SECONDS = 2 * timeout
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+# Time, method, path without query, status, bytes, duration. Deliberately no %(h)s, %(a)s, %(f)s, %(q)s,
+# %({x-forwarded-for}i)s or any other header.
+access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+proc_name = "endwatch"
+
+
+def on_starting(server: Any) -> None:
+    """Before any worker exists: remove attachment files that a killed process wrote but never committed."""
+    from datetime import timedelta
+
+    from endwatch import db
+    from endwatch.app import create_app
+    from grievance.attachments import sweep_orphans
+
+    app = create_app()
+    try:
+        with app.app_context(), db.unit_of_work() as session:
+            removed = sweep_orphans(session, app.config["ENDWATCH"], timedelta(seconds=ORPHAN_GRACE_SECONDS))
+        if removed:
+            server.log.info("removed %d orphaned attachment files", removed)
+    except Exception as exc:  # noqa: BLE001 - a missing schema must not stop the server from starting
+        server.log.warning("orphan sweep skipped: %s", type(exc).__name__)
+    finally:
+        db.get_database(app).engine.dispose()
