@@ -150,17 +150,18 @@ def prepare_intake(session: Session) -> tuple[Member, bytes]:
     from endwatch.crypto import KdfParams
 
     recovery = keyring.ensure_recovery_key(session)
+    secret = pyotp.random_base32()
     user, _ = accounts.create_user(
         session,
         "reader@staff.example",
         "triager",
         KdfParams(1, 256),
         password=PASSWORD,
-        totp_secret=pyotp.random_base32(),
+        totp_secret=secret,
         actor="test",
     )
     session.commit()
-    return Member(user, PASSWORD, ""), crypto.decode_key(recovery or "")
+    return Member(user, PASSWORD, secret), crypto.decode_key(recovery or "")
 
 
 def table_bytes(session: Session) -> bytes:
