@@ -1,0 +1,37 @@
+"""A real intake server process for crash tests: `python -m tests.grievance.server_process PORT`.
+
+With ENDWATCH_TEST_PAUSE_MARKER set, the process stops for a minute right after the first attachment
+file is written (and before the commit), after writing that marker file, so a test can kill it there.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from waitress import serve
+
+from endwatch.app import create_app
+from grievance import attachments
+
+
+def main() -> None:
+    marker = os.environ.get("ENDWATCH_TEST_PAUSE_MARKER")
+    if marker:
+        real_store = attachments.store
+
+        def store_then_pause(*args: Any, **kwargs: Any) -> str:
+            name = real_store(*args, **kwargs)
+            Path(marker).write_text(name)
+            time.sleep(60)
+            return name
+
+        attachments.store = store_then_pause  # type: ignore[assignment]
+    serve(create_app(), host="127.0.0.1", port=int(sys.argv[1]), threads=4, _quiet=True)
+
+
+if __name__ == "__main__":
+    main()
