@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from limits import parse
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
@@ -26,11 +27,12 @@ from contracts.models import (
 )
 from endwatch import db
 from endwatch.auth import actor, config, current_user, read_access, write_access
-from endwatch.extensions import limiter
+from endwatch.extensions import client_key, limiter
 from endwatch.models import User
 
 bp = Blueprint("contracts", __name__, url_prefix="/staff/contracts")
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+FAILED_TOKEN_LIMIT = parse("30 per minute")
 NONCE = re.compile(r"^[A-Za-z0-9_-]{0,64}$")
 
 
@@ -332,7 +334,6 @@ def _problem(status: int, message: str) -> Any:
 
 @api_bp.get("/entitlements")
 @limiter.limit(lambda: config().entitlement_limit, key_func=_token_key)
-@limiter.limit("30 per minute", deduct_when=lambda response: response.status_code == 401)
 def entitlement() -> Any:
     """May the deployment holding the bearer token install ?version=V? A signed, short-lived answer."""
     token = _bearer()
@@ -348,6 +349,10 @@ def entitlement() -> Any:
     try:
         document = entitlements.answer(db.session(), config(), token, version, nonce, published)
     except BadToken:
+        # Failures also count per client (keyed without the address), checked only on this path so
+        # that valid checks pay for one limit, not two.
+        if limiter.enabled and not limiter.limiter.hit(FAILED_TOKEN_LIMIT, "ent-fail", client_key()):
+            return _problem(429, "too many failed checks; slow down")
         return _problem(401, "unknown or revoked deployment token")
     return jsonify(document)
 

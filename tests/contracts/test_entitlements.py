@@ -159,3 +159,8 @@ def test_checks_are_rate_limited_per_token(client, session, token, world):
     other = entitlements.issue_token(session, world.gb, actor="test")
     assert [check(client, token).status_code for _ in range(6)] == [200] * 5 + [429]
     assert check(client, other).status_code == 200
+
+
+def test_failed_checks_are_limited_per_client(client, token):
+    statuses = [check(client, f"ewd_guess-{i}").status_code for i in range(31)]
+    assert statuses == [401] * 30 + [429]
