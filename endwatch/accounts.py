@@ -104,7 +104,13 @@ def login(
         audit.record(session, "login.failed", actor="anonymous", details={"reason": "unknown account"})
         return None
     if not crypto.verify_password(user.password_hash, password):
-        audit.record(session, "login.failed", actor=user.email, target=f"user:{user.id}", details={"reason": "password"})
+        audit.record(
+            session,
+            "login.failed",
+            actor=user.email,
+            target=f"user:{user.id}",
+            details={"reason": "password"},
+        )
         return None
     account_key = crypto.unwrap_with_passphrase(user.key_wrap, password)
     vault = open_vault(user, account_key)
@@ -114,12 +120,16 @@ def login(
     elif not user.totp_enrolled:
         stage = "totp"
     elif not _check_totp(user, vault, code):
-        audit.record(session, "login.failed", actor=user.email, target=f"user:{user.id}", details={"reason": "code"})
+        audit.record(
+            session, "login.failed", actor=user.email, target=f"user:{user.id}", details={"reason": "code"}
+        )
         return None
     result = _open_session(session, user, account_key, stage)
     if stage == "ready":
         user.last_login_at = utcnow()
-    audit.record(session, "login.success", actor=user.email, target=f"user:{user.id}", details={"stage": stage})
+    audit.record(
+        session, "login.success", actor=user.email, target=f"user:{user.id}", details={"stage": stage}
+    )
     return result
 
 
@@ -196,7 +206,9 @@ def set_active(session: Session, user: User, active: bool, *, actor: str) -> Non
     user.active = active
     if not active:
         session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
-    audit.record(session, "user.activated" if active else "user.deactivated", actor=actor, target=f"user:{user.id}")
+    audit.record(
+        session, "user.activated" if active else "user.deactivated", actor=actor, target=f"user:{user.id}"
+    )
 
 
 def _open_session(session: Session, user: User, account_key: bytes, stage: str) -> LoginResult:

@@ -66,7 +66,8 @@ def create_app(
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
     )
     if settings.trusted_proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)  # type: ignore[method-assign]
+        proxies = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     db.init_app(app, settings.database_url, bind)
     csrf.init_app(app)
@@ -107,7 +108,9 @@ def _register_hooks(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        response.headers["Permissions-Policy"] = (
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
         if request.endpoint != "static":
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"
@@ -123,7 +126,9 @@ def _register_hooks(app: Flask) -> None:
             "current_language": locale,
             "text_direction": "rtl" if locale in RTL_LANGUAGES else "ltr",
             "staff_user": _staff_user_for_templates(),
-            "staff_nav": [(endpoint, label) for endpoint, label in STAFF_NAV if endpoint in app.view_functions],
+            "staff_nav": [
+                (endpoint, label) for endpoint, label in STAFF_NAV if endpoint in app.view_functions
+            ],
         }
 
     @app.errorhandler(429)

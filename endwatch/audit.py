@@ -90,7 +90,9 @@ def verify(session: Session) -> ChainReport:
         if entry.seq != expected_seq:
             return ChainReport(False, count, expected_seq, f"record {expected_seq} is missing")
         if entry.prev_hash != expected_prev:
-            return ChainReport(False, count, entry.seq, f"record {entry.seq} does not follow record {entry.seq - 1}")
+            return ChainReport(
+                False, count, entry.seq, f"record {entry.seq} does not follow record {entry.seq - 1}"
+            )
         if record_hash(entry) != entry.hash:
             return ChainReport(False, count, entry.seq, f"record {entry.seq} was altered")
         expected_prev = entry.hash
@@ -103,4 +105,6 @@ def verify(session: Session) -> ChainReport:
 
 
 def trail(session: Session, target: str) -> list[AuditRecord]:
-    return list(session.scalars(select(AuditRecord).where(AuditRecord.target == target).order_by(AuditRecord.seq)))
+    return list(
+        session.scalars(select(AuditRecord).where(AuditRecord.target == target).order_by(AuditRecord.seq))
+    )

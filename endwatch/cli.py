@@ -16,8 +16,11 @@ from endwatch.config import ConfigError, load_config
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEMO_MODULES = ("contracts.demo", "monitoring.demo", "grievance.demo")
-DEMO_USERS = (("admin@demo.endwatch.example", "admin"), ("triager@demo.endwatch.example", "triager"),
-              ("auditor@demo.endwatch.example", "auditor"))
+DEMO_USERS = (
+    ("admin@demo.endwatch.example", "admin"),
+    ("triager@demo.endwatch.example", "triager"),
+    ("auditor@demo.endwatch.example", "auditor"),
+)
 DEMO_PASSWORD = "demo-password-change-me"  # noqa: S105 - published demo credential, demo data only
 DEMO_TOTP_SECRET = "ENDWATCHDEMOACCOUNTSONLYNOTREAL2"  # noqa: S105 - published with the demo password
 
@@ -83,7 +86,12 @@ def _load_demo(session: Any) -> list[str]:
     if accounts.find_user(session, DEMO_USERS[0][0]) is None:
         for email, role in DEMO_USERS:
             accounts.create_user(
-                session, email, role, password_params(), password=DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET,
+                session,
+                email,
+                role,
+                password_params(),
+                password=DEMO_PASSWORD,
+                totp_secret=DEMO_TOTP_SECRET,
                 actor="demo",
             )
         config = current_app.config["ENDWATCH"]

@@ -28,13 +28,13 @@ def _positive_int(name: str, raw: str) -> int:
     return value
 
 
-def _fraction(name: str, raw: str) -> float:
+def _non_negative_int(name: str, raw: str) -> int:
     try:
-        value = float(raw)
+        value = int(raw)
     except ValueError:
-        raise ConfigError(f"{PREFIX}{name} must be a number, got {raw!r}") from None
-    if not 0 <= value <= 1:
-        raise ConfigError(f"{PREFIX}{name} must be between 0 and 1, got {raw!r}")
+        raise ConfigError(f"{PREFIX}{name} must be a whole number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{PREFIX}{name} must not be negative, got {raw!r}")
     return value
 
 
@@ -120,7 +120,7 @@ class Config:
     session_idle_minutes: int = _setting(30, _positive_int, "staff and follow-up sessions expire when idle")
     login_limit: str = _setting("5 per 15 minutes", _rate, "failed staff logins allowed per account")
     login_client_limit: str = _setting("30 per hour", _rate, "staff login attempts allowed per client")
-    trusted_proxies: int = _setting(0, int, "how many reverse proxies set X-Forwarded-For")
+    trusted_proxies: int = _setting(0, _non_negative_int, "how many reverse proxies set X-Forwarded-For")
     retention_days: int = _setting(365, _positive_int, "concluded cases are purged after this many days")
     report_min_count: int = _setting(5, _positive_int, "counts below this are published as 'fewer than k'")
     smtp_host: str = _setting("", _text, "SMTP server for notifications; empty disables e-mail")
@@ -144,8 +144,12 @@ class Config:
     digest_minutes: int = _setting(1440, _positive_int, "longest wait of a non-critical alert for its digest")
     webhook_url: str = _setting("", _http_url, "receives signed alert notices (JSON POST); empty disables")
     webhook_secret: str = _setting("", _text, "HMAC-SHA256 key for the X-Endwatch-Signature header")
-    risk_checklist: str = _setting("", _text, "JSON file overriding the red-flag checklist, tiers and review periods")
-    entitlement_limit: str = _setting("120 per minute", _rate, "entitlement checks allowed per deployment token")
+    risk_checklist: str = _setting(
+        "", _text, "JSON file overriding the red-flag checklist, tiers and review periods"
+    )
+    entitlement_limit: str = _setting(
+        "120 per minute", _rate, "entitlement checks allowed per deployment token"
+    )
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -179,7 +183,7 @@ def load_config(
         if raw is None:
             continue
         values[name] = spec.metadata["parser"](name.upper(), raw)
-    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX):].lower() not in known)
+    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX) :].lower() not in known)
     unknown = [k for k in unknown if not k.startswith(PREFIX + "TEST_")]
     if unknown:
         raise ConfigError(f"{unknown[0]} is not a known setting (see README, 'Configuration')")

@@ -184,7 +184,10 @@ def sha256_hex(data: bytes) -> str:
 
 
 def equal(a: str | bytes, b: str | bytes) -> bool:
-    return hmac.compare_digest(a, b)  # type: ignore[type-var]
+    """Constant-time comparison."""
+    left = a.encode() if isinstance(a, str) else a
+    right = b.encode() if isinstance(b, str) else b
+    return hmac.compare_digest(left, right)
 
 
 def random_token(nbytes: int = 32) -> str:

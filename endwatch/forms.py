@@ -22,7 +22,9 @@ class PasswordForm(FlaskForm):
         f"New password (at least {MIN_PASSWORD_LENGTH} characters)",
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
     )
-    confirm = PasswordField("New password again", validators=[DataRequired(), EqualTo("new", "The passwords differ")])
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("new", "The passwords differ")]
+    )
 
 
 class TotpForm(FlaskForm):

@@ -64,7 +64,9 @@ def read_file_secret(config: Config, name: str) -> str:
 
 def recovery_public_key(session: Session) -> bytes | None:
     key = session.scalars(
-        select(OrgKey).where(OrgKey.purpose == RECOVERY, OrgKey.retired_at.is_(None)).order_by(OrgKey.id.desc())
+        select(OrgKey)
+        .where(OrgKey.purpose == RECOVERY, OrgKey.retired_at.is_(None))
+        .order_by(OrgKey.id.desc())
     ).first()
     return key.public_key if key else None
 

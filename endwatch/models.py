@@ -81,7 +81,7 @@ class AuditHead(Base):
 
 
 # The chain's single head row exists from the start, so first writers cannot race to create it.
-HEAD_ROW_SQL = "INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '%s')" % ("0" * 64)
+HEAD_ROW_SQL = "INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '" + "0" * 64 + "')"
 event.listen(AuditHead.__table__, "after_create", DDL(HEAD_ROW_SQL))
 
 

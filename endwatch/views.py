@@ -49,7 +49,11 @@ def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
         result = accounts.login(
-            db.session(), form.email.data or "", form.password.data or "", form.code.data or "", password_params()
+            db.session(),
+            form.email.data or "",
+            form.password.data or "",
+            form.code.data or "",
+            password_params(),
         )
         if result is None:
             db.keep_on_error()
@@ -71,7 +75,9 @@ def logout() -> Any:
     ConfirmForm().validate_on_submit() or abort(400)
     staff_session = current_session()
     if staff_session is not None:
-        audit.record(db.session(), "logout", actor=staff_session.user.email, target=f"user:{staff_session.user_id}")
+        audit.record(
+            db.session(), "logout", actor=staff_session.user.email, target=f"user:{staff_session.user_id}"
+        )
         accounts.end_session(db.session(), staff_session.id)
     session.clear()
     return redirect(url_for("staff.login"))
@@ -90,7 +96,12 @@ def setup() -> Any:
         if form.validate_on_submit():
             try:
                 accounts.change_password(
-                    db.session(), user, account_key(), form.current.data or "", form.new.data or "", password_params()
+                    db.session(),
+                    user,
+                    account_key(),
+                    form.current.data or "",
+                    form.new.data or "",
+                    password_params(),
                 )
             except accounts.AccountError as exc:
                 flash(str(exc), "error")
@@ -131,7 +142,11 @@ def password() -> Any:
     if form.validate_on_submit():
         try:
             accounts.change_password(
-                db.session(), g.staff_session.user, account_key(), form.current.data or "", form.new.data or "",
+                db.session(),
+                g.staff_session.user,
+                account_key(),
+                form.current.data or "",
+                form.new.data or "",
                 password_params(),
             )
         except accounts.AccountError as exc:
@@ -157,7 +172,9 @@ def users() -> Any:
         else:
             flash(f"Created {created.email}. Give them this one-time password in person.", "info")
     members = db.session().scalars(select(User).order_by(User.email)).all()
-    return render_template("staff/users.html", form=form, members=members, one_time=one_time, confirm=ConfirmForm())
+    return render_template(
+        "staff/users.html", form=form, members=members, one_time=one_time, confirm=ConfirmForm()
+    )
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

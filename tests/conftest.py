@@ -44,12 +44,12 @@ def build_schema(engine: Engine) -> None:
     target_metadata().create_all(engine)
 
 
-
-
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if BACKEND == "postgresql":
-        services.require(services.postgres_available(), "PostgreSQL is not reachable at " + services.POSTGRES_URL)
+        services.require(
+            services.postgres_available(), "PostgreSQL is not reachable at " + services.POSTGRES_URL
+        )
         with services.scratch_postgres_database() as url:
             yield url
     else:
@@ -96,7 +96,7 @@ def app(app_config: dict[str, Any], connection: Connection) -> Iterator[Flask]:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    """A session on the test's connection: it sees what requests and commands did, and they see its flushes."""
+    """A session on the test's connection: it sees what requests did, and they see what it flushed."""
     with db.get_database(app).factory() as test_session:
         yield test_session
 
@@ -214,9 +214,7 @@ def live_server(fresh_database_url: str, tmp_path: Path):  # type: ignore[no-unt
     settings = load_config(environ={}, overrides={"home": str(home)})
     keyring.ensure_home(settings)
     keyring.ensure_file_secrets(settings)
-    application = create_app(
-        {"home": str(home), "database_url": fresh_database_url, **CHEAP}, environ={}
-    )
+    application = create_app({"home": str(home), "database_url": fresh_database_url, **CHEAP}, environ={})
     build_schema(db.get_database(application).engine)
     server = make_server("127.0.0.1", 0, application, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

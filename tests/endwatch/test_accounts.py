@@ -13,7 +13,9 @@ from tests.conftest import csrf_token, login
 
 def _first_login(client, email: str, one_time: str):
     token = csrf_token(client, "/staff/login")
-    return client.post("/staff/login", data={"csrf_token": token, "email": email, "password": one_time, "code": ""})
+    return client.post(
+        "/staff/login", data={"csrf_token": token, "email": email, "password": one_time, "code": ""}
+    )
 
 
 def test_first_login_forces_new_password_then_totp_enrolment(client, cli, session):
@@ -31,7 +33,8 @@ def test_first_login_forces_new_password_then_totp_enrolment(client, cli, sessio
     token = csrf_token(client, "/staff/setup")
     new_password = "a much longer passphrase"
     response = client.post(
-        "/staff/setup", data={"csrf_token": token, "current": one_time, "new": new_password, "confirm": new_password}
+        "/staff/setup",
+        data={"csrf_token": token, "current": one_time, "new": new_password, "confirm": new_password},
     )
     assert response.status_code == 302
 
@@ -55,7 +58,9 @@ def test_setup_rejects_a_wrong_enrolment_code(client, cli, session):
     one_time = re.search(r"One-time password: (\S+)", result.output).group(1)
     _first_login(client, "slow.member@staff.example", one_time)
     token = csrf_token(client, "/staff/setup")
-    client.post("/staff/setup", data={"csrf_token": token, "current": one_time, "new": "x" * 14, "confirm": "x" * 14})
+    client.post(
+        "/staff/setup", data={"csrf_token": token, "current": one_time, "new": "x" * 14, "confirm": "x" * 14}
+    )
     token = csrf_token(client, "/staff/setup")
     page = client.post("/staff/setup", data={"csrf_token": token, "code": "123456"}).get_data(as_text=True)
     assert "does not match" in page
@@ -111,7 +116,10 @@ def test_admin_creates_a_member_in_the_browser(client, logged_in, session):
         "/staff/users", data={"csrf_token": token, "email": "web.member@staff.example", "role": "auditor"}
     ).get_data(as_text=True)
     assert 'id="one-time-password"' in page
-    assert session.scalars(select(User).where(User.email == "web.member@staff.example")).one().role.value == "auditor"
+    assert (
+        session.scalars(select(User).where(User.email == "web.member@staff.example")).one().role.value
+        == "auditor"
+    )
 
 
 def test_deactivated_member_is_logged_out_and_cannot_log_in(client, app, logged_in, make_member, session):

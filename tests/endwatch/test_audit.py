@@ -52,7 +52,9 @@ def test_deleted_tail_is_detected(cli, session):
 
 def test_reordered_records_are_detected(cli, session):
     _write(session, 4)
-    first, second = session.scalars(select(AuditRecord).where(AuditRecord.seq.in_([2, 3])).order_by(AuditRecord.seq))
+    first, second = session.scalars(
+        select(AuditRecord).where(AuditRecord.seq.in_([2, 3])).order_by(AuditRecord.seq)
+    )
     a, b = (first.target, first.details), (second.target, second.details)
     session.execute(update(AuditRecord).where(AuditRecord.seq == 2).values(target=b[0], details=b[1]))
     session.execute(update(AuditRecord).where(AuditRecord.seq == 3).values(target=a[0], details=a[1]))

@@ -61,7 +61,9 @@ def test_bad_user_input_gives_one_line_and_changes_nothing(initialised, args, me
 
 
 def test_duplicate_email_is_refused(initialised):
-    assert run_endwatch(initialised, "users", "create", "dup@staff.example", "--role", "admin").returncode == 0
+    assert (
+        run_endwatch(initialised, "users", "create", "dup@staff.example", "--role", "admin").returncode == 0
+    )
     result = run_endwatch(initialised, "users", "create", "DUP@staff.example", "--role", "auditor")
     assert result.returncode != 0
     assert "already exists" in result.stderr
@@ -72,7 +74,11 @@ def test_duplicate_email_is_refused(initialised):
     ("variable", "value", "message"),
     [
         ("ENDWATCH_DATABASE_URL", "not a url", "ENDWATCH_DATABASE_URL is not a database URL"),
-        ("ENDWATCH_DATABASE_URL", "mysql://db/x", "ENDWATCH_DATABASE_URL must be a sqlite:// or postgresql://"),
+        (
+            "ENDWATCH_DATABASE_URL",
+            "mysql://db/x",
+            "ENDWATCH_DATABASE_URL must be a sqlite:// or postgresql://",
+        ),
         ("ENDWATCH_SESSION_IDLE_MINUTES", "soon", "ENDWATCH_SESSION_IDLE_MINUTES must be a whole number"),
         ("ENDWATCH_RATELIMIT_STORAGE_URI", "mongodb://x", "ENDWATCH_RATELIMIT_STORAGE_URI must be memory://"),
         ("ENDWATCH_LOGIN_LIMIT", "lots", "ENDWATCH_LOGIN_LIMIT is not a rate limit"),

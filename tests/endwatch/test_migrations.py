@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, text
 
 from endwatch import db, migrate
 from endwatch.migrate import include_object, target_metadata

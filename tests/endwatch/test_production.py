@@ -36,8 +36,17 @@ def production(tmp_path: Path):
         errors = (tmp_path / "gunicorn.err").open("wb")
         server = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                "--access-logfile", str(access_log), "--access-logformat", "%(p)s %(s)s",
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--access-logfile",
+                str(access_log),
+                "--access-logformat",
+                "%(p)s %(s)s",
                 "endwatch.wsgi:app",
             ],
             env=env,
@@ -73,7 +82,12 @@ def _attempt(base: str) -> int:
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         response = client.post(
             "/staff/login",
-            data={"csrf_token": token, "email": "target@staff.example", "password": "guess", "code": "123456"},
+            data={
+                "csrf_token": token,
+                "email": "target@staff.example",
+                "password": "guess",
+                "code": "123456",
+            },
         )
         return response.status_code
 

@@ -9,7 +9,13 @@ import pytest
 from endwatch.models import Role
 from tests.conftest import login
 
-SAMPLE_ARGUMENTS = {"integer": 1, "float": 1.0, "unicode": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+SAMPLE_ARGUMENTS = {
+    "integer": 1,
+    "float": 1.0,
+    "unicode": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def staff_routes(app):
@@ -28,14 +34,18 @@ def _url(rule) -> str:
 
 def test_every_staff_route_declares_who_may_use_it(app):
     undeclared = [
-        rule.rule for rule in staff_routes(app) if not hasattr(app.view_functions[rule.endpoint], "endwatch_roles")
+        rule.rule
+        for rule in staff_routes(app)
+        if not hasattr(app.view_functions[rule.endpoint], "endwatch_roles")
     ]
     assert undeclared == []
 
 
 def test_only_login_logout_and_setup_are_open_before_login(app):
     open_routes = sorted(
-        rule.endpoint for rule in staff_routes(app) if app.view_functions[rule.endpoint].endwatch_roles is None
+        rule.endpoint
+        for rule in staff_routes(app)
+        if app.view_functions[rule.endpoint].endwatch_roles is None
     )
     assert open_routes == ["staff.login", "staff.logout", "staff.setup"]
 
