@@ -110,26 +110,32 @@ class _Hit:
     view_end: int
 
 
+_SCRIPT = re.compile(r"([\u0400-\u04ff])|([\u0600-\u06ff])|([A-Za-z])")
+
+
 def _script(text: str) -> str:
-    for char in text:
-        if "\u0400" <= char <= "\u04ff":
-            return "cyrillic"
-        if "\u0600" <= char <= "\u06ff":
-            return "arabic"
-    return "latin" if any(c.isascii() and c.isalpha() for c in text) else "other"
+    """The script of the first letter that tells: cyrillic, arabic, latin, or other."""
+    found = _SCRIPT.search(text)
+    if found is None:
+        return "other"
+    return ("cyrillic", "arabic", "latin")[found.lastindex - 1 if found.lastindex else 2]
+
+
+@cache
+def _generic_word(word: str) -> bool:
+    return _GENERIC.match(word.removeprefix("al") if len(word) > 4 else word) is not None
 
 
 def _shape(text: str, folded: str) -> str:
-    letters = [c for c in text if c.isalpha()]
-    if " " not in text and 2 <= len(letters) <= 8 and text.isupper():
-        if len(letters) <= 2 or folded in _COMMON or folded in _STOPWORDS:
-            return "word-acronym"
-        return "acronym"
+    if " " not in text and text.isupper():
+        letters = sum(c.isalpha() for c in text)
+        if 2 <= letters <= 8:
+            if letters <= 2 or folded in _COMMON or folded in _STOPWORDS:
+                return "word-acronym"
+            return "acronym"
     words = [w for w in folded.split() if w not in _STOPWORDS]
-    if words and all(_GENERIC.match(w.removeprefix("al") if len(w) > 4 else w) for w in words):
+    if words and all(map(_generic_word, words)):
         return "generic"
-    if len(words) == 1 and words[0] in _COMMON:
-        return "common"
     if words and all(w in _COMMON for w in words):
         return "common"
     return "name"
@@ -173,22 +179,27 @@ class Matcher:
         if not self._aliases:
             return []
         folded = fold_text(text)
-        hits = [
-            _Hit(self._aliases[index], form, end - length + 2, end)
-            for end, (length, entries) in self._automaton.iter(folded.view)
-            for index, form in entries
-        ]
-        if not hits:
-            return []
-        countries = country_mentions(folded)
+        countries: list[CountryMention] | None = None
         best: dict[int, Mention] = {}
-        for hit in hits:
-            mention = _judge(hit, folded, countries)
-            if mention.confidence < MIN_CONFIDENCE:
-                continue
-            current = best.get(mention.customer_id)
-            if current is None or (mention.confidence, -mention.start) > (current.confidence, -current.start):
-                best[mention.customer_id] = mention
+        for view_end, (length, entries) in self._automaton.iter(folded.view):
+            view_start = view_end - length + 2
+            start, end = folded.span(view_start, view_end)
+            matched = text[start:end]
+            for index, form in entries:
+                alias = self._aliases[index]
+                casing = _casing(alias, matched)
+                if (alias.shape, casing) in _HOPELESS:
+                    continue
+                if countries is None:
+                    countries = country_mentions(folded)
+                hit = _Hit(alias, form, view_start, view_end)
+                mention = _judge(hit, folded, countries, start, end, casing)
+                current = best.get(mention.customer_id)
+                if mention.confidence >= MIN_CONFIDENCE and (
+                    current is None
+                    or (mention.confidence, -mention.start) > (current.confidence, -current.start)
+                ):
+                    best[mention.customer_id] = mention
         return sorted(best.values(), key=lambda m: (-m.confidence, m.start))
 
 
@@ -306,14 +317,16 @@ def _arabic_clitics(text: str) -> list[str]:
 
 def _casing(alias: _Alias, matched: str) -> str:
     """How the match is written compared with the alias: as-written, caps, title, lower, mixed, uncased."""
-    if not any(c.isupper() or c.islower() for c in matched):
+    if matched.lower() == matched.upper():
         return "uncased"
     if matched.isupper():
         return "caps"
+    if matched == alias.text:
+        return "title"  # exactly as imported
     if alias.shape in ("acronym", "word-acronym"):
         return "title" if matched[:1].isupper() and matched[1:].islower() else "lower"
-    words = [w for w in matched.replace("-", " ").split() if fold(w) not in _STOPWORDS]
-    expected = [w for w in alias.text.replace("-", " ").split() if fold(w) not in _STOPWORDS]
+    words = [w for w in matched.replace("-", " ").split() if w.lower() not in _STOPWORDS]
+    expected = [w for w in alias.text.replace("-", " ").split() if w.lower() not in _STOPWORDS]
     capitals = [w[:1].isupper() for w in words]
     if alias.script == "latin" and len(expected) == len(words):
         wanted = [w[:1].isupper() for w in expected]
@@ -326,12 +339,28 @@ def _casing(alias: _Alias, matched: str) -> str:
     return "title" if all(capitals) else "mixed"
 
 
-def _judge(hit: _Hit, folded: Folded, countries: list[CountryMention]) -> Mention:
+# How an alias is written that no context can lift to MIN_CONFIDENCE: skipped before any other work.
+# An acronym (Latin or Cyrillic capitals) "found" in uncased script is a transliteration accident:
+# Arabic عددا folds to "dda".
+_HOPELESS = frozenset(
+    {
+        ("word-acronym", "lower"),
+        ("word-acronym", "uncased"),
+        ("acronym", "lower"),
+        ("acronym", "uncased"),
+        ("common", "lower"),
+        ("common", "mixed"),
+        ("name", "lower"),
+    }
+)
+
+
+def _judge(
+    hit: _Hit, folded: Folded, countries: list[CountryMention], start: int, end: int, casing: str
+) -> Mention:
     alias = hit.alias
     text = folded.original
-    start, end = folded.span(hit.view_start, hit.view_end)
     matched = text[start:end]
-    casing = _casing(alias, matched)
     before = text[max(0, start - 40) : start]
     after = text[end : end + 40]
     reasons = [_alias_reason(hit, matched)]
@@ -343,13 +372,13 @@ def _judge(hit: _Hit, folded: Folded, countries: list[CountryMention]) -> Mentio
 
     shape = alias.shape
     if shape == "acronym":
-        score = {"caps": 0.9, "uncased": 0.85, "title": 0.75, "lower": 0.4}.get(casing, 0.4)
+        score = {"caps": 0.9, "title": 0.75}.get(casing, 0.35)
         reasons.append(_acronym_reason(casing, matched))
         if _CODE_NUMBER.match(after):
             score *= 0.5
             reasons.append("followed by a number, like a product code or a rating")
     elif shape == "word-acronym":
-        score = {"caps": 0.8, "uncased": 0.6, "title": 0.25}.get(casing, 0.0)
+        score = {"caps": 0.8, "title": 0.25}.get(casing, 0.0)
         if headline:
             score = 0.3
             reasons.append("capitals carry no weight in an all-capitals line")
@@ -459,7 +488,7 @@ def _country_adjustment(
     if own_distance is not None and own_distance <= NEAR:
         reasons.append(f"country context: {own_name}")
         return near
-    if shape == "acronym" and len(fold(alias.text)) > 3:
+    if shape == "acronym" and len(alias.text.replace(".", "")) > 3:
         other_near /= 2  # long acronyms collide less often than three letters do
     if alias.customer.kind not in ("government", "soe"):
         other_near = 0.0  # a company's name is a brand, reported wherever it sells

@@ -2,8 +2,8 @@
 
 score = (0.5 + 0.5 * confidence) * credibility factor * (0.2 + 0.8 * risk), where
 - the credibility factor is 0.25 + 1.5 * credibility, capped at 1 (a source of 0.5 or more counts fully),
-- risk = 1 - product(1 - weight) over the risk categories found within `NEAR` characters of the mention,
-  categories found only further away counting half.
+- risk = 1 - product(1 - weight) over the risk categories with a term within `NEAR` characters of the
+  mention (the terms of a long article about something else do not count).
 Levels: critical at `CRITICAL` or more, warning at `WARNING` or more, info below. With a confident match
 in a credible source, harm to people (torture, disappearance, killing) is critical; surveillance or
 detention aimed at journalists, activists, protesters... is a warning; surveillance, arrests or a
@@ -106,39 +106,38 @@ def _automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-def risk_terms(text: str) -> list[tuple[str, int, int]]:
-    """(category, start, end) of every risk term in a plain text, offsets in the original."""
+def risk_terms(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, int, int]]:
+    """(category, start, end) of the risk terms in text[start:end], offsets in the original text."""
     folded = fold_text(text)
+    low = folded.view_offset(start)
+    high = len(folded.view) if end is None else folded.view_offset(end)
+    return [(category, *folded.span(s, e)) for category, s, e in _view_terms(folded.view, low, high)]
+
+
+def _view_terms(view: str, low: int, high: int) -> list[tuple[str, int, int]]:
+    low = max(view.rfind(" ", 0, low + 1), 0)  # widen to whole words, starting on a space
+    high = view.find(" ", high) + 1 or len(view)
     found = []
-    for end, (category, length, stem) in _automaton().iter(folded.view):
-        start = end - length + 2
-        stop = end + 1 if stem else end
-        if stem:  # extend a stem to the end of its word for the reason text
-            while stop < len(folded.view) - 1 and folded.view[stop] != " ":
-                stop += 1
-        begin, finish = folded.span(start, stop)
-        found.append((category, begin, finish))
+    for end, (category, length, stem) in _automaton().iter(view, low, high):
+        stop = view.find(" ", end + 1) if stem else end  # a stem runs to the end of its word
+        found.append((category, end - length + 2, stop))
     return found
 
 
 def score_alert(mention: Mention, text: str, credibility: float) -> Alerting:
     """Alert score and level for a mention in `text` from a feed of the given credibility (0..1)."""
     credibility = min(max(credibility, 0.0), 1.0)
-    near: dict[str, str] = {}
-    far: dict[str, str] = {}
-    for category, start, end in risk_terms(text):
-        if start < mention.end and end > mention.start:
-            continue  # inside the name itself ("Hacking Team")
-        distance = max(mention.start - end, start - mention.end, 0)
-        found = near if distance <= NEAR else far
-        found.setdefault(category, text[start:end])
+    folded = fold_text(text)
+    low, high = folded.view_offset(mention.start), folded.view_offset(mention.end)
+    near: dict[str, tuple[int, int]] = {}
+    for category, start, end in _view_terms(folded.view, max(0, low - NEAR), high + NEAR):
+        if not (start < high and end > low):  # a term inside the name ("Hacking Team") does not count
+            near.setdefault(category, (start, end))
     remaining = 1.0
     for category in _CATEGORIES:
         weight = _CATEGORIES[category][0]
         if category in near:
             remaining *= 1 - weight
-        elif category in far:
-            remaining *= 1 - weight / 2
     risk = 1 - remaining
     credibility_factor = min(1.0, 0.25 + 1.5 * credibility)
     score = round((0.5 + 0.5 * mention.confidence) * credibility_factor * (0.2 + 0.8 * risk), 3)
@@ -147,11 +146,12 @@ def score_alert(mention: Mention, text: str, credibility: float) -> Alerting:
     reasons = [f'"{mention.matched}" names this customer with confidence {mention.confidence:.2f}.']
     for category, (_, label, _) in _CATEGORIES.items():
         if category in near:
-            reasons.append(f'Close to the mention the text speaks of {label} ("{near[category]}").')
-        elif category in far:
-            reasons.append(f'Further from the mention the text speaks of {label} ("{far[category]}").')
-    if not near and not far:
-        reasons.append("The text says nothing of surveillance, detention, abuse or targeted groups.")
+            term = text[slice(*folded.span(*near[category]))]
+            reasons.append(f'Near the mention the text speaks of {label} ("{term}").')
+    if not near:
+        reasons.append(
+            "Nothing near the mention speaks of surveillance, detention, abuse or targeted groups."
+        )
     if credibility < 0.5:
         reasons.append(f"The source has low credibility ({credibility:.2f}), which lowers the score.")
     else:

@@ -23,34 +23,35 @@ _BLOCK_TAG = re.compile(
     re.I,
 )
 _TAG = re.compile(r"</?[A-Za-z!?][^>]*>")
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
-_HYPHEN_BREAK = re.compile(r"(?<=[^\W\d_])-[^\S\n]*\n\s*(?=([^\W\d_]))")
-_SPACES = re.compile(r"[^\S\n]+")
-_NEWLINES = re.compile(r" ?\n[\s]*")
+_HYPHEN_BREAK = re.compile(r"-[^\S\n]*\n\s*(?=([^\W\d_]))")
+_INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 
 
 def _dehyphenate(text: str) -> str:
     # A word hyphenated at a line end joins up again; a hyphenated compound keeps its hyphen.
-    return _HYPHEN_BREAK.sub(lambda m: "" if m.group(1).islower() else "-", text)
+    def join(match: re.Match[str]) -> str:
+        start = match.start()
+        if start == 0 or not text[start - 1].isalpha():
+            return match.group(0)
+        return "" if match.group(1).islower() else "-"
+
+    return _HYPHEN_BREAK.sub(join, text) if _HYPHEN_BREAK.search(text) else text
 
 
 def html_to_text(markup: str) -> str:
     """Readable plain text of an HTML fragment: tags stripped, entities decoded, whitespace normalised."""
-    text = _DROPPED.sub(" ", markup)
-    if "-" in text:
-        text = _dehyphenate(text)
+    text = _dehyphenate(_DROPPED.sub(" ", markup))
     if "<" in text:
         # In markup a line break is only a space; blocks and <br> make the lines.
-        text = _SPACES.sub(" ", text.replace("\n", " "))
-    text = _BLOCK_TAG.sub("\n", text)
-    text = _TAG.sub("", text)
+        text = _TAG.sub("", _BLOCK_TAG.sub("\n", text.replace("\n", " ")))
     if "&" in text:
         text = html.unescape(text)
-    text = text.translate(_INVISIBLE)
-    if "-" in text:
-        text = _dehyphenate(text)
-    text = _SPACES.sub(" ", text)
-    return _NEWLINES.sub("\n", text).strip()
+    for char in _INVISIBLE:
+        if char in text:
+            text = text.replace(char, "")
+    text = _dehyphenate(text)
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 # Cyrillic and Arabic letters to Latin, one common scheme each (BGN/PCGN-like, unvowelled Arabic).
@@ -74,6 +75,7 @@ _SCRIPTS = {k: v.replace("_", "") for k, v in (_CYRILLIC | _ARABIC).items()}
 _SCRIPTS |= {chr(0x660 + d): str(d) for d in range(10)} | {chr(0x6F0 + d): str(d) for d in range(10)}
 _SCRIPTS |= {"ı": "i", "ł": "l", "đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th", "ħ": "h"}
 _TABLE_RANGES = ((0, 0x3040), (0xA640, 0xA800), (0xFB00, 0xFFF0))
+_BMP = 0x10000
 
 
 def _fold_char(char: str) -> str:
@@ -91,22 +93,42 @@ def _fold_char(char: str) -> str:
     return "".join(out)
 
 
-def _build_table() -> tuple[dict[int, str], dict[str, int]]:
-    table: dict[int, str] = {}
+def _build_table() -> tuple[list[str], dict[str, int], bytes, re.Pattern[str]]:
+    # A list, not a dict: str.translate looks every character up, and a list index is the fastest
+    # lookup; characters past its end (astral planes) raise IndexError and stay as they are.
+    table = [chr(code) for code in range(_BMP)]
     widths: dict[str, int] = {}
     for low, high in _TABLE_RANGES:
         for code in range(low, high):
             char = chr(code)
-            folded = _fold_char(char)
-            if folded != char:
-                table[code] = folded
+            table[code] = folded = _fold_char(char)
             if len(folded) != 1:
                 widths[char] = len(folded)
-    return table, widths
+    # Latin-1 text whose characters all fold to one ASCII character goes through bytes.translate.
+    latin1 = bytearray(range(256))
+    slow = []
+    for code in range(256):
+        folded = table[code]
+        if len(folded) == 1 and folded.isascii():
+            latin1[code] = ord(folded)
+        else:
+            slow.append(re.escape(chr(code)))
+    return table, widths, bytes(latin1), re.compile("[" + "".join(slow) + "\u0100-\U0010ffff]")
 
 
-_TABLE, _WIDTHS = _build_table()
-_CHUNK = 256
+_TABLE, _WIDTHS, _LATIN1, _NOT_LATIN1_FAST = _build_table()
+_WIDTH_TABLE = [chr(len(folded)) for folded in _TABLE]
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_all(text: str) -> tuple[str, bool]:
+    """The folded text, and whether every character folded to exactly one."""
+    if text.isascii():
+        return text.encode("ascii").translate(_LATIN1).decode("ascii"), True
+    if not _NOT_LATIN1_FAST.search(text):
+        return text.encode("latin-1").translate(_LATIN1).decode("ascii"), True
+    folded = text.translate(_TABLE)
+    return folded, len(folded) == len(text) and not any(c in _WIDTHS for c in set(text))
 
 
 class Folded:
@@ -116,37 +138,26 @@ class Folded:
     " name " matches whole words only. `span()` maps view offsets back to the original text.
     """
 
-    __slots__ = ("original", "view", "_identity", "_ends")
+    __slots__ = ("original", "view", "_identity", "_cumulative")
 
     def __init__(self, original: str) -> None:
         self.original = original
-        folded = original.translate(_TABLE)
+        folded, self._identity = _fold_all(original)
         self.view = f" {folded} "
-        self._identity = len(folded) == len(original) and (
-            original.isascii() or not any(c in _WIDTHS for c in set(original))
-        )
-        self._ends: list[int] | None = None
+        self._cumulative: list[int] | None = None
 
-    def _chunk_ends(self) -> list[int]:
-        if self._ends is None:
-            text = self.original
-            self._ends = list(
-                accumulate(len(text[i : i + _CHUNK].translate(_TABLE)) for i in range(0, len(text), _CHUNK))
-            )
-        return self._ends
+    def _ends(self) -> list[int]:
+        """View position (unpadded) just after each original character."""
+        if self._cumulative is None:
+            widths = self.original.translate(_WIDTH_TABLE)
+            if not widths.isascii():  # astral characters are left as they are, and fold to themselves
+                widths = _NOT_ASCII.sub("\x01", widths)
+            self._cumulative = list(accumulate(widths.encode("ascii")))
+        return self._cumulative
 
     def _original_index(self, pos: int) -> int:
         """Index of the original character that produced folded (unpadded) position `pos`."""
-        ends = self._chunk_ends()
-        chunk = bisect_right(ends, pos)
-        index = chunk * _CHUNK
-        at = ends[chunk - 1] if chunk else 0
-        for char in self.original[index : index + _CHUNK]:
-            at += _WIDTHS.get(char, 1)
-            if at > pos:
-                return index
-            index += 1
-        return len(self.original)
+        return bisect_right(self._ends(), pos)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of the view slice [start, end) (view offsets include the padding)."""
@@ -156,17 +167,17 @@ class Folded:
         if end <= start:
             index = self._original_index(start)
             return index, index
-        return self._original_index(start), self._original_index(end - 1) + 1
+        stop = self._original_index(end - 1) + 1
+        while stop < len(self.original) and _WIDTHS.get(self.original[stop]) == 0:
+            stop += 1  # trailing vowel marks and other zero-width characters belong to the word
+        return self._original_index(start), stop
 
     def view_offset(self, original_pos: int) -> int:
         """View offset (padding included) of an original offset."""
         if self._identity:
             return original_pos + 1
-        chunk, rest = divmod(original_pos, _CHUNK)
-        ends = self._chunk_ends()
-        base = ends[chunk - 1] if chunk and chunk <= len(ends) else (ends[-1] if chunk else 0)
-        head = self.original[chunk * _CHUNK : chunk * _CHUNK + rest]
-        return base + len(head.translate(_TABLE)) + 1
+        ends = self._ends()
+        return (ends[min(original_pos, len(ends)) - 1] if original_pos > 0 else 0) + 1
 
 
 @lru_cache(maxsize=8)
