@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache, lru_cache
 from typing import Any
 
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     MultipleFileField,
     PasswordField,
@@ -112,7 +114,29 @@ class EmptyForm(FlaskForm):
 
 def country_choices() -> list[tuple[str, str]]:
     """ISO 3166-1 alpha-2 countries with their names in the reader's language, sorted in it."""
-    locale = Locale.parse(str(get_locale() or "en"))
+    return _countries(str(get_locale() or "en"))
+
+
+def country_options(selected: str) -> Markup:
+    """The <option> list of the country field, rendered once per language (it is the page's largest part)."""
+    return _country_options(str(get_locale() or "en"), selected or "")
+
+
+@lru_cache(maxsize=64)
+def _country_options(language: str, selected: str) -> Markup:
+    unknown = str(_l("I don't know or prefer not to say"))
+    options = [(UNKNOWN, unknown)] + _countries(language)
+    return Markup("").join(
+        Markup('<option value="{}"{}>{}</option>').format(
+            code, Markup(" selected") if code == selected else "", name
+        )
+        for code, name in options
+    )
+
+
+@cache
+def _countries(language: str) -> list[tuple[str, str]]:
+    locale = Locale.parse(language)
     names = locale.territories
     english = Locale("en").territories
     codes = [code for code in english if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]

@@ -26,7 +26,7 @@ from endwatch.config import Config
 from endwatch.extensions import LANGUAGES, limiter
 from grievance import attachments, intake, notify
 from grievance.attachments import AttachmentRefused, CleanFile
-from grievance.forms import UNKNOWN, EmptyForm, MessageForm, ReceiptForm, ReportForm
+from grievance.forms import UNKNOWN, EmptyForm, MessageForm, ReceiptForm, ReportForm, country_options
 
 public_bp = Blueprint("public", __name__)
 triage_bp = Blueprint("triage", __name__, url_prefix="/staff/cases")
@@ -59,7 +59,7 @@ def report() -> Any:
     form = ReportForm()
     form.fill_choices(_products())
     if not form.validate_on_submit():
-        return render_template("grievance/report.html", form=form, limits=_limits()), _form_status()
+        return _report_page(form, _form_status())
     try:
         files = _read_uploads(request.files.getlist(form.attachments.name))
         submission = intake.Submission(
@@ -75,7 +75,7 @@ def report() -> Any:
         case, receipt = intake.create_case(db.session(), config(), submission, files)
     except AttachmentRefused as exc:
         form.attachments.errors = [_refusal_message(exc)]
-        return render_template("grievance/report.html", form=form, limits=_limits()), 400
+        return _report_page(form, 400)
     except intake.IntakeUnavailable:
         return render_template("grievance/unavailable.html"), 503
     notify.queue_notice(db.session(), config(), "case", case.reference)
@@ -232,6 +232,12 @@ def _refusal_message(exc: AttachmentRefused) -> str:
     default = _("%(name)s could not be read, so we could not remove its hidden data.", name=exc.filename)
     message = messages.get(exc.reason, default)
     return message + " " + _("Nothing was stored. Please choose your files again.")
+
+
+def _report_page(form: ReportForm, status: int) -> Any:
+    return render_template(
+        "grievance/report.html", form=form, limits=_limits(), country_options=country_options
+    ), status
 
 
 def _form_status() -> int:
