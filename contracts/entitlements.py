@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -82,21 +82,25 @@ class Facts:
     receives_updates: bool
 
 
-def facts_for_token(session: Session, token: str) -> Facts:
-    row = session.execute(
-        select(
-            Deployment.ref,
-            Deployment.status,
-            Deployment.updates_denied,
-            Deployment.licence_start,
-            Deployment.licence_end,
-            Deployment.max_version,
-            Product.receives_updates,
-        )
-        .join(DeploymentToken, DeploymentToken.deployment_id == Deployment.id)
-        .join(Product, Product.id == Deployment.product_id)
-        .where(DeploymentToken.token_hash == token_hash(token), DeploymentToken.revoked_at.is_(None))
-    ).first()
+_FACTS = (
+    select(
+        Deployment.ref,
+        Deployment.status,
+        Deployment.updates_denied,
+        Deployment.licence_start,
+        Deployment.licence_end,
+        Deployment.max_version,
+        Product.receives_updates,
+    )
+    .join(DeploymentToken, DeploymentToken.deployment_id == Deployment.id)
+    .join(Product, Product.id == Deployment.product_id)
+    .where(DeploymentToken.token_hash == bindparam("token_hash"), DeploymentToken.revoked_at.is_(None))
+)
+
+
+def facts_for_token(session: Session | Connection, token: str) -> Facts:
+    # The statement is built once: on this hot path its construction cost more than the query.
+    row = session.execute(_FACTS, {"token_hash": token_hash(token)}).first()
     if row is None:
         raise BadToken("unknown or revoked deployment token")
     return Facts(*row)
@@ -143,22 +147,15 @@ def decide(deployment: Facts, version: str, today: date) -> Decision:
 
 
 def answer(
-    session: Session,
-    config: Config,
-    token: str,
-    version: str,
-    nonce: str = "",
-    published: set[str] | None = None,
+    session: Session | Connection, key: SigningKey, token: str, version: str, nonce: str = ""
 ) -> dict[str, Any]:
     """The signed entitlement document for the deployment holding `token`.
 
-    `published` remembers, per app, which key ids are known to be in org_keys already.
+    The caller makes sure `key` is published (`ensure_published`) before answering with it.
     """
     deployment = facts_for_token(session, token)
     now = utcnow()
     decision = decide(deployment, version, now.date())
-    key = signing_key(config)
-    ensure_published(session, key, published)
     payload: dict[str, Any] = {
         "v": 1,
         "deployment": deployment.ref,

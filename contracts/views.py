@@ -346,8 +346,12 @@ def entitlement() -> Any:
     if not NONCE.match(nonce):
         return _problem(400, "nonce: up to 64 letters, digits, dashes or underscores")
     published = current_app.extensions.setdefault("contracts.published_keys", set())
+    key = entitlements.signing_key(config())
+    if key.key_id not in published:
+        entitlements.ensure_published(db.session(), key, published)
     try:
-        document = entitlements.answer(db.session(), config(), token, version, nonce, published)
+        with db.read_connection() as connection:
+            document = entitlements.answer(connection, key, token, version, nonce)
     except BadToken:
         # Failures also count per client (keyed without the address), checked only on this path so
         # that valid checks pay for one limit, not two.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -133,7 +134,14 @@ def _register_hooks(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error: Any) -> Any:
-        return render_template("errors/429.html"), 429
+        if request.path.startswith("/api/"):
+            response = app.make_response(({"error": "too many requests; slow down"}, 429))
+        else:
+            response = app.make_response((render_template("errors/429.html"), 429))
+        breached = limiter.current_limit
+        wait = int(breached.reset_at - time.time()) + 1 if breached is not None else 60
+        response.headers["Retry-After"] = str(max(wait, 1))
+        return response
 
     @app.errorhandler(413)
     def too_large(error: Any) -> Any:

@@ -7,6 +7,7 @@ ChaCha20-Poly1305 with a random 96-bit nonce; public-key sealing is ephemeral X2
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -157,7 +158,12 @@ def new_signing_key() -> tuple[bytes, bytes]:
 
 
 def sign(private_key: bytes, message: bytes) -> bytes:
-    return Ed25519PrivateKey.from_private_bytes(private_key).sign(message)
+    return _ed25519_private(private_key).sign(message)
+
+
+@functools.lru_cache(maxsize=8)
+def _ed25519_private(private_key: bytes) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(private_key)
 
 
 def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> bool:

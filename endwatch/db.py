@@ -54,7 +54,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30}, **kwargs)
         _sqlite_pragmas(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, **kwargs)
+    # No pre-ping (a round trip per checkout on hot paths); a dropped connection is invalidated on error.
+    return create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=5, **kwargs)
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
@@ -79,12 +80,24 @@ class Database:
 
     def __init__(self, engine: Engine, bind: Connection | None = None) -> None:
         self.engine = engine
+        self.bind = bind
         if bind is None:
             self.factory = sessionmaker(bind=engine, expire_on_commit=False)
         else:
             self.factory = sessionmaker(
                 bind=bind, expire_on_commit=False, join_transaction_mode="create_savepoint"
             )
+
+
+@contextmanager
+def read_connection() -> Iterator[Connection]:
+    """A bare connection for a hot read-only path, without the ORM session; rolled back on return."""
+    database = get_database()
+    if database.bind is not None:
+        yield database.bind
+        return
+    with database.engine.connect() as connection:
+        yield connection
 
 
 def init_app(app: Flask, url: str, bind: Connection | None = None) -> Database:

@@ -26,6 +26,7 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
-limiter = Limiter(key_func=client_key, headers_enabled=True, swallow_errors=False)
+# Rate-limit headers would cost a storage round trip on every request; 429s carry Retry-After instead.
+limiter = Limiter(key_func=client_key, headers_enabled=False, swallow_errors=False)
 csrf = CSRFProtect()
 babel = Babel()
