@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import json
 from collections.abc import Iterator, Sequence
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from contracts.models import Customer
 from endwatch import audit
+from endwatch.config import Config
 from endwatch.db import utcnow
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry, Feed, SuppressionRule
 from monitoring.services import MonitoringError
@@ -109,37 +109,27 @@ def dismiss(
     return alert, rule
 
 
-def escalate(session: Session, alert_id: int, *, actor: str, note: str | None = None) -> Alert:
-    """Open a grievance case from the alert when the grievance domain offers it; record it either way."""
+def escalate(
+    session: Session, alert_id: int, *, actor: str, config: Config, note: str | None = None
+) -> Alert:
+    """Open a grievance case from the alert, linked to it, and record the decision on the alert."""
+    from grievance.escalation import open_case_from_alert
+    from grievance.intake import GrievanceError
+
     alert = get_alert(session, alert_id)
+    if alert.status in (AlertStatus.DISMISSED, AlertStatus.ESCALATED):
+        raise AlertAlreadyDecided(f"alert {alert.id} is already {alert.status.value}")
+    try:
+        case = open_case_from_alert(session, config, alert, actor=actor)
+    except GrievanceError as exc:
+        raise MonitoringError(f"No case could be opened: {exc}") from None
     _decide(session, alert, AlertStatus.ESCALATED, actor, note)
-    session.flush()
-    opener = _case_opener()
-    if opener is not None:
-        case = opener(session, alert, actor=actor)
-        case_id = getattr(case, "id", case)
-        alert.case_ref = f"case:{case_id}" if case_id is not None else None
+    alert.case_ref = f"case:{case.id}"
     session.flush()
     audit.record(
-        session,
-        "alert.escalate",
-        actor=actor,
-        target=f"alert:{alert.id}",
-        details={"case": alert.case_ref or ""},
+        session, "alert.escalate", actor=actor, target=f"alert:{alert.id}", details={"case": alert.case_ref}
     )
     return alert
-
-
-def case_opening_available() -> bool:
-    return _case_opener() is not None
-
-
-def _case_opener() -> Any:
-    try:
-        module = importlib.import_module("grievance.triage")
-    except ImportError:
-        return None
-    return getattr(module, "open_case_from_alert", None)
 
 
 def suppression_rules(session: Session) -> Sequence[SuppressionRule]:

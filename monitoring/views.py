@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from contracts.models import Customer
 from endwatch import db
-from endwatch.auth import actor, read_access, write_access
+from endwatch.auth import actor, config, read_access, write_access
 from monitoring import alerts as alert_service
 from monitoring import services
 from monitoring.forms import DecisionForm, DismissForm, FeedForm
@@ -61,7 +61,6 @@ def alert(alert_id: int) -> Any:
         safe_link=_safe_link(found.entry.link),
         decision=DecisionForm(),
         dismiss_form=DismissForm(),
-        opens_case=alert_service.case_opening_available(),
     )
 
 
@@ -92,7 +91,7 @@ def dismiss(alert_id: int) -> Any:
 def escalate(alert_id: int) -> Any:
     form = DecisionForm()
     form.validate_on_submit() or abort(400)
-    return _decide(alert_id, "escalated", alert_service.escalate, note=form.note.data)
+    return _decide(alert_id, "escalated", alert_service.escalate, note=form.note.data, config=config())
 
 
 @bp.route("/feeds")

@@ -9,7 +9,10 @@ import json
 import pytest
 from sqlalchemy import select
 
+from endwatch import keyring
 from endwatch.models import AuditRecord
+from grievance.models import Case
+from grievance.triage_models import CaseLink
 from monitoring import alerts
 from monitoring.ingest import ingest_feed
 from monitoring.models import Alert, AlertStatus, SuppressionRule
@@ -62,8 +65,33 @@ def test_dismissing_without_a_rule_creates_none(session, alert):
         alerts.dismiss(session, alert.id, actor="a@x.example", suppress="everything")
 
 
-def test_escalating_is_recorded_on_the_alert_and_audited(session, alert):
-    alerts.escalate(session, alert.id, actor="a@x.example", note="needs a case")
+def test_escalating_without_a_recovery_key_changes_nothing(app, session, alert):
+    with pytest.raises(alerts.MonitoringError, match="recovery key"):
+        alerts.escalate(session, alert.id, config=app.config["ENDWATCH"], actor="a@x.example")
+    assert alert.status == AlertStatus.NEW
+    assert session.scalars(select(Case)).all() == []
+
+
+def test_escalating_opens_a_sealed_case_linked_to_the_alert(app, session, alert):
+    keyring.ensure_recovery_key(session)
+    alerts.escalate(
+        session, alert.id, config=app.config["ENDWATCH"], actor="a@x.example", note="needs a case"
+    )
+    case = session.scalars(select(Case)).one()
+    assert alert.case_ref == f"case:{case.id}"
+    links = {(link.kind, link.ref_id) for link in session.scalars(select(CaseLink))}
+    assert links == {("alert", alert.id), ("customer", alert.customer_id)}
+    assert alert.matched.encode() not in case.content_enc  # the evidence is encrypted like any report
+    assert "case.opened_from_alert" in actions(session)
+    with pytest.raises(alerts.AlertAlreadyDecided):
+        alerts.escalate(session, alert.id, config=app.config["ENDWATCH"], actor="a@x.example")
+
+
+def test_escalating_is_recorded_on_the_alert_and_audited(app, session, alert):
+    keyring.ensure_recovery_key(session)
+    alerts.escalate(
+        session, alert.id, config=app.config["ENDWATCH"], actor="a@x.example", note="needs a case"
+    )
     assert alert.status == AlertStatus.ESCALATED
     assert "alert.escalate" in actions(session)
     with pytest.raises(alerts.AlertAlreadyDecided):

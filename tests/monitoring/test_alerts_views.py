@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from endwatch import keyring
 from monitoring.ingest import ingest_feed
 from monitoring.models import Alert, AlertStatus, Feed, SuppressionRule
 from tests.conftest import csrf_token
@@ -74,6 +75,8 @@ def test_auditors_cannot_decide(client, logged_in, alert):
 
 
 def test_a_triager_acknowledges_then_escalates(client, logged_in, session, alert):
+    keyring.ensure_recovery_key(session)
+    session.flush()
     member = logged_in("triager")
     detail = f"/staff/monitoring/alerts/{alert.id}"
     response = post(client, f"{detail}/acknowledge", detail, note="looking into it")
@@ -83,7 +86,8 @@ def test_a_triager_acknowledges_then_escalates(client, logged_in, session, alert
     response = post(client, f"{detail}/escalate", detail)
     session.refresh(alert)
     assert alert.status == AlertStatus.ESCALATED
-    assert "escalated" in client.get(detail).get_data(as_text=True)
+    page = client.get(detail).get_data(as_text=True)
+    assert "escalated" in page and alert.case_ref and alert.case_ref.startswith("case:")
 
 
 def test_dismissing_can_create_a_suppression_rule(client, logged_in, session, alert):
