@@ -1,4 +1,7 @@
-"""Demo data of this domain for `endwatch init --demo`: invented companies, realistic shapes."""
+"""Demo data of this domain for `endwatch init --demo`: invented agencies and companies, realistic shapes.
+
+The names match the shipped sample feeds (monitoring/samples), so the demo raises alerts; every one is fictional.
+"""
 
 from __future__ import annotations
 
@@ -24,21 +27,21 @@ CUSTOMERS = """name,aliases,country,kind,government_ties,supplied_by,notes
 Gulf Secure Distribution FZE,GSD;Gulf Secure,AE,distributor,no,,Regional distributor for the Gulf
 Nordlicht Systemhaus GmbH,Nordlicht,DE,reseller,no,,Integrator and reseller
 Balkan Telecom Solutions d.o.o.,BTS,RS,reseller,no,,
-Министерство внутренних дел,МВД;MVD;Ministry of Internal Affairs,RU,government,yes,Balkan Telecom Solutions d.o.o.,Demo
-وزارة الداخلية,Ministry of Interior;MOI;Wizarat al-Dakhiliya,EG,government,yes,Gulf Secure Distribution FZE,Demo
-Bahrain National Telecom Company,BNTC;Batelco Demo,BH,soe,yes,Gulf Secure Distribution FZE;Nordlicht Systemhaus GmbH,State-owned operator
-Policía Metropolitana de Caracas,PMC;Policía Metropolitana,VE,government,yes,,
-Agence Nationale de Sécurité Numérique,ANSN,SN,government,yes,Nordlicht Systemhaus GmbH,
-Kestrel Analytics Ltd,Kestrel,GB,private,no,,Marketing analytics company
+Агентство информационного мониторинга,ФАИМ;AIM;Agency for Information Monitoring,RU,government,yes,Balkan Telecom Solutions d.o.o.,Fictional demo agency
+المديرية العامة للأمن العام,General Directorate of Public Security;GDPS,EG,government,yes,Gulf Secure Distribution FZE,Fictional demo agency
+Directorate of Special Communications,DSC,BH,government,yes,Gulf Secure Distribution FZE;Nordlicht Systemhaus GmbH,Fictional demo agency
+Dirección Nacional de Inteligencia Estratégica,DINIE,VE,government,yes,,Fictional demo agency
+Office national de la surveillance des communications,ONSC,SN,government,yes,Nordlicht Systemhaus GmbH,Fictional demo agency
+Kestrel Signal Analytics,Kestrel,GB,private,no,,Fictional social-media analytics company
 """  # noqa: E501
 
 CONTRACTS = """ref,customer,clauses,signed_on,notes
-C-2022-014,Министерство внутренних дел,end_use_limits;right_to_terminate,2022-03-01,Legacy contract
-C-2023-007,وزارة الداخلية,end_use_limits;human_rights;right_to_terminate;right_to_deny_updates;right_to_suspend;audit_rights;reexport_ban;grievance_notice;data_deletion,2023-05-15,
-C-2023-019,Bahrain National Telecom Company,end_use_limits;human_rights;right_to_terminate;right_to_deny_updates;grievance_notice;remote_disable,2023-09-01,Opted in to remote disabling
-C-2024-003,Policía Metropolitana de Caracas,end_use_limits;human_rights;right_to_terminate;right_to_suspend;audit_rights,2024-01-20,
-C-2024-011,Agence Nationale de Sécurité Numérique,end_use_limits;human_rights;right_to_terminate;right_to_deny_updates;right_to_suspend;audit_rights;reexport_ban;grievance_notice;data_deletion,2024-06-10,
-C-2024-020,Kestrel Analytics Ltd,end_use_limits;human_rights;right_to_terminate;grievance_notice,2024-08-01,
+C-2022-014,Агентство информационного мониторинга,end_use_limits;right_to_terminate,2022-03-01,Legacy contract
+C-2023-007,المديرية العامة للأمن العام,end_use_limits;human_rights;right_to_terminate;right_to_deny_updates;right_to_suspend;audit_rights;reexport_ban;grievance_notice;data_deletion,2023-05-15,
+C-2023-019,Directorate of Special Communications,end_use_limits;human_rights;right_to_terminate;right_to_deny_updates;grievance_notice;remote_disable,2023-09-01,Opted in to remote disabling
+C-2024-003,Dirección Nacional de Inteligencia Estratégica,end_use_limits;human_rights;right_to_terminate;right_to_suspend;audit_rights,2024-01-20,
+C-2024-011,Office national de la surveillance des communications,end_use_limits;human_rights;right_to_terminate;right_to_deny_updates;right_to_suspend;audit_rights;reexport_ban;grievance_notice;data_deletion,2024-06-10,
+C-2024-020,Kestrel Signal Analytics,end_use_limits;human_rights;right_to_terminate;grievance_notice,2024-08-01,
 """  # noqa: E501
 
 
@@ -48,33 +51,33 @@ def _deployments(today: date) -> str:
 
     return (
         "ref,customer,product,version,contract,max_version,licence_start,licence_end,status\n"
-        f"DEP-RU-001,Министерство внутренних дел,Sentinel DPI 5,5.2.0,C-2022-014,5.9,{d(-900)},{d(60)},active\n"  # noqa: E501
-        f"DEP-EG-001,وزارة الداخلية,FaceTrace Enterprise,3.0.4,C-2023-007,,{d(-500)},{d(400)},active\n"
-        f"DEP-EG-002,وزارة الداخلية,Locus Cell Finder,2.8.1,C-2023-007,,{d(-300)},{d(430)},active\n"
-        f"DEP-BH-001,Bahrain National Telecom Company,Sentinel DPI 5,5.4.2,C-2023-019,,{d(-450)},{d(280)},active\n"  # noqa: E501
-        f"DEP-VE-001,Policía Metropolitana de Caracas,SkyEye Quadcopter X4,1.2,C-2024-003,,{d(-200)},{d(530)},active\n"  # noqa: E501
-        f"DEP-SN-001,Agence Nationale de Sécurité Numérique,OpenPulse Analytics,7.0.0,C-2024-011,,{d(-150)},{d(580)},active\n"  # noqa: E501
-        f"DEP-GB-001,Kestrel Analytics Ltd,OpenPulse Analytics,6.9.3,C-2024-020,,{d(-100)},{d(265)},active\n"
-        f"DEP-BH-002,Bahrain National Telecom Company,Locus Cell Finder,2.9.0,,,,,planned\n"
+        f"DEP-RU-001,Агентство информационного мониторинга,Sentinel DPI 5,5.2.0,C-2022-014,5.9,{d(-900)},{d(60)},active\n"  # noqa: E501
+        f"DEP-EG-001,المديرية العامة للأمن العام,FaceTrace Enterprise,3.0.4,C-2023-007,,{d(-500)},{d(400)},active\n"
+        f"DEP-EG-002,المديرية العامة للأمن العام,Locus Cell Finder,2.8.1,C-2023-007,,{d(-300)},{d(430)},active\n"
+        f"DEP-BH-001,Directorate of Special Communications,Sentinel DPI 5,5.4.2,C-2023-019,,{d(-450)},{d(280)},active\n"  # noqa: E501
+        f"DEP-VE-001,Dirección Nacional de Inteligencia Estratégica,SkyEye Quadcopter X4,1.2,C-2024-003,,{d(-200)},{d(530)},active\n"  # noqa: E501
+        f"DEP-SN-001,Office national de la surveillance des communications,OpenPulse Analytics,7.0.0,C-2024-011,,{d(-150)},{d(580)},active\n"  # noqa: E501
+        f"DEP-GB-001,Kestrel Signal Analytics,OpenPulse Analytics,6.9.3,C-2024-020,,{d(-100)},{d(265)},active\n"
+        f"DEP-BH-002,Directorate of Special Communications,Locus Cell Finder,2.9.0,,,,,planned\n"
     )
 
 
 FLAGS = [
     (
-        "Министерство внутренних дел",
+        "Агентство информационного мониторинга",
         "abuse_record",
         "UN Human Rights Council reports on surveillance of protesters, 2022-2023 (demo source)",
     ),
-    ("Министерство внутренних дел", "civic_space_laws", "'Foreign agent' legislation (demo source)"),
-    ("Министерство внутренних дел", "judiciary", "Annual rule-of-law index (demo source)"),
-    ("وزارة الداخلية", "abuse_record", "NGO report on detention of journalists, 2023 (demo source)"),
-    ("وزارة الداخلية", "civic_space_laws", "Anti-protest law (demo source)"),
+    ("Агентство информационного мониторинга", "civic_space_laws", "'Foreign agent' legislation (demo source)"),
+    ("Агентство информационного мониторинга", "judiciary", "Annual rule-of-law index (demo source)"),
+    ("المديرية العامة للأمن العام", "abuse_record", "NGO report on detention of journalists, 2023 (demo source)"),
+    ("المديرية العامة للأمن العام", "civic_space_laws", "Anti-protest law (demo source)"),
     (
-        "Bahrain National Telecom Company",
+        "Directorate of Special Communications",
         "other_end_users",
         "Press reports of shared interception with security services (demo source)",
     ),
-    ("Policía Metropolitana de Caracas", "reexport_risk", "Distributor audit finding, 2024 (demo source)"),
+    ("Dirección Nacional de Inteligencia Estratégica", "reexport_risk", "Distributor audit finding, 2024 (demo source)"),
 ]
 
 
@@ -89,7 +92,7 @@ def load_demo(session: Session, config: Config) -> list[str]:
         customer = session.scalars(select(Customer).where(Customer.name == name)).one()
         risk.set_red_flag(session, customer, code, note, "demo", rules)
     customer = session.scalars(
-        select(Customer).where(Customer.name == "Agence Nationale de Sécurité Numérique")
+        select(Customer).where(Customer.name == "Office national de la surveillance des communications")
     ).one()
     risk.record_review(
         session,
