@@ -139,7 +139,8 @@ def _countries(language: str) -> list[tuple[str, str]]:
     locale = Locale.parse(language)
     names = locale.territories
     english = Locale("en").territories
-    codes = [code for code in english if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
+    codes = [str(code) for code in english if str(code).isalpha() and len(str(code)) == 2]
+    codes = [code for code in codes if code not in NOT_COUNTRIES]
     return sorted(
         ((code, names.get(code, english[code])) for code in codes), key=lambda pair: pair[1].casefold()
     )

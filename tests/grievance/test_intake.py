@@ -193,3 +193,31 @@ def test_receipt_is_not_shown_when_the_commit_fails(client, reader, session, mon
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Case)) == 0
     assert session.scalar(select(func.count()).select_from(Attachment)) == 0
+
+
+def test_demo_reports_go_through_the_intake_and_can_be_followed_up(app, session, recovery_key, client):
+    import pyotp
+
+    from endwatch import accounts
+    from endwatch.cli import DEMO_PASSWORD
+    from endwatch.crypto import KdfParams
+    from grievance import demo
+
+    accounts.create_user(
+        session,
+        "triager@demo.endwatch.example",
+        "triager",
+        KdfParams(1, 256),
+        password=DEMO_PASSWORD,
+        totp_secret=pyotp.random_base32(),
+    )
+    lines = demo.load_demo(session, app.config["ENDWATCH"])
+    session.flush()
+    assert len(lines) == 1 + len(demo.DEMO_REPORTS)
+    receipt = lines[1].split(": ", 1)[1]
+    assert open_followup(client, receipt).status_code == 302
+    page = client.get("/followup/case").get_data(as_text=True)
+    assert "Which month was the protest?" in page
+    cases = session.scalars(select(Case).order_by(Case.id)).all()
+    assert {c.language for c in cases} == {"en", "es", "fr", "ar", "ru"}
+    assert intake.open_case(session, cases[3], recovery_key).what.startswith("تم تتبع")

@@ -51,7 +51,7 @@ def start(home: Path, url: str, **extra: str) -> tuple[subprocess.Popen[bytes], 
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(home / f"server-{port}.log").open("ab"),
     )
     wait_for(f"http://127.0.0.1:{port}/")
     return process, port
