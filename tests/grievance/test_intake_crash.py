@@ -46,13 +46,14 @@ def server_home(tmp_path, fresh_database_url):  # type: ignore[no-untyped-def]
 def start(home: Path, url: str, **extra: str) -> tuple[subprocess.Popen[bytes], int]:
     port = services.free_port()
     env = endwatch_env(home, url, ENDWATCH_SCHEDULER="off", **extra)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.grievance.server_process", str(port)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=(home / f"server-{port}.log").open("ab"),
-    )
+    with (home / f"server-{port}.log").open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.grievance.server_process", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
     wait_for(f"http://127.0.0.1:{port}/")
     return process, port
 
