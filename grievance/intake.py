@@ -455,6 +455,11 @@ def purge_idle_followups(session: Session, idle: timedelta) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def purge_idle_followups_job(session: Session, config: Config) -> int:
+    """Scheduled form: drop follow-up sessions idle longer than the configured time."""
+    return purge_idle_followups(session, timedelta(minutes=config.session_idle_minutes))
+
+
 def add_submitter_message(
     session: Session, config: Config, followup: Followup, body: str, files: Sequence[CleanFile] = ()
 ) -> CaseMessage:
