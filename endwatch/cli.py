@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -122,6 +123,11 @@ def serve(host: str, port: int, threads: int) -> None:
     with app.app_context():
         if migrate.current_revision(db.get_database().engine) is None:
             raise click.ClickException("the database has no schema: run `endwatch init` first")
+    from grievance.attachments import sweep_orphans
+
+    with app.app_context(), db.unit_of_work() as session:
+        # Nothing is in flight yet: any file without a row was left by a submission that never committed.
+        sweep_orphans(session, settings, grace=timedelta(0))
     if settings.scheduler == "embedded":
         scheduler.build(app, blocking=False).start()
     click.echo(f"Endwatch on http://{host}:{port}/  (staff: http://{host}:{port}/staff/login)")

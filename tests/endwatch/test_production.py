@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, inspect
 
 from tests import services
 from tests.conftest import endwatch_env, run_endwatch
@@ -56,7 +57,7 @@ def production(tmp_path: Path):
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(base, server, tmp_path / "gunicorn.err")
-            yield base, access_log
+            yield base, access_log, url
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -93,9 +94,19 @@ def _attempt(base: str) -> int:
 
 
 def test_login_throttling_holds_across_gunicorn_workers(production):
-    base, access_log = production
+    base, access_log, _url = production
     statuses = [_attempt(base) for _ in range(12)]
     assert statuses[:5] == [401] * 5
     assert statuses[5:] == [429] * 7
     pids = {line.split()[0] for line in access_log.read_text().splitlines() if line.strip()}
     assert len(pids) == 2, "both workers must have answered"
+
+
+def test_web_workers_never_run_jobs(production):
+    base, _log, url = production
+    assert httpx.get(base + "/staff/login", timeout=10).status_code == 200
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        tables = inspect(connection).get_table_names()
+    engine.dispose()
+    assert "users" in tables and "apscheduler_jobs" not in tables
