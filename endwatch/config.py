@@ -142,6 +142,7 @@ class Config:
     feed_poll_workers: int = _setting(16, _positive_int, "feeds fetched in parallel in one poll cycle")
     rematch_days: int = _setting(30, _positive_int, "entries this recent are re-matched on customer changes")
     digest_minutes: int = _setting(1440, _positive_int, "longest wait of a non-critical alert for its digest")
+    feed_allow_private_networks: bool = _setting(False, _flag, "let feeds reach private addresses")
     webhook_url: str = _setting("", _http_url, "receives signed alert notices (JSON POST); empty disables")
     webhook_secret: str = _setting("", _text, "HMAC-SHA256 key for the X-Endwatch-Signature header")
     risk_checklist: str = _setting(

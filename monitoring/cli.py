@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from endwatch.cli import with_app
 from endwatch.config import Config
 from monitoring import alerts as alert_service
 from monitoring import notify, services
+from monitoring.fetch import fetch_feed, limits_for
 from monitoring.polling import poll_due_feeds
 
 ACTOR = "cli"
@@ -91,6 +93,7 @@ def feeds_ingest(source: str, name: str | None, credibility: str | None) -> None
                 credibility=credibility,
                 actor=ACTOR,
                 poll_minutes=_config().feed_poll_minutes,
+                fetch=partial(fetch_feed, limits=limits_for(_config().feed_allow_private_networks)),
             )
             line = (
                 f"{feed.name}: {report.entries} new entries, {report.duplicates} already stored, "

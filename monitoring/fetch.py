@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import ssl
 import threading
@@ -34,6 +35,16 @@ class FetchLimits:
     max_raw_bytes: int = 5 * 1024 * 1024
     max_decoded_bytes: int = 20 * 1024 * 1024
     max_redirects: int = 5
+    # Off by default: a feed URL must not reach loopback, private, link-local (cloud metadata) or other
+    # non-public addresses of the server's network (ENDWATCH_FEED_ALLOW_PRIVATE_NETWORKS turns it on).
+    allow_private_addresses: bool = False
+
+
+DEFAULT_LIMITS = FetchLimits()
+
+
+def limits_for(allow_private_addresses: bool) -> FetchLimits:
+    return FetchLimits(allow_private_addresses=allow_private_addresses)
 
 
 @dataclass(frozen=True)
@@ -133,9 +144,10 @@ def fetch_feed(
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    limits: FetchLimits = FetchLimits(),  # noqa: B008 - frozen, safe to share
+    limits: FetchLimits | None = None,
 ) -> FetchResult:
     """GET a feed conditionally, following a few redirects, and return its (decompressed) body or an error."""
+    limits = limits or DEFAULT_LIMITS
     with _Deadline(limits.total_timeout) as deadline:
         try:
             with httpx.Client(
@@ -168,6 +180,8 @@ def _fetch(client: httpx.Client, url: str, limits: FetchLimits, deadline: _Deadl
     for _hop in range(limits.max_redirects + 1):
         if current.scheme not in ALLOWED_SCHEMES:
             raise _FetchFailed(f"refused URL scheme {current.scheme!r}: only http and https are fetched")
+        if not limits.allow_private_addresses:
+            _refuse_non_public(current)
         seen.add(str(current))
         deadline.check()
         remaining = deadline.remaining()
@@ -190,6 +204,18 @@ def _fetch(client: httpx.Client, url: str, limits: FetchLimits, deadline: _Deadl
         finally:
             response.close()
     raise _FetchFailed(f"too many redirects (more than {limits.max_redirects})")
+
+
+def _refuse_non_public(url: httpx.URL) -> None:
+    """Refuse a host that resolves to any address outside the public internet (checked on every hop)."""
+    try:
+        infos = socket.getaddrinfo(url.host, url.port or (443 if url.scheme == "https" else 80))
+    except (socket.gaierror, UnicodeError) as exc:
+        raise _FetchFailed(f"cannot resolve {url.host}: {exc}") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not address.is_global:
+            raise _FetchFailed(f"refused address {address} of {url.host}: only public addresses are fetched")
 
 
 def _result(response: httpx.Response, url: str, limits: FetchLimits, deadline: _Deadline) -> FetchResult:

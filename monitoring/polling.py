@@ -11,13 +11,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from endwatch.config import Config
 from endwatch.db import utcnow
-from monitoring.fetch import FetchResult, fetch_feed
+from monitoring.fetch import FetchResult, fetch_feed, limits_for
 from monitoring.ingest import build_matcher, ingest_feed
 from monitoring.matching import Matcher
 from monitoring.models import Feed
@@ -83,9 +84,10 @@ def poll_due_feeds(
     config: Config,
     *,
     now: datetime | None = None,
-    fetch: Callable[..., FetchResult] = fetch_feed,
+    fetch: Callable[..., FetchResult] | None = None,
 ) -> PollReport:
     """Fetch every due feed in parallel, then store, match and alert, feed by feed."""
+    fetch = fetch or partial(fetch_feed, limits=limits_for(config.feed_allow_private_networks))
     now = now or utcnow()
     base_interval = config.feed_poll_minutes * 60.0
     feeds = {feed.id: feed for feed in due_feeds(session, now)}

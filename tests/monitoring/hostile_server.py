@@ -3,7 +3,8 @@
     with HostileServer() as server:
         server.add_feed("/feeds/a.xml", body, etag='"v1"')
         fetch_feed(server.url("/feeds/a.xml"))
-        fetch_feed(server.url("/slow-drip"), limits=FetchLimits(total_timeout=2))
+        loopback = FetchLimits(total_timeout=2, allow_private_addresses=True)
+        fetch_feed(server.url("/slow-drip"), limits=loopback)
 
 A small well-formed feed is always served at /feeds/plain.rss. Built-in hostile routes (`HOSTILE_ROUTES`):
 /slow-drip, /slow-headers, /endless, /gzip-bomb, /bad-gzip, /redirect-loop, /redirect-chain/<n>,

@@ -17,7 +17,10 @@ from monitoring.polling import poll_due_feeds
 from tests.monitoring.hostile_server import RETRY_AFTER_SECONDS, HostileServer
 from tests.monitoring.watch_support import CRACKDOWN, Item, add_customer, add_feed, rss
 
-QUICK = partial(fetch_feed, limits=FetchLimits(connect_timeout=2, read_timeout=2, total_timeout=3))
+QUICK = partial(
+    fetch_feed,
+    limits=FetchLimits(allow_private_addresses=True, connect_timeout=2, read_timeout=2, total_timeout=3),
+)
 
 
 @pytest.fixture
@@ -147,3 +150,13 @@ def test_the_poll_job_runs_in_its_own_unit_of_work(app, session, server):
     report = run_in_app(app, "monitoring.jobs:poll_feeds")
     assert report.updated == 1
     assert session.scalars(select(Feed.last_success_at)).one() is not None
+
+
+def test_polling_refuses_feeds_on_private_addresses_unless_allowed(app, session, server):
+    from dataclasses import replace
+
+    feed = add_feed(session, "Internal", url=server.url("/feeds/plain.rss"))
+    strict = replace(app.config["ENDWATCH"], feed_allow_private_networks=False)
+    report = poll_due_feeds(session, strict)
+    assert report.failed == 1
+    assert feed.last_error and feed.last_error.startswith("refused address")

@@ -13,6 +13,7 @@ from tests.monitoring.hostile_server import RETRY_AFTER_SECONDS, UNAVAILABLE_FOR
 
 # Tight limits keep hostile cases short; the generous SAFETY bound only catches a hang, it is no benchmark.
 FAST = FetchLimits(
+    allow_private_addresses=True,
     connect_timeout=2,
     read_timeout=1.5,
     total_timeout=2,
@@ -186,7 +187,7 @@ def test_slow_drip_of_headers_is_cut_at_the_deadline(server):
 
 @pytest.mark.parametrize("route", ["/silent", "/slow-headers", "/slow-drip"])
 def test_deadline_holds_even_when_the_read_timeout_is_longer(server, route):
-    limits = FetchLimits(read_timeout=60, total_timeout=1.5)
+    limits = FetchLimits(allow_private_addresses=True, read_timeout=60, total_timeout=1.5)
     result, elapsed = timed_fetch(server.url(route), limits=limits)
     assert result.error == "deadline exceeded"
     assert elapsed < SAFETY
@@ -236,7 +237,7 @@ def test_corrupt_gzip_is_an_error_result(server):
 
 
 def test_parallel_fetches_do_not_wait_for_the_slow_one(server):
-    slow_limits = FetchLimits(total_timeout=4)
+    slow_limits = FetchLimits(allow_private_addresses=True, total_timeout=4)
     urls = [server.url(f"/samples/{sample.filename}") for sample in SAMPLE_FEEDS]
     with ThreadPoolExecutor(max_workers=len(urls) + 1) as pool:
         slow = pool.submit(timed_fetch, server.url("/slow-drip"), limits=slow_limits)
@@ -289,3 +290,19 @@ def test_backoff_keeps_a_base_interval_longer_than_the_cap():
 def test_backoff_refuses_a_meaningless_base_interval():
     with pytest.raises(ValueError):
         next_poll_delay(0, 0)
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "localhost", "[::1]", "169.254.169.254", "10.1.2.3", "192.168.0.1"]
+)
+def test_private_and_loopback_addresses_are_refused_by_default(host):
+    result = fetch_feed(f"http://{host}:9/feed.xml", limits=FetchLimits(total_timeout=3))
+    assert result.error is not None and result.error.startswith("refused address")
+    assert result.body == b""
+
+
+def test_loopback_is_fetched_only_when_allowed(server):
+    refused = fetch_feed(server.url("/feeds/plain.rss"), limits=FetchLimits(total_timeout=3))
+    assert refused.error is not None and "refused address 127.0.0.1" in refused.error
+    allowed = FetchLimits(total_timeout=3, allow_private_addresses=True)
+    assert fetch_feed(server.url("/feeds/plain.rss"), limits=allowed).ok
