@@ -213,7 +213,7 @@ def _refuse_non_public(url: httpx.URL) -> None:
     except (socket.gaierror, UnicodeError) as exc:
         raise _FetchFailed(f"cannot resolve {url.host}: {exc}") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if not address.is_global:
             raise _FetchFailed(f"refused address {address} of {url.host}: only public addresses are fetched")
 
