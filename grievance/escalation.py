@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from endwatch import accounts, audit
 from endwatch.config import Config
+from grievance.case_links import add_link_row
 from grievance.intake import Submission, create_case
 from grievance.models import Case
-from grievance.triage_models import CaseLink, LinkKind
+from grievance.triage_models import LinkKind
 
 
 def alert_summary(alert: Any) -> str:
@@ -43,10 +44,7 @@ def open_case_from_alert(session: Session, config: Config, alert: Any, *, actor:
     case, _receipt = create_case(session, config, submission)
     member = accounts.find_user(session, actor)
     for kind, ref_id in ((LinkKind.ALERT, alert.id), (LinkKind.CUSTOMER, alert.customer_id)):
-        session.add(
-            CaseLink(case_id=case.id, kind=kind.value, ref_id=ref_id, created_by_id=member and member.id)
-        )
-    session.flush()
+        add_link_row(session, case, member.id if member else None, kind.value, ref_id)
     audit.record(
         session, "case.opened_from_alert", actor=actor, target=f"case:{case.id}", details={"alert": alert.id}
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from endwatch import audit
 from endwatch.config import Config
 from endwatch.models import User
-from grievance import intake, triage
+from grievance import case_links, intake, triage
 from grievance.models import Case
 from grievance.triage_queue import QueueFilters, QueueRow
 
@@ -75,7 +75,7 @@ def case_bundle(session: Session, config: Config, case: Case, user: User, privat
             for m in content.messages
         ],
         "notes": [{"at": _iso(n.created_at), "author_id": n.author_id, "body": n.body} for n in opened.notes],
-        "links": [{"kind": link.kind, "id": link.ref_id} for link in triage.links_of(session, case)],
+        "links": [{"kind": link.kind, "id": link.ref_id} for link in case_links.links_of(session, case)],
         "attachments": [
             {"file": f"attachments/{a.id}-{_safe(a.filename)}", "media_type": a.media_type, "size": a.size}
             for a in content.attachments

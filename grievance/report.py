@@ -64,8 +64,13 @@ class CaseFacts:
     @classmethod
     def of(cls, case: Case) -> CaseFacts:
         return cls(
-            case.created_at, str(case.state), case.outcome.value if case.outcome else None,
-            tuple(case.categories), case.country, case.acknowledged_at, case.feedback_given_at,
+            case.created_at,
+            str(case.state),
+            case.outcome.value if case.outcome else None,
+            tuple(case.categories),
+            case.country,
+            case.acknowledged_at,
+            case.feedback_given_at,
             case.concluded_at,
         )
 

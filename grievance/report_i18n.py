@@ -85,14 +85,18 @@ STAGES = (
     (
         "addressing",
         lazy("Addressed"),
-        lazy("We act, for example by using the safeguards in our contracts: denying updates, "
-             "suspending service or ending the contract."),
+        lazy(
+            "We act, for example by using the safeguards in our contracts: denying updates, "
+            "suspending service or ending the contract."
+        ),
     ),
     (
         "concluded",
         lazy("Concluded"),
-        lazy("We give feedback within 3 months of acknowledging receipt and tell the person who "
-             "reported the outcome."),
+        lazy(
+            "We give feedback within 3 months of acknowledging receipt and tell the person who "
+            "reported the outcome."
+        ),
     ),
 )
 ROUTES = (
@@ -100,8 +104,10 @@ ROUTES = (
     ("oecd_ncp", lazy("OECD National Contact Points for Responsible Business Conduct")),
     (
         "un_special_procedures",
-        lazy("UN special procedures, such as the Special Rapporteurs on freedom of expression and on "
-             "human rights defenders"),
+        lazy(
+            "UN special procedures, such as the Special Rapporteurs on freedom of expression and on "
+            "human rights defenders"
+        ),
     ),
     (
         "civil_society",

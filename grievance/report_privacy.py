@@ -132,9 +132,7 @@ def _complement(var: str, tables: list[Table], protected: Protected) -> bool:
             key=lambda t: _reach_width(t, protected, tables),
         )
     for table in holders:
-        candidates = [
-            v for v in table.vars if protected.status[v] == PUBLISHED and protected.values[v] > 0
-        ]
+        candidates = [v for v in table.vars if protected.status[v] == PUBLISHED and protected.values[v] > 0]
         if candidates:
             protected.status[min(candidates, key=lambda v: (protected.values[v], v))] = WITHHELD
             return True

@@ -33,10 +33,7 @@ _MEMBERS = {
     "AL AD BA HR GI GR VA IT MT ME MK PT SM RS SI ES "
     "AT BE FR DE LI LU MC NL CH",
     # 009: Australia and New Zealand, Melanesia, Micronesia, Polynesia
-    "oceania": "AU NZ CX CC HM NF "
-    "FJ NC PG SB VU "
-    "GU KI MH FM NR MP PW UM "
-    "AS CK PF NU PN WS TK TO TV WF",
+    "oceania": "AU NZ CX CC HM NF FJ NC PG SB VU GU KI MH FM NR MP PW UM AS CK PF NU PN WS TK TO TV WF",
 }
 
 REGION_OF: dict[str, str] = {code: region for region, codes in _MEMBERS.items() for code in codes.split()}

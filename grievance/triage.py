@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
@@ -22,7 +21,7 @@ from endwatch.models import Role, User
 from grievance import intake
 from grievance.intake import CaseContent, GrievanceError
 from grievance.models import Case, CaseMessage, CaseState, Outcome, user_holder
-from grievance.triage_models import CaseAssignment, CaseLink, CaseNote, CaseRecusal, LinkKind
+from grievance.triage_models import CaseAssignment, CaseNote, CaseRecusal
 
 # ISO 37002: receive, assess, address, conclude. A concluded case may be reopened for assessment.
 TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
@@ -370,148 +369,3 @@ def reply(
         case.feedback_given_at = now
     session.flush()
     return message
-
-
-# -- duplicates and links ----------------------------------------------------------------------------
-
-
-def merge(session: Session, duplicate: Case, target: Case, user: User, private_key: bytes) -> None:
-    """Conclude `duplicate` as a duplicate of `target`, carrying its links over; content stays put."""
-    if duplicate.id == target.id:
-        raise TriageError("A case cannot be merged into itself.")
-    if is_recused(session, target.id, user.id):
-        raise Recused(f"You are recused from case {target.reference}.")
-    if target.merged_into_id is not None:
-        raise TriageError(f"Case {target.reference} is itself merged; merge into the case it points to.")
-    if target.state == CaseState.CONCLUDED:
-        raise TriageError(f"Case {target.reference} is concluded; reopen it first.")
-    conclude(
-        session, duplicate, user, private_key, Outcome.DUPLICATE, f"Duplicate of case {target.reference}."
-    )
-    duplicate.merged_into_id = target.id
-    for link in list(session.scalars(select(CaseLink).where(CaseLink.case_id == duplicate.id))):
-        _add_link_row(session, target, user, link.kind, link.ref_id)
-    session.flush()
-    audit.record(
-        session,
-        "case.merged",
-        actor=user.email,
-        target=f"case:{duplicate.id}",
-        details={"into": f"case:{target.id}"},
-    )
-
-
-LINK_MODELS = {
-    LinkKind.CUSTOMER: ("contracts.models", "Customer"),
-    LinkKind.DEPLOYMENT: ("contracts.models", "Deployment"),
-    LinkKind.CONTRACT: ("contracts.models", "Contract"),
-    LinkKind.ALERT: ("monitoring.models", "Alert"),
-}
-
-
-def _linked_model(kind: LinkKind) -> type | None:
-    import importlib
-
-    module_name, name = LINK_MODELS[kind]
-    try:
-        return getattr(importlib.import_module(module_name), name, None)
-    except ImportError:
-        return None
-
-
-def parse_link_kind(kind: str) -> LinkKind:
-    try:
-        return LinkKind(kind)
-    except ValueError:
-        raise TriageError(f"Unknown link kind {kind!r}.") from None
-
-
-def link(session: Session, case: Case, user: User, kind: str, ref_id: int) -> CaseLink:
-    """Link a case to a customer, deployment, contract or alert that exists in its own domain."""
-    parsed = parse_link_kind(kind)
-    model = _linked_model(parsed)
-    if model is not None and session.get(model, ref_id) is None:
-        raise TriageError(f"There is no {parsed.value} {ref_id}.")
-    row = _add_link_row(session, case, user, parsed.value, ref_id)
-    audit.record(
-        session,
-        "case.linked",
-        actor=user.email,
-        target=f"case:{case.id}",
-        details={"ref": f"{parsed}:{ref_id}"},
-    )
-    return row
-
-
-def _add_link_row(session: Session, case: Case, user: User, kind: str, ref_id: int) -> CaseLink:
-    existing = session.scalars(
-        select(CaseLink).where(CaseLink.case_id == case.id, CaseLink.kind == kind, CaseLink.ref_id == ref_id)
-    ).first()
-    if existing is not None:
-        return existing
-    row = CaseLink(case_id=case.id, kind=kind, ref_id=ref_id, created_by_id=user.id)
-    session.add(row)
-    session.flush()
-    return row
-
-
-def unlink(session: Session, case: Case, user: User, link_id: int) -> None:
-    row = session.get(CaseLink, link_id)
-    if row is None or row.case_id != case.id:
-        raise TriageError("No such link on this case.")
-    session.delete(row)
-    session.flush()
-    audit.record(
-        session,
-        "case.unlinked",
-        actor=user.email,
-        target=f"case:{case.id}",
-        details={"ref": f"{row.kind}:{row.ref_id}"},
-    )
-
-
-def links_of(session: Session, case: Case) -> list[CaseLink]:
-    return list(session.scalars(select(CaseLink).where(CaseLink.case_id == case.id).order_by(CaseLink.id)))
-
-
-def _contracts_proposer() -> Any:
-    """The contracts part's `propose_action`, wherever it lives; None if that part is not installed."""
-    import importlib
-
-    for module_name in ("contracts.services", "contracts.safeguards"):
-        try:
-            found = getattr(importlib.import_module(module_name), "propose_action", None)
-        except ImportError:
-            continue
-        if found is not None:
-            return found
-    return None
-
-
-def propose_safeguard(
-    session: Session, case: Case, user: User, deployment_id: int, kind: str, reason: str
-) -> object:
-    """Hand the case (and alerts linked to it) to the contracts part as evidence for a safeguard action."""
-    propose_action = _contracts_proposer()
-    if propose_action is None:
-        raise TriageError("Safeguard actions are not available (the contracts part is missing).")
-    if not reason.strip():
-        raise TriageError("Give a reason for the proposed action.")
-    evidence = [("case", case.id)] + [
-        ("alert", row.ref_id) for row in links_of(session, case) if row.kind == LinkKind.ALERT.value
-    ]
-    try:
-        action = propose_action(session, deployment_id, kind, reason, evidence, user)
-    except Exception as exc:  # the contracts part's refusals carry messages meant for staff
-        if type(exc).__module__.startswith("contracts."):
-            raise TriageError(str(exc)) from None
-        raise
-    _add_link_row(session, case, user, LinkKind.DEPLOYMENT.value, deployment_id)
-    audit.record(
-        session,
-        "case.safeguard_proposed",
-        actor=user.email,
-        target=f"case:{case.id}",
-        details={"deployment": deployment_id, "kind": kind, "action": getattr(action, "id", None)},
-    )
-    return action

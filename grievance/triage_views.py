@@ -27,7 +27,7 @@ from endwatch.auth import (
 from endwatch.db import utcnow
 from endwatch.forms import ConfirmForm
 from endwatch.models import Role, User
-from grievance import deadlines, export, intake, triage, triage_queue
+from grievance import case_links, deadlines, export, intake, triage, triage_queue
 from grievance.intake import GrievanceError, NoCaseAccess
 from grievance.models import Case, CaseState
 from grievance.triage_forms import (
@@ -210,7 +210,7 @@ def case(case_id: int) -> Any:
         users={u.id: u.email for u in session.scalars(select(User))},
         holders=holders,
         recused=recused,
-        links=triage.links_of(session, current),
+        links=case_links.links_of(session, current),
         merged_into=merged_into,
         trail=audit.trail(session, f"case:{current.id}"),
         states=triage.STATE_LABELS,
@@ -440,7 +440,7 @@ def merge(case_id: int) -> Any:
         flash(f"There is no case {reference}.", "error")
         return _back(current)
     try:
-        triage.merge(db.session(), current, target, _me(), private_key())
+        case_links.merge(db.session(), current, target, _me(), private_key())
     except GrievanceError as exc:
         return _refused(current, exc)
     flash(f"Merged into {target.reference}.", "info")
@@ -455,7 +455,7 @@ def add_link(case_id: int) -> Any:
     if not form.validate_on_submit():
         return _invalid(current, form)
     try:
-        triage.link(db.session(), current, _me(), form.kind.data or "", int(form.ref_id.data or 0))
+        case_links.link(db.session(), current, _me(), form.kind.data or "", int(form.ref_id.data or 0))
     except GrievanceError as exc:
         return _refused(current, exc)
     return _back(current)
@@ -468,7 +468,7 @@ def remove_link(case_id: int, link_id: int) -> Any:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        triage.unlink(db.session(), current, _me(), link_id)
+        case_links.unlink(db.session(), current, _me(), link_id)
     except GrievanceError as exc:
         return _refused(current, exc)
     return _back(current)
@@ -482,7 +482,7 @@ def propose_safeguard(case_id: int) -> Any:
     if not form.validate_on_submit():
         return _invalid(current, form)
     try:
-        triage.propose_safeguard(
+        case_links.propose_safeguard(
             db.session(),
             current,
             _me(),

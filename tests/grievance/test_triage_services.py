@@ -8,7 +8,7 @@ from sqlalchemy import select
 from endwatch import audit
 from endwatch.db import utcnow
 from endwatch.models import AuditRecord
-from grievance import intake, triage
+from grievance import case_links, intake, triage
 from grievance.models import CaseState, Outcome
 from grievance.triage import TRANSITIONS, IllegalTransition, Recused, TriageError
 from tests.grievance.conftest_triage import *  # noqa: F403 - triage fixtures and tables
@@ -200,31 +200,31 @@ def test_merge_concludes_the_duplicate_and_carries_links(session, staff, new_cas
     member = staff()
     original, duplicate = new_case(), new_case()
     ministry = customer()
-    triage.link(session, duplicate, member.user, "customer", ministry.id)
-    triage.merge(session, duplicate, original, member.user, member.key)
+    case_links.link(session, duplicate, member.user, "customer", ministry.id)
+    case_links.merge(session, duplicate, original, member.user, member.key)
     assert duplicate.state == CaseState.CONCLUDED and duplicate.outcome == Outcome.DUPLICATE
     assert duplicate.merged_into_id == original.id
-    assert [(link.kind, link.ref_id) for link in triage.links_of(session, original)] == [
+    assert [(link.kind, link.ref_id) for link in case_links.links_of(session, original)] == [
         ("customer", ministry.id)
     ]
     with pytest.raises(TriageError):
-        triage.merge(session, original, original, member.user, member.key)
+        case_links.merge(session, original, original, member.user, member.key)
     with pytest.raises(TriageError, match="itself merged"):
-        triage.merge(session, new_case(), duplicate, member.user, member.key)
+        case_links.merge(session, new_case(), duplicate, member.user, member.key)
 
 
 def test_links_are_typed_and_checked(session, staff, new_case, customer):
     member = staff()
     case = new_case()
     with pytest.raises(TriageError, match="Unknown link kind"):
-        triage.link(session, case, member.user, "person", 1)
+        case_links.link(session, case, member.user, "person", 1)
     with pytest.raises(TriageError, match="There is no customer"):
-        triage.link(session, case, member.user, "customer", 999_999)
+        case_links.link(session, case, member.user, "customer", 999_999)
     with pytest.raises(TriageError, match="There is no alert"):
-        triage.link(session, case, member.user, "alert", 999_999)
-    row = triage.link(session, case, member.user, "customer", customer().id)
-    triage.unlink(session, case, member.user, row.id)
-    assert triage.links_of(session, case) == []
+        case_links.link(session, case, member.user, "alert", 999_999)
+    row = case_links.link(session, case, member.user, "customer", customer().id)
+    case_links.unlink(session, case, member.user, row.id)
+    assert case_links.links_of(session, case) == []
 
 
 def test_case_dates_are_in_the_past_for_deadlines(session, staff, new_case):
@@ -244,11 +244,15 @@ def test_proposing_a_safeguard_hands_the_case_to_contracts_as_evidence(session, 
     session.add_all([product, contract, deployment])
     session.flush()
     with pytest.raises(TriageError, match="reason"):
-        triage.propose_safeguard(session, case, member.user, deployment.id, "suspend", " ")
+        case_links.propose_safeguard(session, case, member.user, deployment.id, "suspend", " ")
     with pytest.raises(TriageError, match="not found"):
-        triage.propose_safeguard(session, case, member.user, 999_999, "suspend", "credible report")
-    action = triage.propose_safeguard(session, case, member.user, deployment.id, "suspend", "credible report")
+        case_links.propose_safeguard(session, case, member.user, 999_999, "suspend", "credible report")
+    action = case_links.propose_safeguard(
+        session, case, member.user, deployment.id, "suspend", "credible report"
+    )
     assert isinstance(action, EnforcementAction) and action.status == ActionStatus.PROPOSED
     assert [(e.kind, e.ref_id) for e in action.evidence] == [("case", case.id)]
-    assert ("deployment", deployment.id) in [(row.kind, row.ref_id) for row in triage.links_of(session, case)]
+    assert ("deployment", deployment.id) in [
+        (row.kind, row.ref_id) for row in case_links.links_of(session, case)
+    ]
     assert "case.safeguard_proposed" in [r.action for r in audit.trail(session, f"case:{case.id}")]

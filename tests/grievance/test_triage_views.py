@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from endwatch.db import utcnow
 from endwatch.models import AuditRecord
-from grievance import triage, triage_queue
+from grievance import case_links, triage, triage_queue
 from grievance.models import Case, CaseState
 from grievance.triage_models import CaseLink, CaseNote
 from tests.conftest import csrf_token, login
@@ -65,7 +65,7 @@ def test_queue_filters_by_customer_assignee_severity_and_item(session, staff, ne
     lead = staff("admin")
     a, b, c = new_case(), new_case(), new_case(product_id=None)
     ministry = customer()
-    triage.link(session, a, lead.user, "customer", ministry.id)
+    case_links.link(session, a, lead.user, "customer", ministry.id)
     triage.assign(session, b, lead.user, lead.key, lead.user)
     triage.rate(session, c, lead.user, 4, 1)
     from contracts.models import Product
@@ -238,7 +238,7 @@ def test_a_recused_member_cannot_reach_the_case_by_any_route(app, client, sessio
     case = new_case(files=True)
     target = new_case()
     triage.add_note(session, case, lead.user, lead.key, "note")
-    link = triage.link(session, case, lead.user, "customer", customer().id)
+    link = case_links.link(session, case, lead.user, "customer", customer().id)
     triage.recuse(session, case, lead.user, member.user)
     session.flush()
     token = signed_in(client, session, member)
