@@ -8,7 +8,6 @@ hit per customer at or above `MIN_CONFIDENCE` becomes a `Mention`.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +15,9 @@ from functools import cache
 
 import ahocorasick
 
-from monitoring.text import Folded, fold, fold_key, fold_text, transliterate
+from monitoring.countries import CountryMention, country_automaton, country_mentions, country_name
+from monitoring.text import Folded, fold_key, fold_text
+from monitoring.variants import arabic_clitics, latin_variants, russian_cases, script_of
 
 __all__ = ["MIN_CONFIDENCE", "Matcher", "Mention", "WatchName"]
 
@@ -110,17 +111,6 @@ class _Hit:
     view_end: int
 
 
-_SCRIPT = re.compile(r"([\u0400-\u04ff])|([\u0600-\u06ff])|([A-Za-z])")
-
-
-def _script(text: str) -> str:
-    """The script of the first letter that tells: cyrillic, arabic, latin, or other."""
-    found = _SCRIPT.search(text)
-    if found is None:
-        return "other"
-    return ("cyrillic", "arabic", "latin")[found.lastindex - 1 if found.lastindex else 2]
-
-
 @cache
 def _generic_word(word: str) -> bool:
     return _GENERIC.match(word.removeprefix("al") if len(word) > 4 else word) is not None
@@ -161,12 +151,12 @@ class Matcher:
                 if len(folded.replace(" ", "")) < 2 or folded in seen:
                     continue
                 seen.add(folded)
-                alias = _Alias(watch, text, _shape(text, folded), _script(text))
+                alias = _Alias(watch, text, _shape(text, folded), script_of(text))
                 aliases.append(alias)
                 for key, form in _keys(alias, folded):
                     for variant in {key, " ".join(key.split())}:  # "Centre «E»" also as "Centre E"
                         keys.setdefault(variant, []).append((len(aliases) - 1, form))
-        _country_automaton()  # built once per process, here rather than in the first scan
+        country_automaton()  # built once per process, here rather than in the first scan
         automaton = ahocorasick.Automaton()
         for key, entries in keys.items():
             automaton.add_word(f" {key} ", (len(key) + 2, tuple(entries)))
@@ -210,109 +200,13 @@ def _keys(alias: _Alias, folded: str) -> Iterable[tuple[str, str]]:
     elif "." in alias.text and all(len(w) == 1 for w in folded.split()[:2]):
         yield fold_key(alias.text.replace(".", "")), "dotted"  # "U.S. Immigration" -> "US Immigration"
     if alias.script == "cyrillic":
-        for variant in _latin_variants(alias.text):
+        for variant in latin_variants(alias.text):
             yield variant, "translit"
-        for form in _russian_cases(alias.text):
+        for form in russian_cases(alias.text):
             yield fold_key(form), "inflected"
     elif alias.script == "arabic":
-        for form in _arabic_clitics(alias.text):
+        for form in arabic_clitics(alias.text):
             yield fold_key(form), "clitic"
-
-
-# Romanisations of Cyrillic letters besides the one the folded text uses (BGN/PCGN, ISO 9 without
-# diacritics, passports, French and German habits). Each letter keeps one choice through the name.
-_LATIN_CHOICES = {
-    "я": ("ja", "ia"),
-    "ю": ("ju", "iu"),
-    "й": ("i", "j"),
-    "ж": ("z", "j"),
-    "х": ("h",),
-    "ц": ("c", "tz"),
-    "ь": ("'",),
-    "ъ": ("'", "ie"),
-    "щ": ("sch", "sc"),
-    "ч": ("c", "tch"),
-    "ш": ("s", "ch"),
-    "ы": ("i",),
-}
-_MAX_VARIANTS = 32
-
-
-def _latin_variants(text: str) -> set[str]:
-    low = text.lower()
-    letters = [c for c in _LATIN_CHOICES if c in low]
-    choices = [(c, *_LATIN_CHOICES[c]) for c in letters]
-    variants = set()
-    for picked in itertools.islice(itertools.product(*choices), _MAX_VARIANTS):
-        table = str.maketrans(dict(zip(letters, picked, strict=True)))
-        variants.add(fold(transliterate(low.translate(table))))
-    return variants
-
-
-_ADJECTIVE = re.compile(r"(ая|яя|ый|ий|ой|ое|ее|ые|ие)\Z")
-_ADJECTIVE_CASES = {
-    "ая": ("ой", "ой", "ую", "ой", "ой"),
-    "яя": ("ей", "ей", "юю", "ей", "ей"),
-    "ый": ("ого", "ому", "ый", "ым", "ом"),
-    "ой": ("ого", "ому", "ой", "ым", "ом"),
-    "ий": ("его", "ему", "ий", "им", "ем"),
-    "ое": ("ого", "ому", "ое", "ым", "ом"),
-    "ее": ("его", "ему", "ее", "им", "ем"),
-    "ые": ("ых", "ым", "ые", "ыми", "ых"),
-    "ие": ("их", "им", "ие", "ими", "их"),
-}
-_NOUN_CASES = (
-    ("ия", ("ии", "ии", "ию", "ией", "ии")),
-    ("ие", ("ия", "ию", "ие", "ием", "ии")),
-    ("а", ("ы", "е", "у", "ой", "е")),
-    ("я", ("и", "е", "ю", "ей", "е")),
-    ("о", ("а", "у", "о", "ом", "е")),
-    ("е", ("я", "ю", "е", "ем", "е")),
-    ("ы", ("", "ам", "ы", "ами", "ах")),
-    ("й", ("я", "ю", "й", "ем", "е")),
-)
-
-
-def _russian_cases(text: str) -> list[str]:
-    """Genitive to prepositional singular of a Russian name: leading adjectives and the head noun agree."""
-    words = text.split()
-    head = 0
-    while head < len(words) - 1 and _ADJECTIVE.search(words[head]) and not words[head].isupper():
-        head += 1
-    forms = [list(words) for _ in range(5)]
-    for i, word in enumerate(words[: head + 1]):
-        if word.isupper() or _script(word) != "cyrillic":
-            return []
-        if i < head:
-            ending = word[-2:]
-            if ending == "ий" and word[-3:-2] in "гкхжшчщ":
-                endings: tuple[str, ...] = ("ого", "ому", "ий", "им", "ом")
-            else:
-                endings = _ADJECTIVE_CASES[ending]
-            for case, new in enumerate(endings):
-                forms[case][i] = word[: -len(ending)] + new
-            continue
-        for ending, noun_endings in _NOUN_CASES:
-            if word.endswith(ending):
-                endings = noun_endings
-                break
-        else:
-            if word[-1:] in "ьъ" or not word[-1:].isalpha():
-                return []
-            ending, endings = "", ("а", "у", "", "ом", "е")
-        if ending == "а" and word[-2:-1] in "гкхжшчщ":
-            endings = ("и", *endings[1:])
-        for case, new in enumerate(endings):
-            forms[case][i] = word[: len(word) - len(ending)] + new
-    return [" ".join(form) for form in forms if form != words]
-
-
-def _arabic_clitics(text: str) -> list[str]:
-    """Forms with an attached conjunction or preposition: و ب ل ف, and لل for a name with the article."""
-    forms = [prefix + text for prefix in ("و", "ب", "ل", "ف")]
-    if text.startswith("ال"):
-        forms += ["لل" + text[2:], "ولل" + text[2:], "وب" + text]
-    return forms
 
 
 def _casing(alias: _Alias, matched: str) -> str:
@@ -423,7 +317,7 @@ def _judge(
 
 def _alias_reason(hit: _Hit, matched: str) -> str:
     alias = hit.alias.text
-    if hit.form == "translit" or (hit.form == "exact" and _script(matched) != hit.alias.script):
+    if hit.form == "translit" or (hit.form == "exact" and script_of(matched) != hit.alias.script):
         return f'transliteration of alias "{alias}"'
     if hit.form == "inflected":
         return f'inflected form of alias "{alias}"'
@@ -498,7 +392,7 @@ def _country_adjustment(
     if own_distance is not None:
         reasons.append(f"country context: {own_name} (elsewhere in the text)")
         return elsewhere
-    if shape == "generic" and alias.script in ("cyrillic", "arabic") and _script(matched) == alias.script:
+    if shape == "generic" and alias.script in ("cyrillic", "arabic") and script_of(matched) == alias.script:
         reasons.append("written in the customer's own script")
         return 0.1
     return 0.0
@@ -515,132 +409,3 @@ def _snippet(text: str, start: int, end: int) -> str:
         right = space if space != -1 else right
     snippet = " ".join(text[left:right].split())
     return ("…" if left > 0 else "") + snippet + ("…" if right < len(text) else "")
-
-
-# Country context. Names come from the CLDR data shipped with Babel (English, Spanish, French, Portuguese,
-# German, Russian, Arabic); demonyms and main cities (_ joins words) are listed here for the countries
-# often in the news about surveillance exports. A trailing * marks a stem (Russian and other inflections).
-_COUNTRY_TERMS = {
-    "MX": "mexican mexicans mexicain* mexican* mexicano* мексиканск* مكسيكي* mexico_city guadalajara"
-    " monterrey"
-    " veracruz tijuana chihuahua sinaloa guerrero oaxaca chiapas puebla cdmx",
-    "CO": "colombian* colombien* колумбийск* كولومبي* bogota medellin cali barranquilla",
-    "PE": "peruvian* peruvien* peruan* перуанск* lima cusco arequipa",
-    "AR": "argentin* аргентинск* buenos_aires",
-    "BR": "brazilian* bresilien* brasilen* brasileir* бразильск* brasilia sao_paulo rio_de_janeiro",
-    "VE": "venezuelan* venezolan* venezuelien* caracas",
-    "KE": "kenyan* kenian* kenyane* кенийск* كيني* nairobi mombasa kisumu",
-    "RW": "rwandan* rwandais* ruandes* руандийск* kigali",
-    "UG": "ugandan* ougandais* ugandes* угандийск* kampala",
-    "NG": "nigerian* nigerien* nigerian* нигерийск* abuja lagos kano",
-    "CI": "ivorian* ivoirien* marfilen* abidjan yamoussoukro ivory_coast",
-    "SN": "senegalese senegalais* senegales* dakar",
-    "ET": "ethiopian* ethiopien* etiope* addis_ababa",
-    "FR": "french francais* frances francesa* francese* французск* فرنسي* paris lyon marseille elysee",
-    "GB": "british britain uk britannique* britanic* британск* بريطاني* london londres лондон* whitehall"
-    " england scotland",
-    "US": "us usa american americain* estadounidense* norteamerican* американск* сша أمريكي* washington"
-    " new_york texas california florida pentagon white_house chicago los_angeles miami houston denver memphis"
-    " louisiana luisiana louisiane tennessee arizona",
-    "ES": "spanish espagnol* espanol* испанск* madrid barcelona",
-    "DE": "german germans allemand* aleman alemana* deutsch* немецк* berlin munich",
-    "IT": "italian* italien* italiano* итальянск* rome roma milan milano",
-    "IL": "israeli* israelien* israeli* израильск* إسرائيلي* tel_aviv jerusalem",
-    "RU": "russian* russe russes ruso rusa rusos rusas российск* русск* روسي* moscow moscou moscu москв*"
-    " кремл* kremlin موسكو st_petersburg saint_petersburg петербург*",
-    "BY": "belarusian* bielorusse* bielorrus* белорусск* minsk минск*",
-    "KZ": "kazakh* казахстанск* astana almaty астан* алмат*",
-    "UA": "ukrainian* ukrainien* ucranian* украинск* kyiv kiev киев* київ",
-    "EG": "egyptian* egyptien* egipci* египетск* مصري* cairo le_caire el_cairo القاهرة alexandria",
-    "SA": "saudi* saoudien* saudita* саудовск* سعودي* riyadh riyad الرياض jeddah",
-    "AE": "emirati* emirien* emirati* эмиратск* إماراتي* abu_dhabi dubai أبوظبي دبي uae",
-    "MA": "moroccan* marocain* marroqui* марокканск* مغربي* rabat casablanca الرباط",
-    "BH": "bahraini* bahreini* бахрейнск* بحريني* manama المنامة",
-    "TR": "turkish turque* turco turca turcos турецк* ankara istanbul",
-    "CN": "chinese chinois* chino china* китайск* beijing pekin shanghai",
-    "IN": "indian indien* индийск* new_delhi mumbai",
-    "KR": "south_korean* sud_coreen* surcoreano* южнокорейск* seoul seul",
-    "IQ": "iraqi* irakien* iraqui* иракск* baghdad bagdad بغداد",
-    "KG": "kyrgyz* kirghiz* киргизск* кыргызск* bishkek бишкек*",
-    "TJ": "tajik* tadjik* таджикск* dushanbe душанбе",
-    "JO": "jordanian* jordanien* jordano* иорданск* أردني* amman عمان",
-    "LB": "lebanese libanais* libanes* ливанск* لبناني* beirut beyrouth بيروت",
-    "SV": "salvadoran* salvadorien* salvadoren*",
-}
-# Country names that are also ordinary words or people's names.
-_AMBIGUOUS_NAMES = frozenset(
-    "chad jersey turkey guinea jordan georgia chile maurice reunion granada niger man".split()
-)
-_SKIPPED_TERRITORIES = frozenset("EU EZ UN QO XA XB ZZ".split())
-
-
-@dataclass(frozen=True, slots=True)
-class CountryMention:
-    country: str
-    view_start: int
-    view_end: int
-
-
-def _country_keys() -> Iterable[tuple[str, str, bool, bool]]:
-    """(ISO code, folded key, is a stem, must be in capitals) for every country term."""
-    from babel import Locale
-
-    for language in ("en", "es", "fr", "pt", "de", "ru", "ar"):
-        for code, name in Locale.parse(language).territories.items():
-            if len(code) != 2 or not code.isalpha() or code in _SKIPPED_TERRITORIES:
-                continue
-            folded = fold(name)
-            if folded in _AMBIGUOUS_NAMES or len(folded) < 3:
-                continue
-            yield code, folded, False, name.isupper()
-            script = _script(name)
-            if script == "cyrillic" and len(folded) >= 5:
-                root = folded.rstrip("aeiouy")
-                yield code, root if len(root) >= 4 else folded, True, False
-            elif script == "arabic":
-                # Arabic demonyms extend the name (العراق, العراقي), so a long name is also a stem.
-                for form in (name, *_arabic_clitics(name)):
-                    yield code, fold(form), len(folded) >= 5, False
-    for code, terms in _COUNTRY_TERMS.items():
-        for term in terms.split(" "):
-            stem = term.endswith("*")
-            word = term.rstrip("*").replace("_", " ")
-            if _script(word) == "arabic":
-                for form in (word, *_arabic_clitics(word), "ال" + word):
-                    yield code, fold(form), stem, False
-            else:
-                yield code, fold(word), stem, len(word) <= 3 and word.isascii()
-    for code, term in (("US", "U.S."), ("GB", "U.K."), ("AE", "U.A.E.")):
-        yield code, fold(term), False, True
-
-
-@cache
-def _country_automaton() -> ahocorasick.Automaton:
-    automaton = ahocorasick.Automaton()
-    for code, key, stem, capitals in _country_keys():
-        word = f" {key}" if stem else f" {key} "
-        automaton.add_word(word, (code, len(word), capitals, stem))
-    automaton.make_automaton()
-    return automaton
-
-
-def country_mentions(folded: Folded) -> list[CountryMention]:
-    """Countries named in a folded text: names, demonyms and main cities in several languages."""
-    found = []
-    for end, (code, length, capitals, stem) in _country_automaton().iter(folded.view):
-        start = end - length + 2
-        stop = end if stem else end
-        if capitals:
-            begin, finish = folded.span(start, stop)
-            if not folded.original[begin:finish].isupper():
-                continue
-        found.append(CountryMention(code, start, stop if not stem else end + 1))
-    return found
-
-
-@cache
-def country_name(code: str) -> str:
-    """English name of a country code, for reasons."""
-    from babel import Locale
-
-    return str(Locale.parse("en").territories.get(code, code))

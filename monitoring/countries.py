@@ -1,0 +1,140 @@
+"""Country context for matching: which countries a folded text names (names, demonyms, main cities)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+
+from monitoring.text import Folded, fold
+from monitoring.variants import arabic_clitics, script_of
+
+# Country context. Names come from the CLDR data shipped with Babel (English, Spanish, French, Portuguese,
+# German, Russian, Arabic); demonyms and main cities (_ joins words) are listed here for the countries
+# often in the news about surveillance exports. A trailing * marks a stem (Russian and other inflections).
+_COUNTRY_TERMS = {
+    "MX": "mexican mexicans mexicain* mexican* mexicano* мексиканск* مكسيكي* mexico_city guadalajara"
+    " monterrey"
+    " veracruz tijuana chihuahua sinaloa guerrero oaxaca chiapas puebla cdmx",
+    "CO": "colombian* colombien* колумбийск* كولومبي* bogota medellin cali barranquilla",
+    "PE": "peruvian* peruvien* peruan* перуанск* lima cusco arequipa",
+    "AR": "argentin* аргентинск* buenos_aires",
+    "BR": "brazilian* bresilien* brasilen* brasileir* бразильск* brasilia sao_paulo rio_de_janeiro",
+    "VE": "venezuelan* venezolan* venezuelien* caracas",
+    "KE": "kenyan* kenian* kenyane* кенийск* كيني* nairobi mombasa kisumu",
+    "RW": "rwandan* rwandais* ruandes* руандийск* kigali",
+    "UG": "ugandan* ougandais* ugandes* угандийск* kampala",
+    "NG": "nigerian* nigerien* nigerian* нигерийск* abuja lagos kano",
+    "CI": "ivorian* ivoirien* marfilen* abidjan yamoussoukro ivory_coast",
+    "SN": "senegalese senegalais* senegales* dakar",
+    "ET": "ethiopian* ethiopien* etiope* addis_ababa",
+    "FR": "french francais* frances francesa* francese* французск* فرنسي* paris lyon marseille elysee",
+    "GB": "british britain uk britannique* britanic* британск* بريطاني* london londres лондон* whitehall"
+    " england scotland",
+    "US": "us usa american americain* estadounidense* norteamerican* американск* сша أمريكي* washington"
+    " new_york texas california florida pentagon white_house chicago los_angeles miami houston denver memphis"
+    " louisiana luisiana louisiane tennessee arizona",
+    "ES": "spanish espagnol* espanol* испанск* madrid barcelona",
+    "DE": "german germans allemand* aleman alemana* deutsch* немецк* berlin munich",
+    "IT": "italian* italien* italiano* итальянск* rome roma milan milano",
+    "IL": "israeli* israelien* israeli* израильск* إسرائيلي* tel_aviv jerusalem",
+    "RU": "russian* russe russes ruso rusa rusos rusas российск* русск* روسي* moscow moscou moscu москв*"
+    " кремл* kremlin موسكو st_petersburg saint_petersburg петербург*",
+    "BY": "belarusian* bielorusse* bielorrus* белорусск* minsk минск*",
+    "KZ": "kazakh* казахстанск* astana almaty астан* алмат*",
+    "UA": "ukrainian* ukrainien* ucranian* украинск* kyiv kiev киев* київ",
+    "EG": "egyptian* egyptien* egipci* египетск* مصري* cairo le_caire el_cairo القاهرة alexandria",
+    "SA": "saudi* saoudien* saudita* саудовск* سعودي* riyadh riyad الرياض jeddah",
+    "AE": "emirati* emirien* emirati* эмиратск* إماراتي* abu_dhabi dubai أبوظبي دبي uae",
+    "MA": "moroccan* marocain* marroqui* марокканск* مغربي* rabat casablanca الرباط",
+    "BH": "bahraini* bahreini* бахрейнск* بحريني* manama المنامة",
+    "TR": "turkish turque* turco turca turcos турецк* ankara istanbul",
+    "CN": "chinese chinois* chino china* китайск* beijing pekin shanghai",
+    "IN": "indian indien* индийск* new_delhi mumbai",
+    "KR": "south_korean* sud_coreen* surcoreano* южнокорейск* seoul seul",
+    "IQ": "iraqi* irakien* iraqui* иракск* baghdad bagdad بغداد",
+    "KG": "kyrgyz* kirghiz* киргизск* кыргызск* bishkek бишкек*",
+    "TJ": "tajik* tadjik* таджикск* dushanbe душанбе",
+    "JO": "jordanian* jordanien* jordano* иорданск* أردني* amman عمان",
+    "LB": "lebanese libanais* libanes* ливанск* لبناني* beirut beyrouth بيروت",
+    "SV": "salvadoran* salvadorien* salvadoren*",
+}
+# Country names that are also ordinary words or people's names.
+_AMBIGUOUS_NAMES = frozenset(
+    "chad jersey turkey guinea jordan georgia chile maurice reunion granada niger man".split()
+)
+_SKIPPED_TERRITORIES = frozenset("EU EZ UN QO XA XB ZZ".split())
+
+
+@dataclass(frozen=True, slots=True)
+class CountryMention:
+    country: str
+    view_start: int
+    view_end: int
+
+
+def _country_keys() -> Iterable[tuple[str, str, bool, bool]]:
+    """(ISO code, folded key, is a stem, must be in capitals) for every country term."""
+    from babel import Locale
+
+    for language in ("en", "es", "fr", "pt", "de", "ru", "ar"):
+        for code, name in Locale.parse(language).territories.items():
+            if len(code) != 2 or not code.isalpha() or code in _SKIPPED_TERRITORIES:
+                continue
+            folded = fold(name)
+            if folded in _AMBIGUOUS_NAMES or len(folded) < 3:
+                continue
+            yield code, folded, False, name.isupper()
+            script = script_of(name)
+            if script == "cyrillic" and len(folded) >= 5:
+                root = folded.rstrip("aeiouy")
+                yield code, root if len(root) >= 4 else folded, True, False
+            elif script == "arabic":
+                # Arabic demonyms extend the name (العراق, العراقي), so a long name is also a stem.
+                for form in (name, *arabic_clitics(name)):
+                    yield code, fold(form), len(folded) >= 5, False
+    for code, terms in _COUNTRY_TERMS.items():
+        for term in terms.split(" "):
+            stem = term.endswith("*")
+            word = term.rstrip("*").replace("_", " ")
+            if script_of(word) == "arabic":
+                for form in (word, *arabic_clitics(word), "ال" + word):
+                    yield code, fold(form), stem, False
+            else:
+                yield code, fold(word), stem, len(word) <= 3 and word.isascii()
+    for code, term in (("US", "U.S."), ("GB", "U.K."), ("AE", "U.A.E.")):
+        yield code, fold(term), False, True
+
+
+@cache
+def country_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for code, key, stem, capitals in _country_keys():
+        word = f" {key}" if stem else f" {key} "
+        automaton.add_word(word, (code, len(word), capitals, stem))
+    automaton.make_automaton()
+    return automaton
+
+
+def country_mentions(folded: Folded) -> list[CountryMention]:
+    """Countries named in a folded text: names, demonyms and main cities in several languages."""
+    found = []
+    for end, (code, length, capitals, stem) in country_automaton().iter(folded.view):
+        start = end - length + 2
+        stop = end if stem else end
+        if capitals:
+            begin, finish = folded.span(start, stop)
+            if not folded.original[begin:finish].isupper():
+                continue
+        found.append(CountryMention(code, start, stop if not stem else end + 1))
+    return found
+
+
+@cache
+def country_name(code: str) -> str:
+    """English name of a country code, for reasons."""
+    from babel import Locale
+
+    return str(Locale.parse("en").territories.get(code, code))

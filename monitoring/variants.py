@@ -1,0 +1,115 @@
+"""Other spellings of an alias for matching: Latin romanisations of Cyrillic names, Russian case endings,
+Arabic prefixed particles."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from monitoring.text import fold, transliterate
+
+_SCRIPT = re.compile(r"([\u0400-\u04ff])|([\u0600-\u06ff])|([A-Za-z])")
+
+
+def script_of(text: str) -> str:
+    """The script of the first letter that tells: cyrillic, arabic, latin, or other."""
+    found = _SCRIPT.search(text)
+    if found is None:
+        return "other"
+    return ("cyrillic", "arabic", "latin")[found.lastindex - 1 if found.lastindex else 2]
+
+
+# Romanisations of Cyrillic letters besides the one the folded text uses (BGN/PCGN, ISO 9 without
+# diacritics, passports, French and German habits). Each letter keeps one choice through the name.
+_LATIN_CHOICES = {
+    "я": ("ja", "ia"),
+    "ю": ("ju", "iu"),
+    "й": ("i", "j"),
+    "ж": ("z", "j"),
+    "х": ("h",),
+    "ц": ("c", "tz"),
+    "ь": ("'",),
+    "ъ": ("'", "ie"),
+    "щ": ("sch", "sc"),
+    "ч": ("c", "tch"),
+    "ш": ("s", "ch"),
+    "ы": ("i",),
+}
+_MAX_VARIANTS = 32
+
+
+def latin_variants(text: str) -> set[str]:
+    low = text.lower()
+    letters = [c for c in _LATIN_CHOICES if c in low]
+    choices = [(c, *_LATIN_CHOICES[c]) for c in letters]
+    variants = set()
+    for picked in itertools.islice(itertools.product(*choices), _MAX_VARIANTS):
+        table = str.maketrans(dict(zip(letters, picked, strict=True)))
+        variants.add(fold(transliterate(low.translate(table))))
+    return variants
+
+
+_ADJECTIVE = re.compile(r"(ая|яя|ый|ий|ой|ое|ее|ые|ие)\Z")
+_ADJECTIVE_CASES = {
+    "ая": ("ой", "ой", "ую", "ой", "ой"),
+    "яя": ("ей", "ей", "юю", "ей", "ей"),
+    "ый": ("ого", "ому", "ый", "ым", "ом"),
+    "ой": ("ого", "ому", "ой", "ым", "ом"),
+    "ий": ("его", "ему", "ий", "им", "ем"),
+    "ое": ("ого", "ому", "ое", "ым", "ом"),
+    "ее": ("его", "ему", "ее", "им", "ем"),
+    "ые": ("ых", "ым", "ые", "ыми", "ых"),
+    "ие": ("их", "им", "ие", "ими", "их"),
+}
+_NOUN_CASES = (
+    ("ия", ("ии", "ии", "ию", "ией", "ии")),
+    ("ие", ("ия", "ию", "ие", "ием", "ии")),
+    ("а", ("ы", "е", "у", "ой", "е")),
+    ("я", ("и", "е", "ю", "ей", "е")),
+    ("о", ("а", "у", "о", "ом", "е")),
+    ("е", ("я", "ю", "е", "ем", "е")),
+    ("ы", ("", "ам", "ы", "ами", "ах")),
+    ("й", ("я", "ю", "й", "ем", "е")),
+)
+
+
+def russian_cases(text: str) -> list[str]:
+    """Genitive to prepositional singular of a Russian name: leading adjectives and the head noun agree."""
+    words = text.split()
+    head = 0
+    while head < len(words) - 1 and _ADJECTIVE.search(words[head]) and not words[head].isupper():
+        head += 1
+    forms = [list(words) for _ in range(5)]
+    for i, word in enumerate(words[: head + 1]):
+        if word.isupper() or script_of(word) != "cyrillic":
+            return []
+        if i < head:
+            ending = word[-2:]
+            if ending == "ий" and word[-3:-2] in "гкхжшчщ":
+                endings: tuple[str, ...] = ("ого", "ому", "ий", "им", "ом")
+            else:
+                endings = _ADJECTIVE_CASES[ending]
+            for case, new in enumerate(endings):
+                forms[case][i] = word[: -len(ending)] + new
+            continue
+        for ending, noun_endings in _NOUN_CASES:
+            if word.endswith(ending):
+                endings = noun_endings
+                break
+        else:
+            if word[-1:] in "ьъ" or not word[-1:].isalpha():
+                return []
+            ending, endings = "", ("а", "у", "", "ом", "е")
+        if ending == "а" and word[-2:-1] in "гкхжшчщ":
+            endings = ("и", *endings[1:])
+        for case, new in enumerate(endings):
+            forms[case][i] = word[: len(word) - len(ending)] + new
+    return [" ".join(form) for form in forms if form != words]
+
+
+def arabic_clitics(text: str) -> list[str]:
+    """Forms with an attached conjunction or preposition: و ب ل ف, and لل for a name with the article."""
+    forms = [prefix + text for prefix in ("و", "ب", "ل", "ف")]
+    if text.startswith("ال"):
+        forms += ["لل" + text[2:], "ولل" + text[2:], "وب" + text]
+    return forms
