@@ -130,7 +130,8 @@ def serve(host: str, port: int, threads: int) -> None:
         sweep_orphans(session, settings, grace=timedelta(0))
     if settings.scheduler == "embedded":
         scheduler.build(app, blocking=False).start()
-    click.echo(f"Endwatch on http://{host}:{port}/  (staff: http://{host}:{port}/staff/login)")
+    click.echo(f"Public intake:  http://{host}:{port}/")
+    click.echo(f"Staff login:    http://{host}:{port}/staff/login   (Ctrl-C stops the server)")
     waitress_serve(app, host=host, port=port, threads=threads, ident="endwatch", _quiet=True)
 
 
