@@ -213,7 +213,8 @@ def test_demo_reports_go_through_the_intake_and_can_be_followed_up(app, session,
     )
     lines = demo.load_demo(session, app.config["ENDWATCH"])
     session.flush()
-    assert len(lines) == 1 + len(demo.DEMO_REPORTS)
+    assert len(lines) == 2 + len(demo.DEMO_REPORTS)
+    assert lines[-1].startswith("Demo: 60 handled reports in ")
     receipt = lines[1].split(": ", 1)[1]
     assert open_followup(client, receipt).status_code == 302
     page = client.get("/followup/case").get_data(as_text=True)

@@ -184,3 +184,15 @@ def test_report_command_refuses_bad_input_with_one_line(cli, args, message):
     assert result.exit_code != 0
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_the_demo_leaves_a_finished_year_to_publish(app, session, recovery_key):
+    from endwatch.db import utcnow
+    from grievance import demo, report
+
+    year = utcnow().year - 1
+    demo.load_past_year(session, app.config["ENDWATCH"], year, count=20)
+    session.flush()
+    figures = report.figures(session, year, utcnow())
+    assert figures.received == 20
+    assert figures.by_outcome["substantiated"] > 0 and figures.acknowledgement["on_time"] > 0
