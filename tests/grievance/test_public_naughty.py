@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from grievance import intake
+from tests import services
 from tests.conftest import csrf_token
 from tests.grievance.conftest import latest_case, open_followup, private_key_of, receipt_in, submit
 
-BLNS = Path(__file__).resolve().parents[3] / "shared" / "data" / "blns.json"
+SHARED_DATA = Path(
+    os.environ.get("ENDWATCH_TEST_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
+)
+BLNS = SHARED_DATA / "blns.json"
 
 
 def naughty_strings() -> list[str]:
-    if not BLNS.exists():
-        pytest.skip(f"{BLNS} is missing")
+    services.require(BLNS.exists(), f"the big list of naughty strings is missing at {BLNS}")
     return json.loads(BLNS.read_text(encoding="utf-8"))
 
 
