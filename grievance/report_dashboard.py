@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from contracts import risk
@@ -18,6 +18,7 @@ from contracts.models import Customer
 from endwatch.config import Config
 from grievance import deadlines
 from grievance.models import Case, CaseState
+from grievance.triage_models import CaseRecusal
 from monitoring import services as monitoring
 from monitoring.models import Alert, AlertLevel
 
@@ -67,9 +68,17 @@ def open_cases(session: Session, now: datetime) -> dict[str, dict[str, int]]:
     }
 
 
-def overdue_cases(session: Session, now: datetime) -> tuple[list[OverdueCase], int]:
-    """Cases past their acknowledgement or feedback deadline, oldest first (the first few, and how many)."""
+def overdue_cases(
+    session: Session, now: datetime, viewer_id: int | None = None
+) -> tuple[list[OverdueCase], int]:
+    """Cases past their acknowledgement or feedback deadline, oldest first (the first few, and how many).
+
+    Cases the viewer is recused from are left out, as in the queue.
+    """
     late = deadlines.overdue_clause(Case, now)
+    if viewer_id is not None:
+        recused = select(CaseRecusal.case_id).where(CaseRecusal.user_id == viewer_id)
+        late = and_(late, Case.id.not_in(recused))
     total = session.scalar(select(func.count(Case.id)).where(late)) or 0
     cases = session.scalars(select(Case).where(late).order_by(Case.created_at, Case.id).limit(OVERDUE_SHOWN))
     shown = []
@@ -111,9 +120,9 @@ def top_customers(session: Session, now: datetime, weeks: int = WEEKS) -> list[t
     return [(customer, count) for customer, count in rows]
 
 
-def build(session: Session, config: Config, now: datetime) -> Dashboard:
+def build(session: Session, config: Config, now: datetime, viewer_id: int | None = None) -> Dashboard:
     by_state = open_cases(session, now)
-    overdue, overdue_total = overdue_cases(session, now)
+    overdue, overdue_total = overdue_cases(session, now, viewer_id)
     return Dashboard(
         now=now,
         open_by_state_age=by_state,

@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from sqlalchemy import func, select
 
 from endwatch import db
-from endwatch.auth import read_access
+from endwatch.auth import current_user, read_access
 from endwatch.config import Config
 from endwatch.extensions import LANGUAGES, RTL_LANGUAGES
 from grievance import report, report_dashboard, report_i18n
@@ -44,7 +44,8 @@ def transparency(year: int | None = None) -> Any:
 @bp.route("/staff/dashboard")
 @read_access
 def dashboard() -> Any:
-    board = report_dashboard.build(db.session(), config(), datetime.now(UTC))
+    viewer = current_user()
+    board = report_dashboard.build(db.session(), config(), datetime.now(UTC), viewer.id if viewer else None)
     weekly = [
         Bar(start.strftime("%Y-%m-%d"), total, f"{total} ({counts['critical']} critical)")
         for start, counts in board.weeks

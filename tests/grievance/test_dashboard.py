@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from contracts.models import Customer, CustomerKind, Deployment, DeploymentStatus, Product
 from grievance import report_dashboard
 from grievance.models import Case, CaseState, Outcome
+from grievance.triage_models import CaseRecusal
 from monitoring.models import Alert, AlertLevel, Entry, Feed, Story
 
 NOW = datetime.now(UTC)
@@ -83,6 +84,15 @@ def test_overdue_deadlines_list_the_late_cases_only(session, busy):
         (busy["unacknowledged"].reference, "acknowledgement"),  # type: ignore[attr-defined]
         (busy["no_feedback"].reference, "feedback"),  # type: ignore[attr-defined]
     }
+
+
+def test_overdue_cases_leave_out_those_the_viewer_is_recused_from(session, busy, make_member):
+    member = make_member("triager")
+    session.add(CaseRecusal(case_id=busy["unacknowledged"].id, user_id=member.user.id))
+    session.flush()
+    overdue, total = report_dashboard.overdue_cases(session, NOW, member.user.id)
+    assert total == 1
+    assert [o.reference for o in overdue] == [busy["no_feedback"].reference]
 
 
 def test_alerts_are_counted_per_week_and_level(session, busy):
