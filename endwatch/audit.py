@@ -104,6 +104,18 @@ def verify(session: Session) -> ChainReport:
     return ChainReport(True, count)
 
 
+def head(session: Session) -> tuple[int, str]:
+    """The chain's tip (sequence number and hash), to be written down somewhere the server cannot reach."""
+    tip = session.get(AuditHead, 1)
+    return (tip.last_seq, tip.last_hash) if tip is not None else (0, GENESIS)
+
+
+def matches_anchor(session: Session, seq: int, expected_hash: str) -> bool:
+    """Whether record `seq` still carries the hash written down earlier: a rewritten chain fails this."""
+    entry = session.get(AuditRecord, seq)
+    return entry is not None and crypto.equal(entry.hash, expected_hash)
+
+
 def trail(session: Session, target: str) -> list[AuditRecord]:
     return list(
         session.scalars(select(AuditRecord).where(AuditRecord.target == target).order_by(AuditRecord.seq))

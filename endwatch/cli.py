@@ -184,14 +184,39 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@click.option(
+    "--anchor",
+    "anchors",
+    multiple=True,
+    metavar="SEQ:HASH",
+    help="A tip printed earlier by `endwatch audit head`; the record must still carry that hash.",
+)
 @with_app
-def audit_verify() -> None:
+def audit_verify(anchors: tuple[str, ...]) -> None:
     """Exit 1 and name the first bad record if the chain is broken."""
-    report = audit.verify(db.session())
+    session = db.session()
+    report = audit.verify(session)
     if not report.ok:
         click.echo(f"audit chain broken at record {report.bad_seq}: {report.problem}", err=True)
         sys.exit(1)
+    for anchor in anchors:
+        seq_text, _, expected = anchor.partition(":")
+        if not seq_text.isdigit() or len(expected) != 64:
+            raise click.ClickException(
+                f"--anchor takes SEQ:HASH as printed by `endwatch audit head`, got {anchor!r}"
+            )
+        if not audit.matches_anchor(session, int(seq_text), expected):
+            click.echo(f"audit chain rewritten: record {seq_text} no longer matches its anchor", err=True)
+            sys.exit(1)
     click.echo(f"audit chain intact: {report.records} records")
+
+
+@audit_group.command("head")
+@with_app
+def audit_head() -> None:
+    """Print the chain's tip as SEQ:HASH, to keep off the server (anchors `audit verify --anchor`)."""
+    seq, tip = audit.head(db.session())
+    click.echo(f"{seq}:{tip}")
 
 
 @root.command("totp")

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from endwatch import audit, db
-from endwatch.models import AuditRecord
+from endwatch.models import AuditHead, AuditRecord
 from tests.conftest import build_schema
 
 
@@ -103,3 +103,30 @@ def test_concurrent_writers_never_fork_the_chain(fresh_database_url):
     engine.dispose()
     assert report.ok, report.problem
     assert seqs == list(range(1, 91))
+
+
+def test_a_rewritten_chain_fails_its_anchor(cli, session):
+    _write(session, 4)
+    anchor = cli("audit", "head").output.strip()
+    assert anchor.startswith("4:") and len(anchor) == 2 + 64
+    assert cli("audit", "verify", "--anchor", anchor).exit_code == 0
+    # Someone with write access rewrites record 3 and every hash after it, consistently.
+    record = session.get(AuditRecord, 3)
+    record.details = '{"n": 99}'
+    record.hash = audit.record_hash(record)
+    following = session.get(AuditRecord, 4)
+    following.prev_hash = record.hash
+    following.hash = audit.record_hash(following)
+    session.execute(update(AuditHead).values(last_hash=following.hash))
+    session.flush()
+    assert cli("audit", "verify").exit_code == 0  # the chain alone cannot tell
+    result = cli("audit", "verify", "--anchor", anchor)
+    assert result.exit_code == 1
+    assert "record 4 no longer matches its anchor" in result.output
+
+
+def test_a_malformed_anchor_is_refused(cli, session):
+    _write(session, 1)
+    result = cli("audit", "verify", "--anchor", "one:two")
+    assert result.exit_code == 1
+    assert "SEQ:HASH" in result.output
