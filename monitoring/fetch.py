@@ -180,8 +180,7 @@ def _fetch(client: httpx.Client, url: str, limits: FetchLimits, deadline: _Deadl
     for _hop in range(limits.max_redirects + 1):
         if current.scheme not in ALLOWED_SCHEMES:
             raise _FetchFailed(f"refused URL scheme {current.scheme!r}: only http and https are fetched")
-        if not limits.allow_private_addresses:
-            _refuse_non_public(current)
+        target, pinning = (current, {}) if limits.allow_private_addresses else _pin_public_address(current)
         seen.add(str(current))
         deadline.check()
         remaining = deadline.remaining()
@@ -191,7 +190,13 @@ def _fetch(client: httpx.Client, url: str, limits: FetchLimits, deadline: _Deadl
             write=min(limits.read_timeout, remaining),
             pool=min(limits.connect_timeout, remaining),
         )
-        request = client.build_request("GET", current, timeout=timeout, extensions={"trace": deadline.trace})
+        request = client.build_request(
+            "GET",
+            target,
+            headers=pinning.get("headers"),
+            timeout=timeout,
+            extensions={"trace": deadline.trace, **pinning.get("extensions", {})},
+        )
         response = client.send(request, stream=True)
         try:
             if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
@@ -206,16 +211,26 @@ def _fetch(client: httpx.Client, url: str, limits: FetchLimits, deadline: _Deadl
     raise _FetchFailed(f"too many redirects (more than {limits.max_redirects})")
 
 
-def _refuse_non_public(url: httpx.URL) -> None:
-    """Refuse a host that resolves to any address outside the public internet (checked on every hop)."""
+def _pin_public_address(url: httpx.URL) -> tuple[httpx.URL, dict[str, Any]]:
+    """Resolve the host once, refuse it unless every address is public, and connect to that address.
+
+    Connecting to the checked address (with the original Host header and TLS server name) means a DNS
+    answer that changes between the check and the connection cannot steer the fetch inward.
+    """
+    port = url.port or (443 if url.scheme == "https" else 80)
     try:
-        infos = socket.getaddrinfo(url.host, url.port or (443 if url.scheme == "https" else 80))
+        infos = socket.getaddrinfo(url.host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise _FetchFailed(f"cannot resolve {url.host}: {exc}") from None
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    for address in addresses:
         if not address.is_global:
             raise _FetchFailed(f"refused address {address} of {url.host}: only public addresses are fetched")
+    if not addresses:
+        raise _FetchFailed(f"cannot resolve {url.host}: no address")
+    pinned = url.copy_with(host=str(addresses[0]))
+    extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
+    return pinned, {"headers": {"Host": url.netloc.decode("ascii")}, "extensions": extensions}
 
 
 def _result(response: httpx.Response, url: str, limits: FetchLimits, deadline: _Deadline) -> FetchResult:

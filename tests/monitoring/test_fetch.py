@@ -4,6 +4,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 
 from monitoring.backoff import MAX_DELAY, next_poll_delay
@@ -306,3 +307,43 @@ def test_loopback_is_fetched_only_when_allowed(server):
     assert refused.error is not None and "refused address 127.0.0.1" in refused.error
     allowed = FetchLimits(total_timeout=3, allow_private_addresses=True)
     assert fetch_feed(server.url("/feeds/plain.rss"), limits=allowed).ok
+
+
+def test_a_checked_address_is_the_one_connected_to(server, monkeypatch):
+    """The name is resolved once; the request goes to that address with the original Host header."""
+    import socket as socket_module
+
+    from monitoring import fetch as fetch_module
+
+    lookups = []
+
+    def resolve_once(host, port, *args, **kwargs):
+        lookups.append(host)
+        return [(socket_module.AF_INET, socket_module.SOCK_STREAM, 6, "", ("198.51.100.7", port))]
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", resolve_once)
+    monkeypatch.setattr(fetch_module.ipaddress.IPv4Address, "is_global", property(lambda self: True))
+    url = httpx.URL(server.url("/feeds/plain.rss")).copy_with(host="feeds.example.org")
+    pinned, pinning = fetch_module._pin_public_address(url)
+    assert pinned.host == "198.51.100.7" and pinned.path == "/feeds/plain.rss"
+    assert pinning["headers"]["Host"] == f"feeds.example.org:{url.port}"
+    assert lookups == ["feeds.example.org"]
+    https = fetch_module._pin_public_address(url.copy_with(scheme="https"))[1]
+    assert https["extensions"] == {"sni_hostname": "feeds.example.org"}
+
+
+def test_a_pinned_fetch_reaches_the_checked_address(server, monkeypatch):
+    import socket as socket_module
+
+    from monitoring import fetch as fetch_module
+
+    def loopback_as_if_public(host, port, *args, **kwargs):
+        return [(socket_module.AF_INET, socket_module.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", loopback_as_if_public)
+    monkeypatch.setattr(fetch_module.ipaddress.IPv4Address, "is_global", property(lambda self: True))
+    url = str(httpx.URL(server.url("/feeds/plain.rss")).copy_with(host="feeds.example.org"))
+    result = fetch_feed(url, limits=FetchLimits(total_timeout=5))
+    assert result.ok, result.error
+    headers = {k.lower(): v for k, v in server.last_request_headers("/feeds/plain.rss").items()}
+    assert headers["host"] == httpx.URL(url).netloc.decode()
