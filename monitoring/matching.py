@@ -46,6 +46,7 @@ _GENERIC = re.compile(
     r"|unidad|special|especial|spets|cyber|ciber|crim|milit|voenn|home|intern|homeland|protec|okhran"
     r"|communic|comunic|svyaz|telecom|judic|sudebn|prosecut|fiscal|parquet|prokur|attorney|order|orden"
     r"|ordre|emergen|command|comando|inform|operat|prison|penitenc|jihaz|wzar|hay|mjls|council|consejo"
+    r"|suret|safety|seguranc|sicurezz|securit|amh|aam"
     r"|conseil|sovet|jhaz|amh|mdyry|ryas|nacion|wtn)\w*\Z"
 )
 # Ordinary words that are also company or product names; alone and in capitals they still need support.
@@ -60,7 +61,8 @@ _COMMON = frozenset(
     agile mobile digital cyber net link core edge point peak arrow bridge gate key lock shadow ghost
     sol luz mar sur norte paz vida mundo tierra fuego agua cielo oro plata hierro aguila halcon lobo
     soleil lumiere terre feu eau ciel etoile aigle faucon loup garde vigie phare aube
-    can art aid arm bar cat dog war who its nos sin era ser mas par sur une son ton mon""".split()
+    can art aid arm bar cat dog war who its nos sin era ser mas par sur une son ton mon
+    pin sim gps atm vpn sms usb pdf ceo ngo""".split()
 )
 _AGENCY_CONTEXT = re.compile(
     r"\b(?:agents?|officers?|officials?|agency|raids?|detain\w*|detention|custody|deport\w*|arrest\w*"
@@ -68,6 +70,14 @@ _AGENCY_CONTEXT = re.compile(
     re.I,
 )
 _CODE_NUMBER = re.compile(r"[ -]?\d|\+")
+# Money and card words: an acronym that is also an ordinary abbreviation ("PIN") means that one here.
+_MONEY_CONTEXT = re.compile(
+    r"\b(?:banks?|cards?|codes?|atms?|accounts?|payments?|banco|tarjeta|cuenta|banque|bancaire|carte|compte"
+    r"|банк\w*|карт\w*|بنك|بطاق)\b",
+    re.I,
+)
+# "Expansion (ACR)" or "ACR (Expansion)": the text says what the acronym stands for.
+_SPELLED_AFTER = re.compile(r"\s*\(([^()]{6,90})\)")
 _SENTENCE_END = frozenset(".!?\n:;\"“”«»'")
 
 
@@ -111,9 +121,12 @@ class _Hit:
     view_end: int
 
 
+_ARTICLE = re.compile(r"\A(?:wal|bal|lil|al|ll)(?=\w{3})")
+
+
 @cache
 def _generic_word(word: str) -> bool:
-    return _GENERIC.match(word.removeprefix("al") if len(word) > 4 else word) is not None
+    return _GENERIC.match(_ARTICLE.sub("", word)) is not None
 
 
 def _shape(text: str, folded: str) -> str:
@@ -265,8 +278,16 @@ def _judge(
     headline = casing == "caps" and any(c.isupper() for c in around) and not any(c.islower() for c in around)
 
     shape = alias.shape
+    spelled = _spelled_out_as(text, start, end)
+    if shape in ("acronym", "word-acronym") and spelled is not None and not _names_customer(alias, spelled):
+        reasons.append(f'spelled out as "{" ".join(spelled.split())[:60]}": another body with that acronym')
+        return Mention(
+            alias.customer.customer_id, matched, start, end, 0.1, tuple(reasons), _snippet(text, start, end)
+        )
     if shape == "acronym":
         score = {"caps": 0.9, "title": 0.75}.get(casing, 0.35)
+        if casing == "title" and len(matched) <= 3:
+            score = 0.45  # "Cid", "Sis": short title-case words are mostly names or words, not acronyms
         reasons.append(_acronym_reason(casing, matched))
         if _CODE_NUMBER.match(after):
             score *= 0.5
@@ -282,6 +303,9 @@ def _judge(
         if casing != "lower" and _AGENCY_CONTEXT.search(text, max(0, start - 60), end + 60):
             score += 0.15
             reasons.append("agency context (agents, officers, detention...) next to it")
+        elif _MONEY_CONTEXT.search(text, max(0, start - 80), end + 80):
+            score *= 0.3
+            reasons.append("banking context (card, code, account...) next to it")
     elif shape == "generic":
         score = {"title": 0.4, "caps": 0.4, "uncased": 0.4}.get(casing, 0.2)
         reasons.append("generic name: needs country context")
@@ -313,6 +337,37 @@ def _judge(
     return Mention(
         alias.customer.customer_id, matched, start, end, score, tuple(reasons), _snippet(text, start, end)
     )
+
+
+def _spelled_out_as(text: str, start: int, end: int) -> str | None:
+    """What the text says an acronym stands for: "(Expansion)" after it, or "Expansion (" before it."""
+    after = _SPELLED_AFTER.match(text, end)
+    if after is not None:
+        return after.group(1)
+    if text[max(0, start - 1) : start] == "(" and text[end : end + 1] == ")":
+        window = text[max(0, start - 91) : start - 1]
+        clause = re.split(r"[.;:!?\n,]", window)[-1]
+        return clause if len(clause.strip()) >= 6 else None
+    return None
+
+
+def _names_customer(alias: _Alias, spelled: str) -> bool:
+    """Whether a spelled-out acronym could be one of the customer's names, or a translation of one.
+
+    Words are compared by their first five letters ("Defence" and "Defensa" agree); an expansion in a
+    script none of the customer's names uses cannot be compared, and is given the benefit of the doubt.
+    """
+    names = (alias.customer.name, *alias.customer.aliases)
+    if any(m.country == alias.customer.country for m in country_mentions(fold_text(spelled))):
+        return True  # "Policía Nacional de Filipinas" for the Philippine National Police
+    script = script_of(spelled)
+    if all(script_of(name) != script for name in names):
+        return True
+    words = {w[:5] for w in fold_key(spelled).split() if len(w) >= 4}
+    if not words:
+        return True
+    known = {w[:5] for name in names for w in fold_key(name).split() if len(w) >= 4}
+    return len(words & known) * 2 >= len(words)
 
 
 def _alias_reason(hit: _Hit, matched: str) -> str:

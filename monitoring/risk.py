@@ -1,7 +1,8 @@
 """Risk context around a mention and the alert score and level it leads to.
 
 score = (0.5 + 0.5 * confidence) * credibility factor * (0.2 + 0.8 * risk), where
-- the credibility factor is 0.25 + 1.5 * credibility, capped at 1 (a source of 0.5 or more counts fully),
+- the credibility factor is 0.25 + 1.5 * credibility, capped at 1 (a source of 0.5 or more counts fully);
+  below `LOW_CREDIBILITY` it is the credibility itself, so such a source alone never reaches a warning,
 - risk = 1 - product(1 - weight) over the risk categories with a term within `NEAR` characters of the
   mention (the terms of a long article about something else do not count).
 Levels: critical at `CRITICAL` or more, warning at `WARNING` or more, info below. With a confident match
@@ -25,6 +26,8 @@ __all__ = ["CRITICAL", "WARNING", "Alerting", "score_alert"]
 WARNING = 0.45
 CRITICAL = 0.7
 NEAR = 400
+#: Below this, a source is too weak to raise a warning on its own: its factor is its credibility.
+LOW_CREDIBILITY = 0.4
 
 # category: (weight, what a reader is told, terms). A trailing * marks a stem, _ joins the words of one
 # term; Arabic terms are all
@@ -34,12 +37,14 @@ _CATEGORIES: dict[str, tuple[float, str, str]] = {
         0.3,
         "surveillance, interception, spyware or hacking",
         "surveil* spyware* spy spying spied malware intercept* wiretap* eavesdrop* hack* phone_tapping"
-        " bugged imsi_catcher* stingray* pegasus zero_click"
+        " bugged imsi_catcher* stingray* pegasus zero_click monitored monitoring_of tracked tracking_of"
+        " metadata location_data geolocat* tailed tailing"
         " vigil* espia* espionaje espio espiar espiad* espiaron espiando perfiles perfilamiento* perfilar*"
-        " seguimiento* intervencion_telefonica intervenciones_telefonicas hackeo*"
-        " surveill* espion* logiciel_espion ecoute* pirat*"
-        " слежк* слежен* прослуш* перехват* шпион* взлом* хакер* вредонос*"
-        " تجسس مراقب تنصت اختراق قرصن",
+        " seguimiento* intervencion_telefonica intervenciones_telefonicas hackeo* rastre* monitore*"
+        " geolocaliz* metadatos"
+        " surveill* espion* logiciel_espion ecoute* pirat* traque* pistage pistes geolocalis* metadonnees"
+        " слежк* слежен* прослуш* перехват* шпион* взлом* хакер* вредонос* наблюден* следил* отслеж*"
+        " تجسس مراقب تنصت اختراق قرصن تتبع رصد",
     ),
     "detention": (
         0.3,
@@ -47,7 +52,8 @@ _CATEGORIES: dict[str, tuple[float, str, str]] = {
         "detain* detention* arrest* jail* imprison* custody incommunicado raid* searched without_charge"
         " detenid* detencion* detuv* arrestad* encarcel* preso presos presas prision"
         " arrestation* arrete* arreter interpell* detenu* emprisonn* incarcer* garde_a_vue"
-        " задерж* арест* обыск* под_страж* тюрьм* тюремн* лишени_свобод*"
+        " задерж* арест* обыск* под_страж* тюрьм* тюремн* лишени_свобод* разогна* дубинк*"
+        " dispersed crackdown* dispersad* dispers* تفريق قمع"
         " اعتقال اعتقل استدع احتجاز احتجز محتجز سجن معتقل القبض",
     ),
     "abuse": (
@@ -55,10 +61,10 @@ _CATEGORIES: dict[str, tuple[float, str, str]] = {
         "torture, disappearance or killing",
         "tortur* disappear* kill* murder* assassinat* extrajudicial* kidnap* abduct* ill_treatment mistreat*"
         " shot_dead beaten"
-        " tortur* desaparec* desaparicion* asesin* ejecucion* secuestr* golpead*"
+        " tortur* desaparec* desaparicion* asesin* ejecucion* secuestr* golpead* mataron matado mato"
         " disparu* disparition* assassin* tue tues tuee tuees enlev* sequestr* execution* sommaire*"
         " пыток пытки пытками пыткам пытках пытку пытал* избиен* избит* похищ* исчезнов* убит* убийств*"
-        " تعذيب اختفاء مختف اغتيال قتل إعدام خطف",
+        " تعذيب اختفاء مختف إخفاء اخفاء اغتيال قتل إعدام خطف",
     ),
     "targets": (
         0.3,
@@ -70,7 +76,7 @@ _CATEGORIES: dict[str, tuple[float, str, str]] = {
         " oposicion politicos abogad* minoria* indigena* sociedad_civil"
         " journaliste* militant* defenseur* droits_humains droits_de_l_homme opposant* avocat* societe_civile"
         " журналист* активист* правозащит* протестующ* протест* митинг* демонстрант* оппозиц* адвокат*"
-        " меньшинств* диссидент*"
+        " меньшинств* диссидент* пикет* акци* манифестац*"
         " صحفي صحافي ناشط حقوق_الإنسان متظاهر محتج احتجاج معارض محام أقلي مدافع",
     ),
 }
@@ -139,7 +145,10 @@ def score_alert(mention: Mention, text: str, credibility: float) -> Alerting:
         if category in near:
             remaining *= 1 - weight
     risk = 1 - remaining
-    credibility_factor = min(1.0, 0.25 + 1.5 * credibility)
+    if credibility >= LOW_CREDIBILITY:
+        credibility_factor = min(1.0, 0.25 + 1.5 * credibility)
+    else:
+        credibility_factor = credibility
     score = round((0.5 + 0.5 * mention.confidence) * credibility_factor * (0.2 + 0.8 * risk), 3)
     level = "critical" if score >= CRITICAL else "warning" if score >= WARNING else "info"
 
