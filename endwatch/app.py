@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, render_template, request
+from flask import Flask, render_template, request
 from sqlalchemy import Connection
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -149,17 +149,9 @@ def _register_hooks(app: Flask) -> None:
 
 
 def _staff_user_for_templates() -> Any:
-    if not request.path.startswith("/staff"):
-        return None
     from endwatch.auth import current_user
 
-    return current_user() if g.get("staff_session", None) is not None or "sid" in _session_keys() else None
-
-
-def _session_keys() -> set[str]:
-    from flask import session
-
-    return set(session.keys())
+    return current_user() if request.path.startswith("/staff") else None
 
 
 def _quiet_request_logs() -> None:

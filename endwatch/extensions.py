@@ -13,10 +13,15 @@ LANGUAGES = ("en", "es", "fr", "ar", "ru")
 RTL_LANGUAGES = frozenset({"ar"})
 
 
+def hashed_key(kind: str, value: str) -> str:
+    """A rate-limit key that never stores `value` (an address, an e-mail) itself: a keyed hash of it."""
+    secret = str(current_app.secret_key).encode()
+    return f"{kind}:" + crypto.hmac_sha256(secret, value.encode())[:24]
+
+
 def client_key() -> str:
-    """Rate-limit key for the client: a keyed hash, so the address itself is never stored."""
-    address = request.remote_addr or "unknown"
-    return "c:" + crypto.hmac_sha256(current_app.secret_key.encode(), address.encode())[:24]  # type: ignore[union-attr]
+    """Rate-limit key for the client, without its address."""
+    return hashed_key("c", request.remote_addr or "unknown")
 
 
 def select_locale() -> str:

@@ -21,8 +21,7 @@ from endwatch.auth import (
     self_service,
     staff_open,
 )
-from endwatch.crypto import hmac_sha256
-from endwatch.extensions import limiter
+from endwatch.extensions import hashed_key, limiter
 from endwatch.forms import ConfirmForm, LoginForm, PasswordForm, TotpForm, UserForm
 from endwatch.models import AuditRecord, Role, User
 
@@ -30,10 +29,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 def _account_limit_key() -> str:
-    email = (request.form.get("email") or "").strip().lower()
-    from flask import current_app
-
-    return "a:" + hmac_sha256(current_app.secret_key.encode(), email.encode())[:24]  # type: ignore[union-attr]
+    return hashed_key("a", (request.form.get("email") or "").strip().lower())
 
 
 @bp.route("/login", methods=["GET", "POST"])
