@@ -85,9 +85,11 @@ def test_worker_runs_the_scheduler_without_a_web_server(tmp_path, fresh_database
     process = subprocess.Popen([sys.executable, "-m", "endwatch", "worker"], env=env, stdout=log, stderr=log)
     try:
         engine = create_engine(fresh_database_url)
+        expected = {spec.id for spec in scheduler.all_jobs()}
         deadline = time.monotonic() + 60
         stored: set[str] = set()
-        while time.monotonic() < deadline and not stored:
+        # The worker adds its jobs one by one: wait for the whole set, not the first row.
+        while time.monotonic() < deadline and stored != expected:
             assert process.poll() is None, (tmp_path / "worker.log").read_text()
             time.sleep(0.5)
             with engine.connect() as connection:
@@ -96,7 +98,7 @@ def test_worker_runs_the_scheduler_without_a_web_server(tmp_path, fresh_database
                 except Exception:  # noqa: BLE001 - the job table appears once the worker has started
                     connection.rollback()
         engine.dispose()
-        assert stored == {spec.id for spec in scheduler.all_jobs()}
+        assert stored == expected
     finally:
         process.terminate()
         process.wait(timeout=30)
