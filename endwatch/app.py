@@ -60,10 +60,9 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
-        MAX_CONTENT_LENGTH=settings.extra.get("max_content_length", 60 * 1024 * 1024),
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
-        RATELIMIT_ENABLED=settings.extra.get("ratelimit_enabled", True),
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
     )
     if settings.trusted_proxies:

@@ -34,6 +34,7 @@ from endwatch.models import User
 from tests import services
 
 BACKEND = os.environ.get("ENDWATCH_TEST_DB", "sqlite")
+services.forget_test_settings()
 # Cheap key derivation for tests only; production cost comes from the config defaults.
 CHEAP = {"argon2_time_cost": 1, "argon2_memory_kib": 256, "receipt_time_cost": 1, "receipt_memory_kib": 256}
 CHEAP_ENV = {f"ENDWATCH_{k.upper()}": str(v) for k, v in CHEAP.items()}
