@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import entitlements, risk, services
+from contracts import assessment, entitlements, services
 from contracts.errors import ContractsError
 from contracts.models import Deployment
 from endwatch import db
@@ -131,9 +131,9 @@ def safeguards() -> None:
 @with_app
 def safeguards_gaps(fmt: str) -> None:
     """Active deployments lacking safeguards their risk tier needs."""
-    gaps = risk.gap_analysis(db.session(), current_app.config["ENDWATCH"])
+    gaps = assessment.gap_analysis(db.session(), current_app.config["ENDWATCH"])
     if fmt == "csv":
-        click.echo(risk.gaps_csv(gaps), nl=False)
+        click.echo(assessment.gaps_csv(gaps), nl=False)
     else:
         click.echo(json.dumps([gap.as_dict() for gap in gaps], ensure_ascii=False, indent=2))
 

@@ -10,7 +10,7 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import risk
+from contracts import assessment
 from contracts.models import ReviewReminder
 from endwatch import audit
 from endwatch.config import Config
@@ -24,7 +24,7 @@ def send_review_reminders(session: Session, config: Config, today: date | None =
     """Announce each review falling due (or overdue) once: a stored reminder, audited, and an e-mail."""
     today = today or date.today()
     new = []
-    for item in risk.due_reviews(session, config, today, within_days=REMIND_DAYS_AHEAD):
+    for item in assessment.due_reviews(session, config, today, within_days=REMIND_DAYS_AHEAD):
         sent = session.scalars(
             select(ReviewReminder.id).where(
                 ReviewReminder.customer_id == item.customer.id, ReviewReminder.due_on == item.due_on

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from contracts import assessment, entitlements, services
 from contracts import checklist as checklists
-from contracts import entitlements, risk, services
 from contracts.errors import BadToken, ContractsError
 from contracts.forms import ACTION_LABELS, DecisionForm, FlagForm, ImportForm, ProposeForm, ReviewForm
 from contracts.models import (
@@ -88,8 +88,8 @@ def customers() -> Any:
         )
         .order_by(Customer.country, Customer.name)
     ).all()
-    tiers = {c.id: risk.assess(c, checklist).tier for c in rows}
-    due = risk.due_reviews(session, config(), _today())
+    tiers = {c.id: assessment.assess(c, checklist).tier for c in rows}
+    due = assessment.due_reviews(session, config(), _today())
     return render_template("contracts/customers.html", customers=rows, tiers=tiers, due=due, today=_today())
 
 
@@ -99,21 +99,21 @@ def customer(customer_id: int) -> Any:
     session = db.session()
     found = session.get(Customer, customer_id) or abort(404)
     checklist = checklists.load(config())
-    last = risk.last_review(session, found)
+    last = assessment.last_review(session, found)
     flag_form = FlagForm()
     flag_form.code.choices = [
         (f.code, f.label) for f in checklist.flags if f.code not in checklists.DERIVED_FLAGS
     ]
     reviews = session.scalars(
-        select(risk.Reassessment)
-        .where(risk.Reassessment.customer_id == found.id)
-        .order_by(risk.Reassessment.reviewed_on.desc())
+        select(assessment.Reassessment)
+        .where(assessment.Reassessment.customer_id == found.id)
+        .order_by(assessment.Reassessment.reviewed_on.desc())
     ).all()
     return render_template(
         "contracts/customer.html",
         customer=found,
-        assessment=risk.assess(found, checklist),
-        next_review=risk.next_review(found, last, checklist),
+        assessment=assessment.assess(found, checklist),
+        next_review=assessment.next_review(found, last, checklist),
         reviews=reviews,
         flag_form=flag_form,
         review_form=ReviewForm(),
@@ -135,7 +135,7 @@ def customer_flag(customer_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     try:
-        risk.set_red_flag(
+        assessment.set_red_flag(
             db.session(),
             found,
             form.code.data or "",
@@ -157,7 +157,7 @@ def customer_review(customer_id: int) -> Any:
     if not form.validate_on_submit():
         abort(400)
     try:
-        review = risk.record_review(
+        review = assessment.record_review(
             db.session(),
             found,
             reviewer=actor(),
@@ -227,8 +227,8 @@ def deployment(deployment_id: int) -> Any:
         .where(EnforcementAction.deployment_id == found.id)
         .order_by(EnforcementAction.proposed_at.desc())
     ).all()
-    tier = risk.assess(found.customer, checklists.load(config())).tier
-    required = risk.required_clauses(found, tier, checklists.load(config()))
+    tier = assessment.assess(found.customer, checklists.load(config())).tier
+    required = assessment.required_clauses(found, tier, checklists.load(config()))
     return render_template(
         "contracts/deployment.html",
         deployment=found,
@@ -262,7 +262,7 @@ def propose(deployment_id: int) -> Any:
 @bp.get("/gaps")
 @read_access
 def gaps() -> Any:
-    return render_template("contracts/gaps.html", gaps=risk.gap_analysis(db.session(), config()))
+    return render_template("contracts/gaps.html", gaps=assessment.gap_analysis(db.session(), config()))
 
 
 @bp.get("/actions")

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
-from contracts import risk
+from contracts import assessment
 from contracts.models import Customer
 from endwatch.config import Config
 from grievance import deadlines
@@ -48,8 +48,8 @@ class Dashboard:
     weeks: list[tuple[datetime, dict[str, int]]]
     top_customers: list[tuple[Customer, int]]
     feeds: list[Any]
-    gaps: list[risk.Gap]
-    reviews_due: list[risk.DueReview]
+    gaps: list[assessment.Gap]
+    reviews_due: list[assessment.DueReview]
 
 
 def age_bucket(age: timedelta) -> str:
@@ -132,6 +132,6 @@ def build(session: Session, config: Config, now: datetime, viewer_id: int | None
         weeks=alerts_per_week(session, now),
         top_customers=top_customers(session, now),
         feeds=list(monitoring.feeds_with_health(session)),
-        gaps=risk.gap_analysis(session, config),
-        reviews_due=risk.due_reviews(session, config, now.date(), within_days=REVIEW_HORIZON_DAYS),
+        gaps=assessment.gap_analysis(session, config),
+        reviews_due=assessment.due_reviews(session, config, now.date(), within_days=REVIEW_HORIZON_DAYS),
     )

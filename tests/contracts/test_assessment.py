@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from contracts import checklist, jobs, risk
+from contracts import assessment, checklist, jobs
 from contracts.errors import ContractsError
 from contracts.models import Contract, ReviewReminder
 from endwatch.config import ConfigError
@@ -20,7 +20,7 @@ def rules(app):
 
 
 def test_government_end_user_and_capability_flags_come_from_the_records(app, world):
-    found = risk.assess(world.ministry, rules(app))
+    found = assessment.assess(world.ministry, rules(app))
     assert {f.code: f.derived for f in found.findings} == {
         "government_end_user": True,
         "item_capability": True,
@@ -30,18 +30,18 @@ def test_government_end_user_and_capability_flags_come_from_the_records(app, wor
 
 
 def test_recorded_red_flags_raise_the_tier_and_keep_their_sources(app, session, world):
-    risk.set_red_flag(
+    assessment.set_red_flag(
         session, world.ministry, "abuse_record", "UN report A/HRC/00/00, 2023", "t@x", rules(app)
     )
-    found = risk.assess(world.ministry, rules(app))
+    found = assessment.assess(world.ministry, rules(app))
     assert found.tier == "high"
     assert any(
         f.code == "abuse_record" and f.source_note == "UN report A/HRC/00/00, 2023" for f in found.findings
     )
     with pytest.raises(ContractsError, match="source"):
-        risk.set_red_flag(session, world.kestrel, "judiciary", "  ", "t@x", rules(app))
+        assessment.set_red_flag(session, world.kestrel, "judiciary", "  ", "t@x", rules(app))
     with pytest.raises(ContractsError, match="read from the customer"):
-        risk.set_red_flag(session, world.kestrel, "government_end_user", "note", "t@x", rules(app))
+        assessment.set_red_flag(session, world.kestrel, "government_end_user", "note", "t@x", rules(app))
 
 
 def test_checklist_weights_and_thresholds_come_from_the_configured_file(tmp_path, app, world):
@@ -51,7 +51,9 @@ def test_checklist_weights_and_thresholds_come_from_the_configured_file(tmp_path
         return checklist.load(replace(app.config["ENDWATCH"], risk_checklist=str(path)))
 
     assert (
-        risk.assess(world.ministry, configured("strict.json", '{"tiers": {"high": 3, "medium": 1}}')).tier
+        assessment.assess(
+            world.ministry, configured("strict.json", '{"tiers": {"high": 3, "medium": 1}}')
+        ).tier
         == "high"
     )
     with pytest.raises(ConfigError, match="not valid JSON"):
@@ -63,12 +65,12 @@ def test_checklist_weights_and_thresholds_come_from_the_configured_file(tmp_path
 
 
 def test_gaps_list_missing_clauses_for_the_tier_and_never_require_remote_disabling(app, session, world):
-    gaps = {g.deployment.ref: g for g in risk.gap_analysis(session, app.config["ENDWATCH"])}
+    gaps = {g.deployment.ref: g for g in assessment.gap_analysis(session, app.config["ENDWATCH"])}
     assert "DEP-RU" not in gaps  # the full contract covers a medium tier
     assert [c.value for c in gaps["DEP-GB"].missing] == ["right_to_terminate", "grievance_notice"]
-    risk.set_red_flag(session, world.ministry, "abuse_record", "NGO report", "t@x", rules(app))
-    risk.set_red_flag(session, world.ministry, "reexport_risk", "Audit", "t@x", rules(app))
-    gaps = {g.deployment.ref: g for g in risk.gap_analysis(session, app.config["ENDWATCH"])}
+    assessment.set_red_flag(session, world.ministry, "abuse_record", "NGO report", "t@x", rules(app))
+    assessment.set_red_flag(session, world.ministry, "reexport_risk", "Audit", "t@x", rules(app))
+    gaps = {g.deployment.ref: g for g in assessment.gap_analysis(session, app.config["ENDWATCH"])}
     assert "DEP-RU" not in gaps
     assert all("remote_disable" not in g.as_dict()["missing"] for g in gaps.values())
 
@@ -103,7 +105,7 @@ def test_gaps_command_prints_json_and_csv(cli, world):
 def test_reviews_fall_due_by_tier_and_before_licence_renewal(app, session, world):
     config = app.config["ENDWATCH"]
     today = date.today()
-    review = risk.record_review(
+    review = assessment.record_review(
         session, world.kestrel, reviewer="t@x", outcome="continue", notes="", config=config, reviewed_on=today
     )
     assert review.tier == "low"
@@ -111,13 +113,15 @@ def test_reviews_fall_due_by_tier_and_before_licence_renewal(app, session, world
     assert review.next_due == world.gb.licence_end - timedelta(days=90)
     world.gb.licence_end = today + timedelta(days=3 * 365)
     session.flush()
-    assert risk.next_review(world.kestrel, review, rules(app))[0] == risk.add_months(today, 24)
+    assert assessment.next_review(world.kestrel, review, rules(app))[0] == assessment.add_months(today, 24)
     with pytest.raises(ContractsError):
-        risk.record_review(session, world.kestrel, reviewer="t", outcome="shrug", notes="", config=config)
+        assessment.record_review(
+            session, world.kestrel, reviewer="t", outcome="shrug", notes="", config=config
+        )
 
 
 def test_customers_never_reviewed_are_due_now(app, session, world):
-    due = risk.due_reviews(session, app.config["ENDWATCH"], date.today())
+    due = assessment.due_reviews(session, app.config["ENDWATCH"], date.today())
     assert {d.customer.name for d in due} == {"Министерство внутренних дел", "Kestrel Analytics"}
     assert all(d.reason == "no review on record" for d in due)
 
@@ -127,7 +131,9 @@ def test_reminder_job_announces_each_due_review_once(app, session, world):
     assert jobs.send_review_reminders(session, config) == 2
     assert jobs.send_review_reminders(session, config) == 0
     assert len(session.scalars(select(ReviewReminder)).all()) == 2
-    risk.record_review(session, world.kestrel, reviewer="t", outcome="continue", notes="", config=config)
+    assessment.record_review(
+        session, world.kestrel, reviewer="t", outcome="continue", notes="", config=config
+    )
     assert jobs.send_review_reminders(session, config, today=world.gb.licence_end - timedelta(days=95)) == 1
 
 
