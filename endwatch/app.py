@@ -13,7 +13,7 @@ from flask import Flask, render_template, request
 from sqlalchemy import Connection
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from endwatch import db, keyring
+from endwatch import db, keyring, mail
 from endwatch.config import Config, load_config
 from endwatch.extensions import LANGUAGES, RTL_LANGUAGES, babel, csrf, limiter, select_locale
 
@@ -73,6 +73,7 @@ def create_app(
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    mail.init_app(app, settings)
 
     _register_blueprints(app)
     _register_hooks(app)

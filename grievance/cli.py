@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from endwatch import db
+from endwatch import db, mail
 from endwatch.cli import get_app, with_app
 from endwatch.db import utcnow
 from grievance import export, jobs, retention, triage_queue
@@ -68,12 +68,12 @@ def export_queue(state: str | None, overdue: bool, country: str, output: str | N
 def digest() -> None:
     """Send the overdue digest now (it is also sent daily by the scheduler)."""
     config = get_app().config["ENDWATCH"]
-    if not config.smtp_host or not config.notify_emails:
+    if not mail.staff_mail_enabled(config):
         raise click.ClickException("set ENDWATCH_SMTP_HOST and ENDWATCH_NOTIFY_EMAILS to send the digest")
     try:
         with db.unit_of_work() as session:
             count = jobs.overdue_digest(session, config)
-    except OSError as exc:
+    except mail.MailFailed as exc:
         raise click.ClickException(f"could not reach the mail server: {exc}") from None
     click.echo(f"Digest sent: {count} overdue case(s)")
 

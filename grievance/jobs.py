@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
-from endwatch import audit
+from endwatch import audit, mail
 from endwatch.config import Config
 from endwatch.db import utcnow
 from endwatch.scheduler import JobSpec
@@ -79,16 +77,11 @@ def overdue_digest(session: Session, config: Config) -> int:
     """E-mail staff the overdue cases once a day; return how many were overdue."""
     now = utcnow()
     digest = build_digest(session, now, config.retention_days)
-    if not config.smtp_host or not config.notify_emails:
+    if not mail.staff_mail_enabled(config):
         log.info("overdue digest not sent: ENDWATCH_SMTP_HOST or ENDWATCH_NOTIFY_EMAILS is not set")
         return len(digest.overdue)
-    message = EmailMessage()
-    message["From"] = config.smtp_from
-    message["To"] = ", ".join(config.notify_emails)
-    message["Subject"] = f"Endwatch: {len(digest.overdue)} overdue case(s)"
-    message.set_content(digest.text(now))
-    with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=30) as smtp:
-        smtp.send_message(message)
+    subject = f"Endwatch: {len(digest.overdue)} overdue case(s)"
+    mail.send(mail.to_staff(config, subject, digest.text(now)))
     audit.record(
         session,
         "cases.digest_sent",

@@ -90,6 +90,13 @@ def app_config(app_config, inbox, receiver):
     }
 
 
+@pytest.fixture(autouse=True)
+def in_app_context(app):
+    """The notify services send mail through the app's mail extension, as the jobs and commands do."""
+    with app.app_context():
+        yield
+
+
 def raise_alerts(session) -> tuple[Alert, Alert]:
     add_customer(session, "Corvane Systems", kind="private")
     add_customer(session, "Aquila Aerial", kind="private")
