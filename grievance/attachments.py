@@ -23,8 +23,9 @@ from pypdf.generic import NameObject
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from endwatch import crypto
+from endwatch import case_crypto
 from endwatch.config import Config
+from grievance.errors import AttachmentRefused
 
 JPEG, PNG, WEBP = "image/jpeg", "image/png", "image/webp"
 PDF = "application/pdf"
@@ -40,15 +41,6 @@ MAX_ZIP_EXPANDED = 200 * 1024 * 1024
 OOXML_PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")
 PENDING = "endwatch.pending_files"
 TMP_PREFIX = ".tmp-"
-
-
-class AttachmentRefused(Exception):
-    """A file that is not accepted; the message (in English, translated by the view) says why."""
-
-    def __init__(self, reason: str, filename: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.filename = filename
 
 
 @dataclass
@@ -267,15 +259,11 @@ def _safe_name(filename: str) -> str:
 # -- storing -----------------------------------------------------------------------------------------
 
 
-def file_aad(reference: str, stored_name: str) -> bytes:
-    return f"endwatch-case:{reference}:file:{stored_name}".encode()
-
-
 def store(session: Session, config: Config, data_key: bytes, reference: str, data: bytes) -> str:
     """Encrypt and write one file atomically; it is deleted again if the session rolls back."""
     target_dir = folder(config)
     stored_name = secrets.token_hex(16)
-    blob = crypto.encrypt(data_key, data, file_aad(reference, stored_name))
+    blob = case_crypto.encrypt_file(data_key, reference, stored_name, data)
     temporary = target_dir / f"{TMP_PREFIX}{stored_name}"
     final = target_dir / stored_name
     session.info.setdefault(PENDING, []).append(final)
@@ -295,7 +283,7 @@ def store(session: Session, config: Config, data_key: bytes, reference: str, dat
 
 def load(config: Config, data_key: bytes, reference: str, stored_name: str) -> bytes:
     blob = (folder(config) / stored_name).read_bytes()
-    return crypto.decrypt(data_key, blob, file_aad(reference, stored_name))
+    return case_crypto.decrypt_file(data_key, reference, stored_name, blob)
 
 
 def delete_file(config: Config, stored_name: str) -> None:

@@ -12,8 +12,8 @@ from contracts.safeguards import propose_action
 from endwatch import audit
 from endwatch.models import User
 from grievance import triage
+from grievance.errors import Recused, TriageError
 from grievance.models import Case, CaseState, Outcome
-from grievance.triage import TriageError
 from grievance.triage_models import CaseLink, LinkKind
 from monitoring.models import Alert
 
@@ -109,7 +109,7 @@ def merge(session: Session, duplicate: Case, target: Case, user: User, private_k
     if duplicate.id == target.id:
         raise TriageError("A case cannot be merged into itself.")
     if triage.is_recused(session, target.id, user.id):
-        raise triage.Recused(f"You are recused from case {target.reference}.")
+        raise Recused(f"You are recused from case {target.reference}.")
     if target.merged_into_id is not None:
         raise TriageError(f"Case {target.reference} is itself merged; merge into the case it points to.")
     if target.state == CaseState.CONCLUDED:

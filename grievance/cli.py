@@ -87,7 +87,8 @@ def grant(email: str, references: tuple[str, ...]) -> None:
     from sqlalchemy import select
 
     from endwatch import accounts, crypto
-    from grievance import intake
+    from grievance import access
+    from grievance.errors import GrievanceError
     from grievance.models import Case
     from grievance.triage import is_recused
 
@@ -109,9 +110,9 @@ def grant(email: str, references: tuple[str, ...]) -> None:
             granted = 0
             for case in session.scalars(query):
                 if not is_recused(session, case.id, member.id):
-                    intake.grant_access(session, case, recovery, member)
+                    access.grant_access(session, case, recovery, member)
                     granted += 1
-    except intake.GrievanceError as exc:
+    except GrievanceError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{email} can now open {granted} case(s)")
 

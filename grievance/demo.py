@@ -11,8 +11,8 @@ from endwatch import crypto
 from endwatch.config import Config
 from endwatch.db import utcnow
 from endwatch.models import User
-from grievance import attachments, intake
-from grievance.models import CaseState, Outcome
+from grievance import access, attachments, intake
+from grievance.models import Case, CaseState, Outcome
 
 DEMO_REPORTS = (
     intake.Submission(
@@ -74,9 +74,9 @@ def load_demo(session: Session, config: Config) -> list[str]:
     triager = session.scalars(select(User).where(User.email.like("triager@%"))).first()
     if triager is not None:
         private_key = _private_key(triager, DEMO_PASSWORD)
-        first = session.scalars(select(intake.Case).order_by(intake.Case.id)).first()
+        first = session.scalars(select(Case).order_by(Case.id)).first()
         if first is not None:
-            intake.add_reply(
+            access.add_reply(
                 session,
                 first,
                 "Thank you for your report. Which month was the protest?",

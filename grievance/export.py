@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from endwatch import audit
 from endwatch.config import Config
 from endwatch.models import User
-from grievance import case_links, intake, triage
+from grievance import case_links, triage
+from grievance.content import read_attachment
 from grievance.models import Case
 from grievance.triage_queue import QueueFilters, QueueRow
 
@@ -98,7 +99,7 @@ def case_bundle(session: Session, config: Config, case: Case, user: User, privat
         bundle.writestr("audit.json", json.dumps(trail, ensure_ascii=False, indent=2))
         by_id = {a.id: a for a in case.attachments}
         for view in content.attachments:
-            data = intake.read_attachment(config, case, key, by_id[view.id])
+            data = read_attachment(config, case, key, by_id[view.id])
             bundle.writestr(f"attachments/{view.id}-{_safe(view.filename)}", data)
     return buffer.getvalue()
 

@@ -13,7 +13,7 @@ from endwatch import audit, mail
 from endwatch.config import Config
 from endwatch.db import utcnow
 from endwatch.scheduler import JobSpec
-from grievance import deadlines, intake, retention
+from grievance import deadlines, followup, retention
 from grievance.attachments import sweep_orphans_job
 from grievance.models import Case, CaseState
 from grievance.triage_queue import CLEAR_COLUMNS, RETENTION_WARNING_DAYS
@@ -101,7 +101,7 @@ def purge_expired(session: Session, config: Config) -> int:
 
 
 def purge_idle_followups(session: Session, config: Config) -> int:
-    return intake.purge_idle_followups(session, timedelta(minutes=config.session_idle_minutes))
+    return followup.purge_idle_followups(session, timedelta(minutes=config.session_idle_minutes))
 
 
 JOBS: list[JobSpec] = [

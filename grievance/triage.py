@@ -15,12 +15,15 @@ from datetime import datetime
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from endwatch import audit
+from endwatch import audit, case_crypto
+from endwatch.case_crypto import may_hold_case_keys, user_holder
 from endwatch.db import utcnow
 from endwatch.models import Role, User
-from grievance import intake
-from grievance.intake import CaseContent, GrievanceError
-from grievance.models import Case, CaseMessage, CaseState, Outcome, user_holder
+from grievance import access
+from grievance.content import CaseContent, read_content
+from grievance.errors import CaseNotFound, IllegalTransition, Recused, TriageError
+from grievance.intake import MAX_TEXT
+from grievance.models import Case, CaseMessage, CaseState, Outcome
 from grievance.triage_models import CaseAssignment, CaseNote, CaseRecusal
 
 # ISO 37002: receive, assess, address, conclude. A concluded case may be reopened for assessment.
@@ -63,22 +66,6 @@ LIKELIHOOD_SCALE = {
 
 MAX_NOTE = 20_000
 MAX_REASON = 5_000
-
-
-class TriageError(GrievanceError):
-    """A refused triage operation; the message is safe to show to staff."""
-
-
-class CaseNotFound(TriageError):
-    """No such case."""
-
-
-class Recused(TriageError):
-    """The member is recused from this case."""
-
-
-class IllegalTransition(TriageError):
-    """The case cannot move to that state from where it is."""
 
 
 @dataclass
@@ -124,7 +111,7 @@ def data_key(session: Session, case: Case, user: User, private_key: bytes, purpo
     """Unseal the case key for a member, audited; the single door to a case's content."""
     if is_recused(session, case.id, user.id):
         raise Recused(f"You are recused from case {case.reference}.")
-    key = intake.unlock(session, case, private_key)
+    key = access.unlock(session, case, private_key)
     audit.record(
         session, "case.decrypt", actor=user.email, target=f"case:{case.id}", details={"purpose": purpose}
     )
@@ -139,10 +126,13 @@ def open_case(
     session: Session, case: Case, user: User, private_key: bytes, purpose: str = "view"
 ) -> OpenedCase:
     key = data_key(session, case, user, private_key, purpose)
-    content = intake.read_content(case, key)
+    content = read_content(case, key)
     notes = [
         NoteView(
-            n.id, n.created_at, n.author_id, intake.decrypt_text(case, key, n.body_enc, _note_part(n.id))
+            n.id,
+            n.created_at,
+            n.author_id,
+            case_crypto.decrypt_text(key, case.reference, case_crypto.note_part(n.id), n.body_enc),
         )
         for n in session.scalars(select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.id))
     ]
@@ -206,7 +196,8 @@ def conclude(
     previous = case.state
     now = utcnow()
     case.outcome = chosen
-    case.outcome_reason_enc = intake.encrypt_text(case, key, reason, "outcome-reason")
+    reason_part = case_crypto.OUTCOME_REASON
+    case.outcome_reason_enc = case_crypto.encrypt_text(key, case.reference, reason_part, reason)
     case.acknowledged_at = case.acknowledged_at or now
     case.feedback_given_at = case.feedback_given_at or now  # the outcome is shown to the submitter
     case.concluded_at = now
@@ -240,7 +231,7 @@ def rate(session: Session, case: Case, user: User, severity: int | None, likelih
 
 
 def may_hold_cases(user: User) -> bool:
-    return user.active and user.role in intake.READER_ROLES
+    return may_hold_case_keys(user)
 
 
 def assign(
@@ -275,7 +266,7 @@ def grant(session: Session, case: Case, by: User, by_private_key: bytes, member:
     if not may_hold_cases(member):
         raise TriageError(f"{member.email} may not read cases.")
     data_key(session, case, by, by_private_key, "grant")
-    intake.grant_access(session, case, by_private_key, member)
+    access.grant_access(session, case, by_private_key, member)
     session.expire(case, ["keys"])
 
 
@@ -284,7 +275,7 @@ def recuse(session: Session, case: Case, by: User, member: User) -> None:
     if is_recused(session, case.id, member.id):
         raise TriageError(f"{member.email} is already recused from this case.")
     session.add(CaseRecusal(case_id=case.id, user_id=member.id, recused_by_id=by.id))
-    intake.revoke_access(session, case, member, actor=by.email)
+    access.revoke_access(session, case, member, actor=by.email)
     if case.assignee_id == member.id:
         case.assignee_id = None
         session.add(CaseAssignment(case_id=case.id, assignee_id=None, assigned_by_id=by.id))
@@ -335,10 +326,6 @@ def key_holders(session: Session, case: Case) -> list[User]:
 # -- notes and replies -------------------------------------------------------------------------------
 
 
-def _note_part(note_id: int) -> str:
-    return f"note:{note_id}"
-
-
 def add_note(session: Session, case: Case, user: User, private_key: bytes, body: str) -> CaseNote:
     """An internal note, encrypted under the case key and bound to its row id."""
     if not body.strip():
@@ -349,7 +336,7 @@ def add_note(session: Session, case: Case, user: User, private_key: bytes, body:
     note = CaseNote(case_id=case.id, author_id=user.id, body_enc=b"", created_at=utcnow())
     session.add(note)
     session.flush()
-    note.body_enc = intake.encrypt_text(case, key, body, _note_part(note.id))
+    note.body_enc = case_crypto.encrypt_text(key, case.reference, case_crypto.note_part(note.id), body)
     session.flush()
     audit.record(session, "case.note", actor=user.email, target=f"case:{case.id}", details={"note": note.id})
     return note
@@ -359,10 +346,10 @@ def reply(
     session: Session, case: Case, user: User, private_key: bytes, body: str, *, feedback: bool = False
 ) -> CaseMessage:
     """A reply the submitter reads at follow-up; `feedback` marks it as the Directive's feedback."""
-    if len(body) > intake.MAX_TEXT:
+    if len(body) > MAX_TEXT:
         raise TriageError("The reply is too long.")
     data_key(session, case, user, private_key, "reply")
-    message = intake.add_reply(session, case, body, user, private_key)
+    message = access.add_reply(session, case, body, user, private_key)
     now = utcnow()
     case.acknowledged_at = case.acknowledged_at or now
     if feedback and case.feedback_given_at is None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, load_only
 
 from endwatch.models import User
 from grievance import deadlines
+from grievance.errors import BadCursor
 from grievance.models import Case, CaseState
 from grievance.triage_models import CaseLink, CaseRecusal, LinkKind
 
@@ -37,10 +38,6 @@ CLEAR_COLUMNS = (
     Case.incident_period,
     Case.language,
 )
-
-
-class BadCursor(ValueError):
-    """A page cursor that was not made by this queue."""
 
 
 @dataclass(frozen=True)

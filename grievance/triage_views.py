@@ -24,11 +24,13 @@ from endwatch.auth import (
     roles_required,
     write_access,
 )
+from endwatch.case_crypto import READER_ROLES
 from endwatch.db import utcnow
 from endwatch.forms import ConfirmForm
 from endwatch.models import Role, User
-from grievance import case_links, deadlines, export, intake, triage, triage_queue
-from grievance.intake import GrievanceError, NoCaseAccess
+from grievance import case_links, deadlines, export, triage, triage_queue
+from grievance.content import read_attachment
+from grievance.errors import BadCursor, CaseNotFound, GrievanceError, NoCaseAccess, Recused
 from grievance.models import Case, CaseState
 from grievance.triage_forms import (
     ConcludeForm,
@@ -57,9 +59,9 @@ def _me() -> User:
 def _case(case_id: int) -> Case:
     try:
         return triage.case_for(db.session(), case_id, _me())
-    except triage.CaseNotFound as exc:
+    except CaseNotFound as exc:
         abort(Response(render_template("triage/refused.html", message=str(exc)), 404))
-    except triage.Recused as exc:
+    except Recused as exc:
         abort(Response(render_template("triage/refused.html", message=str(exc)), 403))
 
 
@@ -119,7 +121,7 @@ def queue() -> Any:
         result = triage_queue.page(
             db.session(), filters, _me(), utcnow(), config().retention_days, request.args.get("after") or None
         )
-    except triage_queue.BadCursor as exc:
+    except BadCursor as exc:
         flash(str(exc), "error")
         return redirect(url_for("triage.queue"))
     users = {u.id: u.email for u in db.session().scalars(select(User))}
@@ -173,7 +175,7 @@ def case(case_id: int) -> Any:
     session = db.session()
     opened = None
     no_access = ""
-    if me.role in intake.READER_ROLES:
+    if me.role in READER_ROLES:
         try:
             opened = triage.open_case(session, current, me, private_key())
         except NoCaseAccess as exc:
@@ -203,7 +205,7 @@ def case(case_id: int) -> Any:
         case=current,
         opened=opened,
         no_access=no_access,
-        can_write=me.role in intake.READER_ROLES,
+        can_write=me.role in READER_ROLES,
         is_admin=me.role == Role.ADMIN,
         deadline=deadlines.next_deadline(current, utcnow()),
         purge_on=triage_queue.purge_date(current, config().retention_days),
@@ -244,7 +246,7 @@ def attachment(case_id: int, attachment_id: int) -> Any:
         key = triage.data_key(db.session(), current, _me(), private_key(), f"attachment:{attachment_id}")
     except NoCaseAccess:
         abort(403)
-    data = intake.read_attachment(config(), current, key, found)
+    data = read_attachment(config(), current, key, found)
     # Served as a download, never rendered inline: the bytes came from an anonymous stranger.
     return Response(
         data,

@@ -25,7 +25,10 @@ from endwatch import db
 from endwatch.config import Config
 from endwatch.extensions import LANGUAGES, limiter
 from grievance import attachments, intake, notify
-from grievance.attachments import AttachmentRefused, CleanFile
+from grievance import followup as visits
+from grievance.attachments import CleanFile
+from grievance.content import read_content
+from grievance.errors import AttachmentRefused, GrievanceError, IntakeUnavailable, ReceiptNotFound
 from grievance.forms import UNKNOWN, EmptyForm, MessageForm, ReceiptForm, ReportForm, country_options
 
 public_bp = Blueprint("public", __name__)
@@ -76,7 +79,7 @@ def report() -> Any:
     except AttachmentRefused as exc:
         form.attachments.errors = [_refusal_message(exc)]
         return _report_page(form, 400)
-    except intake.IntakeUnavailable:
+    except IntakeUnavailable:
         return render_template("grievance/unavailable.html"), 503
     notify.queue_notice(db.session(), config(), "case", case.reference)
     # The shell commits after this view returns and before the page leaves: a failed commit sends an
@@ -100,8 +103,8 @@ def followup() -> Any:
     if not form.validate_on_submit():
         return render_template("grievance/followup.html", form=form), _form_status()
     try:
-        visit = intake.start_followup(db.session(), config(), form.receipt.data or "")
-    except intake.ReceiptNotFound:
+        visit = visits.start_followup(db.session(), config(), form.receipt.data or "")
+    except ReceiptNotFound:
         form.receipt.errors = [_("No report matches this receipt. Check the words and try again.")]
         return render_template("grievance/followup.html", form=form), 401
     _forget_followup()
@@ -124,11 +127,11 @@ def followup_case() -> Any:
     if form.validate_on_submit():
         try:
             files = _read_uploads(request.files.getlist(form.attachments.name))
-            intake.add_submitter_message(db.session(), config(), visit, form.body.data or "", files)
+            visits.add_submitter_message(db.session(), config(), visit, form.body.data or "", files)
         except AttachmentRefused as exc:
             form.attachments.errors = [_refusal_message(exc)]
             status = 400
-        except intake.GrievanceError:
+        except GrievanceError:
             form.body.errors = [_("Please write a message or add a file.")]
             status = 400
         else:
@@ -137,13 +140,13 @@ def followup_case() -> Any:
             return redirect(url_for("public.followup_case"))
     elif request.method == "POST":
         status = 400
-    content = intake.read_content(visit.case, visit.data_key)
+    content = read_content(visit.case, visit.data_key)
     return (
         render_template(
             "grievance/followup_case.html",
             case=visit.case,
             content=content,
-            deadline=intake.next_deadline(visit.case),
+            deadline=visits.next_deadline(visit.case),
             form=form,
             end_form=EmptyForm(),
             limits=_limits(),
@@ -156,7 +159,7 @@ def followup_case() -> Any:
 @public_bp.route("/followup/end", methods=["POST"])
 def followup_end() -> Any:
     if EmptyForm().validate_on_submit() and FOLLOWUP_ID in session:
-        intake.end_followup(db.session(), str(session[FOLLOWUP_ID]))
+        visits.end_followup(db.session(), str(session[FOLLOWUP_ID]))
     _forget_followup()
     return redirect(url_for("public.index"))
 
@@ -164,12 +167,12 @@ def followup_end() -> Any:
 # -- helpers -----------------------------------------------------------------------------------------
 
 
-def _current_followup() -> intake.Followup | None:
+def _current_followup() -> visits.Followup | None:
     session_id, cookie_key = session.get(FOLLOWUP_ID), session.get(FOLLOWUP_KEY)
     if not session_id or not cookie_key:
         return None
     idle = timedelta(minutes=config().session_idle_minutes)
-    return intake.resume_followup(db.session(), str(session_id), str(cookie_key), idle)
+    return visits.resume_followup(db.session(), str(session_id), str(cookie_key), idle)
 
 
 def _forget_followup() -> None:

@@ -113,8 +113,8 @@ def escalate(
     session: Session, alert_id: int, *, actor: str, config: Config, note: str | None = None
 ) -> Alert:
     """Open a grievance case from the alert, linked to it, and record the decision on the alert."""
+    from grievance.errors import GrievanceError
     from grievance.escalation import open_case_from_alert
-    from grievance.intake import GrievanceError
 
     alert = get_alert(session, alert_id)
     if alert.status in (AlertStatus.DISMISSED, AlertStatus.ESCALATED):

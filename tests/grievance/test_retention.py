@@ -120,7 +120,7 @@ def test_concluded_cases_within_retention_are_kept(app, session, staff, new_case
 
 def test_recovery_key_grants_access_from_the_command_line(cli, session, staff, new_case, recovery):
     from endwatch import crypto
-    from grievance import intake
+    from grievance import access
 
     case = new_case()
     newcomer = staff()
@@ -130,6 +130,6 @@ def test_recovery_key_grants_access_from_the_command_line(cli, session, staff, n
     assert result.exit_code == 0, result.output
     assert "1 case(s)" in result.output
     session.expire_all()
-    assert intake.unlock(session, session.get(Case, case.id), newcomer.key)
+    assert access.unlock(session, session.get(Case, case.id), newcomer.key)
     bad = cli("cases", "grant", newcomer.user.email, input="not-a-key\n")
     assert bad.exit_code != 0

@@ -5,12 +5,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from endwatch import audit
+from endwatch import audit, case_crypto
 from endwatch.db import utcnow
 from endwatch.models import AuditRecord
-from grievance import case_links, intake, triage
+from grievance import case_links, triage
+from grievance.errors import IllegalTransition, NoCaseAccess, Recused, TriageError
 from grievance.models import CaseState, Outcome
-from grievance.triage import TRANSITIONS, IllegalTransition, Recused, TriageError
+from grievance.triage import TRANSITIONS
 from tests.grievance.conftest_triage import *  # noqa: F403 - triage fixtures and tables
 from tests.grievance.conftest_triage import CANARY
 
@@ -116,8 +117,11 @@ def test_notes_are_encrypted_and_read_back(session, staff, new_case):
     # a note cannot be moved to another case or swapped with another note
     other = new_case()
     with pytest.raises(Exception):  # noqa: B017 - the AEAD refuses it, whatever the wrapper
-        intake.decrypt_text(
-            other, triage.data_key(session, other, member.user, member.key, "t"), note.body_enc, "note:1"
+        case_crypto.decrypt_text(
+            triage.data_key(session, other, member.user, member.key, "t"),
+            other.reference,
+            "note:1",
+            note.body_enc,
         )
 
 
@@ -146,7 +150,7 @@ def test_granting_access_rewraps_the_key_from_a_holder(session, staff, new_case)
     first = staff()
     case = new_case()
     newcomer = staff()  # joined after the case arrived: holds no key
-    with pytest.raises(intake.NoCaseAccess):
+    with pytest.raises(NoCaseAccess):
         triage.open_case(session, case, newcomer.user, newcomer.key)
     triage.grant(session, case, first.user, first.key, newcomer.user)
     assert triage.open_case(session, case, newcomer.user, newcomer.key).content.what.endswith(CANARY)
@@ -159,7 +163,7 @@ def test_auditors_never_hold_case_keys(session, staff, new_case):
     case = new_case()
     with pytest.raises(TriageError):
         triage.grant(session, case, first.user, first.key, auditor.user)
-    with pytest.raises(intake.NoCaseAccess):
+    with pytest.raises(NoCaseAccess):
         triage.open_case(session, case, auditor.user, auditor.key)
 
 

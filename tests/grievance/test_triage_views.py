@@ -11,6 +11,7 @@ from sqlalchemy import select
 from endwatch.db import utcnow
 from endwatch.models import AuditRecord
 from grievance import case_links, triage, triage_queue
+from grievance.errors import BadCursor
 from grievance.models import Case, CaseState
 from grievance.triage_models import CaseLink, CaseNote
 from tests.conftest import csrf_token, login
@@ -104,7 +105,7 @@ def test_keyset_pagination_visits_every_case_once(session, staff, new_case, olde
         if cursor is None:
             break
     assert sorted(seen) == sorted(c.id for c in made) and len(seen) == len(set(seen))
-    with pytest.raises(triage_queue.BadCursor):
+    with pytest.raises(BadCursor):
         triage_queue.page(session, filters, member.user, utcnow(), 365, "not-a-cursor")
 
 
