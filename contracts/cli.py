@@ -15,7 +15,7 @@ from contracts import assessment, entitlements, services
 from contracts.errors import ContractsError
 from contracts.models import Deployment
 from endwatch import db
-from endwatch.cli import with_app
+from endwatch.cli_support import with_app
 
 
 def _read(path: str) -> str:

@@ -11,19 +11,12 @@ from datetime import date
 
 import pycountry
 
+from contracts.errors import ImportFailed
+
 MAX_ROWS = 50_000
 TRUE = frozenset({"1", "true", "yes", "y", "x"})
 FALSE = frozenset({"", "0", "false", "no", "n"})
 _REF = re.compile(r"^(?P<name>.+?)\s*\[(?P<country>[A-Za-z]{2})\]$")
-
-
-class ImportFailed(Exception):
-    """A file that cannot be imported; nothing of it was written."""
-
-    def __init__(self, line: int, column: str, message: str) -> None:
-        self.line, self.column, self.message = line, column, message
-        where = f"line {line}, column {column!r}" if column else f"line {line}"
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(frozen=True)

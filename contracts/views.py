@@ -28,6 +28,7 @@ from contracts.models import (
 from endwatch import db
 from endwatch.auth import actor, config, current_user, read_access, write_access
 from endwatch.extensions import client_key, limiter
+from endwatch.handlers import back_on_refusal
 from endwatch.models import User
 
 bp = Blueprint("contracts", __name__, url_prefix="/staff/contracts")
@@ -63,12 +64,6 @@ def _member() -> User:
     if user is None:
         abort(401)
     return user
-
-
-def _failed(error: Exception, endpoint: str, **values: Any) -> Any:
-    db.session().rollback()
-    flash(str(error), "error")
-    return redirect(url_for(endpoint, **values))
 
 
 # -- customers ----------------------------------------------------------------------------------------
@@ -128,45 +123,41 @@ def customer(customer_id: int) -> Any:
 
 @bp.post("/customers/<int:customer_id>/flags")
 @write_access
+@back_on_refusal("contracts.customer", "customer_id")
 def customer_flag(customer_id: int) -> Any:
     found = db.session().get(Customer, customer_id) or abort(404)
     form = FlagForm()
     form.code.choices = [SelectChoice(f.code, f.label) for f in checklists.load(config()).flags]
     if not form.validate_on_submit():
         abort(400)
-    try:
-        assessment.set_red_flag(
-            db.session(),
-            found,
-            form.code.data or "",
-            form.source_note.data or "",
-            actor(),
-            checklists.load(config()),
-        )
-    except ContractsError as exc:
-        return _failed(exc, "contracts.customer", customer_id=customer_id)
+    assessment.set_red_flag(
+        db.session(),
+        found,
+        form.code.data or "",
+        form.source_note.data or "",
+        actor(),
+        checklists.load(config()),
+    )
     flash("Red flag recorded.", "info")
     return redirect(url_for("contracts.customer", customer_id=customer_id))
 
 
 @bp.post("/customers/<int:customer_id>/reviews")
 @write_access
+@back_on_refusal("contracts.customer", "customer_id")
 def customer_review(customer_id: int) -> Any:
     found = db.session().get(Customer, customer_id) or abort(404)
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        review = assessment.record_review(
-            db.session(),
-            found,
-            reviewer=actor(),
-            outcome=form.outcome.data or "",
-            notes=form.notes.data or "",
-            config=config(),
-        )
-    except ContractsError as exc:
-        return _failed(exc, "contracts.customer", customer_id=customer_id)
+    review = assessment.record_review(
+        db.session(),
+        found,
+        reviewer=actor(),
+        outcome=form.outcome.data or "",
+        notes=form.notes.data or "",
+        config=config(),
+    )
     flash(f"Review recorded; next review due {review.next_due.isoformat()}.", "info")
     return redirect(url_for("contracts.customer", customer_id=customer_id))
 
@@ -181,8 +172,7 @@ def import_csv() -> Any:
             report = services.IMPORTERS[form.kind.data or "customers"](db.session(), text, actor=actor())
         except UnicodeDecodeError:
             flash("The file is not UTF-8 text; nothing was imported.", "error")
-        except (services.ImportFailed, ContractsError) as exc:
-            db.session().rollback()
+        except ContractsError as exc:  # answered 400 below: nothing of the file is committed
             flash(f"{exc}; nothing was imported.", "error")
         else:
             flash(f"Imported {report}.", "info")
@@ -242,6 +232,7 @@ def deployment(deployment_id: int) -> Any:
 
 @bp.post("/deployments/<int:deployment_id>/actions")
 @write_access
+@back_on_refusal("contracts.deployment", "deployment_id")
 def propose(deployment_id: int) -> Any:
     form = ProposeForm()
     if not form.validate_on_submit():
@@ -253,8 +244,6 @@ def propose(deployment_id: int) -> Any:
         )
     except services.NotFound:
         abort(404)
-    except ContractsError as exc:
-        return _failed(exc, "contracts.deployment", deployment_id=deployment_id)
     flash(f"Action {action.id} proposed; another member must approve it before it takes effect.", "info")
     return redirect(url_for("contracts.actions"))
 
@@ -283,12 +272,14 @@ def actions() -> Any:
 
 @bp.post("/actions/<int:action_id>/approve")
 @write_access
+@back_on_refusal("contracts.actions")
 def approve(action_id: int) -> Any:
     return _decide(action_id, services.approve_action, "Action approved: it is in effect now.")
 
 
 @bp.post("/actions/<int:action_id>/reject")
 @write_access
+@back_on_refusal("contracts.actions")
 def reject(action_id: int) -> Any:
     return _decide(action_id, services.reject_action, "Action rejected.")
 
@@ -301,8 +292,6 @@ def _decide(action_id: int, decide: Any, message: str) -> Any:
         decide(db.session(), action_id, _member(), form.note.data or "")
     except services.NotFound:
         abort(404)
-    except ContractsError as exc:
-        return _failed(exc, "contracts.actions")
     flash(message, "info")
     return redirect(url_for("contracts.actions"))
 

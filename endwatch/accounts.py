@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from endwatch import audit, crypto
 from endwatch.db import utcnow
+from endwatch.errors import Refused
 from endwatch.models import Role, StaffSession, User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -26,7 +27,7 @@ MIN_PASSWORD_LENGTH = 12
 TOTP_ISSUER = "Endwatch"
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A refused account operation; the message is shown to the person who asked."""
 
 

@@ -152,6 +152,7 @@ class Config:
     entitlement_limit: str = _setting(
         "120 per minute", _rate, "entitlement checks allowed per deployment token"
     )
+
     @property
     def home_path(self) -> Path:
         return Path(self.home)

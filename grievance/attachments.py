@@ -21,11 +21,12 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from endwatch import case_crypto
 from endwatch.config import Config
 from grievance.errors import AttachmentRefused
+from grievance.models import Attachment
 
 JPEG, PNG, WEBP = "image/jpeg", "image/png", "image/webp"
 PDF = "application/pdf"
@@ -298,12 +299,18 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-@event.listens_for(Session, "after_commit")
+def track_written_files(factory: sessionmaker[Session]) -> None:
+    """Sessions of `factory` forget the files they wrote when they commit, and delete them on rollback."""
+    event.listen(factory, "after_commit", _forget_written)
+    event.listen(factory, "after_soft_rollback", _remove_written)
+
+
 def _forget_written(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released; the outermost transaction has not committed yet
     session.info.pop(PENDING, None)
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _remove_written(session: Session, previous_transaction: Any) -> None:
     # Only the session's outermost transaction decides whether the rows, and so their files, exist.
     if previous_transaction.parent is not None:
@@ -314,8 +321,6 @@ def _remove_written(session: Session, previous_transaction: Any) -> None:
 
 def sweep_orphans(session: Session, config: Config, grace: timedelta = timedelta(minutes=15)) -> int:
     """Delete files no row refers to, older than `grace` (younger ones may belong to a request in flight)."""
-    from grievance.models import Attachment
-
     target_dir = folder(config)
     cutoff = datetime.now(UTC) - grace
     known = set(session.scalars(select(Attachment.stored_name)))
@@ -328,8 +333,3 @@ def sweep_orphans(session: Session, config: Config, grace: timedelta = timedelta
         path.unlink(missing_ok=True)
         removed += 1
     return removed
-
-
-def sweep_orphans_job(session: Session, config: Config) -> int:
-    """Scheduled form of the sweep (see grievance.jobs)."""
-    return sweep_orphans(session, config)

@@ -7,10 +7,11 @@ import sys
 import click
 
 from endwatch import db, mail
-from endwatch.cli import get_app, with_app
+from endwatch.cli_support import get_app, with_app
 from endwatch.db import utcnow
-from grievance import export, jobs, retention, triage_queue
+from grievance import jobs, retention
 from grievance.models import CaseState
+from grievance.triage import export, queue
 
 
 @click.group("cases")
@@ -47,11 +48,11 @@ def export_queue(state: str | None, overdue: bool, country: str, output: str | N
     if country and (len(country) != 2 or not country.isalpha()):
         raise click.ClickException(f"--country must be a two-letter ISO code, got {country!r}")
     config = get_app().config["ENDWATCH"]
-    filters = triage_queue.QueueFilters(
+    filters = queue.QueueFilters(
         state=CaseState(state) if state else None, overdue=overdue, country=country.upper()
     )
     with db.unit_of_work() as session:
-        rows = triage_queue.all_rows(session, filters, None, utcnow(), config.retention_days)
+        rows = queue.all_rows(session, filters, None, utcnow(), config.retention_days)
         body = export.queue_csv(session, rows, filters, actor="cli")
         if output:
             try:
@@ -90,7 +91,7 @@ def grant(email: str, references: tuple[str, ...]) -> None:
     from grievance import access
     from grievance.errors import GrievanceError
     from grievance.models import Case
-    from grievance.triage import is_recused
+    from grievance.triage.services import is_recused
 
     encoded = click.prompt("Organisation recovery key", hide_input=True)
     try:

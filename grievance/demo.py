@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from endwatch import crypto
+from endwatch import accounts, crypto
 from endwatch.config import Config
 from endwatch.db import utcnow
+from endwatch.demo import DEMO_PASSWORD
 from endwatch.models import User
 from grievance import access, attachments, intake
 from grievance.models import Case, CaseState, Outcome
@@ -60,8 +61,6 @@ DEMO_REPORTS = (
 
 def load_demo(session: Session, config: Config) -> list[str]:
     """Submit the sample reports through the intake service; print their receipts to try the follow-up."""
-    from endwatch.cli import DEMO_PASSWORD
-
     lines = ["Demo reports (try /followup with a receipt):"]
     for number, submission in enumerate(DEMO_REPORTS):
         files = [attachments.clean("note.txt", b"Notes written the same evening.")] if number == 0 else []
@@ -130,6 +129,4 @@ def load_past_year(session: Session, config: Config, year: int, count: int = 60)
 
 
 def _private_key(user: User, password: str) -> bytes:
-    from endwatch import accounts
-
     return accounts.open_vault(user, crypto.unwrap_with_passphrase(user.key_wrap, password)).private_key

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from endwatch.errors import Refused
 
-class GrievanceError(Exception):
+
+class GrievanceError(Refused):
     """A refused grievance operation; the message is safe to show."""
 
 

@@ -13,10 +13,9 @@ from endwatch import audit, mail
 from endwatch.config import Config
 from endwatch.db import utcnow
 from endwatch.scheduler import JobSpec
-from grievance import deadlines, followup, retention
-from grievance.attachments import sweep_orphans_job
+from grievance import attachments, deadlines, followup, retention
 from grievance.models import Case, CaseState
-from grievance.triage_queue import CLEAR_COLUMNS, RETENTION_WARNING_DAYS
+from grievance.triage.queue import CLEAR_COLUMNS, RETENTION_WARNING_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +103,11 @@ def purge_idle_followups(session: Session, config: Config) -> int:
     return followup.purge_idle_followups(session, timedelta(minutes=config.session_idle_minutes))
 
 
+def sweep_orphans(session: Session, config: Config) -> int:
+    """Files left by submissions that never committed (a killed process), once no request can own them."""
+    return attachments.sweep_orphans(session, config)
+
+
 JOBS: list[JobSpec] = [
     JobSpec("grievance.overdue_digest", "grievance.jobs:overdue_digest", "cron", {"hour": 7, "minute": 0}),
     JobSpec("grievance.purge_expired", "grievance.jobs:purge_expired", "cron", {"hour": 3, "minute": 30}),
@@ -112,5 +116,3 @@ JOBS: list[JobSpec] = [
     ),
     JobSpec("grievance.sweep_orphan_files", "grievance.jobs:sweep_orphans", "interval", {"minutes": 30}),
 ]
-
-sweep_orphans = sweep_orphans_job

@@ -77,6 +77,7 @@ INCIDENT_PERIODS = (
     "unknown",
 )
 
+
 class Case(Base):
     __tablename__ = "cases"
 

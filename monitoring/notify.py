@@ -21,16 +21,13 @@ from endwatch import mail
 from endwatch.config import Config
 from endwatch.crypto import hmac_sha256
 from endwatch.db import utcnow
+from monitoring.errors import NotifyError
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Endwatch-Signature"
 DIGEST_LIMIT = 500
 TIMEOUT = 15.0
-
-
-class NotifyError(Exception):
-    """A notice could not be delivered; the alerts stay pending."""
 
 
 def signature(secret: str, body: bytes) -> str:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from endwatch import accounts, db, keyring
 from endwatch.app import create_app
-from endwatch.cli import root
+from endwatch.cli import command_line
 from endwatch.config import load_config
 from endwatch.crypto import KdfParams
 from endwatch.migrate import target_metadata
@@ -110,6 +110,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def cli(app: Flask):  # type: ignore[no-untyped-def]
     def invoke(*args: str, input: str | None = None) -> Result:
+        root = command_line()
         return CliRunner().invoke(root, list(args), obj={"app": app}, input=input, catch_exceptions=False)
 
     return invoke

@@ -140,6 +140,6 @@ def test_reminder_job_announces_each_due_review_once(app, session, world):
 def test_reminder_job_is_registered_and_runs_in_its_own_unit_of_work(app, world, session):
     from endwatch.scheduler import all_jobs, run_in_app
 
-    assert "contracts.jobs:send_review_reminders" in {spec.func for spec in all_jobs()}
+    assert "contracts.jobs:send_review_reminders" in {spec.func for spec in all_jobs(app)}
     session.commit()
     assert run_in_app(app, "contracts.jobs:send_review_reminders") == 2

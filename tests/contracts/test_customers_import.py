@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from contracts import services
-from contracts.csvio import ImportFailed
+from contracts.errors import ImportFailed
 from contracts.models import Customer, CustomerKind
 from endwatch import events
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from contracts import demo, services
-from contracts.csvio import ImportFailed
+from contracts.errors import ImportFailed
 from contracts.models import Contract, Deployment, DeploymentStatus, EnforcementAction, Product
 from tests.conftest import csrf_token
 

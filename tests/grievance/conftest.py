@@ -16,9 +16,10 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from endwatch import accounts, crypto, keyring
-from grievance import access, triage
+from grievance import access
 from grievance.content import CaseContent
 from grievance.models import Case
+from grievance.triage import services as triage
 from tests.conftest import PASSWORD, Member, csrf_token
 
 RECEIPT_RE = re.compile(r'id="receipt"[^>]*>([^<]+)<')

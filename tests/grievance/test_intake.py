@@ -204,8 +204,8 @@ def test_demo_reports_go_through_the_intake_and_can_be_followed_up(app, session,
     import pyotp
 
     from endwatch import accounts
-    from endwatch.cli import DEMO_PASSWORD
     from endwatch.crypto import KdfParams
+    from endwatch.demo import DEMO_PASSWORD
     from grievance import demo
 
     secret = pyotp.random_base32()

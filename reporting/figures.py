@@ -1,7 +1,7 @@
 """Figures of the annual transparency report, read from the database, and the protected copy to publish.
 
 `figures(session, year)` counts; `publish(figures, k)` applies the small-count rules of
-grievance.report_privacy. Only the published copy leaves this module for the page, the command and
+reporting.suppression. Only the published copy leaves this module for the page, the command and
 the files: the raw figures are for tests and staff.
 
 Definitions (the report's "how we count" section says the same in plain words):
@@ -31,9 +31,9 @@ from sqlalchemy.orm import Session
 from contracts.models import ActionKind, ActionStatus, EnforcementAction, Reassessment
 from grievance import deadlines
 from grievance.models import CATEGORIES, Case, CaseState, Outcome
-from grievance.report_privacy import FEWER_THAN, PUBLISHED, Protected, Table, protect
-from grievance.report_regions import NOT_STATED, REGIONS, region_of
 from monitoring.models import Alert, AlertStatus
+from reporting.regions import NOT_STATED, REGIONS, region_of
+from reporting.suppression import FEWER_THAN, PUBLISHED, Protected, Table, protect
 
 SEVERAL = "several"
 CATEGORY_KEYS = (*CATEGORIES, SEVERAL, NOT_STATED)
@@ -215,7 +215,7 @@ class Cell:
     """One published number: the count, or why it is not shown."""
 
     count: int | None
-    status: str  # report_privacy.PUBLISHED, FEWER_THAN or WITHHELD
+    status: str  # suppression.PUBLISHED, FEWER_THAN or WITHHELD
 
     def as_json(self, k: int) -> int | str:
         if self.count is not None:
@@ -248,7 +248,7 @@ class PublicReport:
 
 
 def report_tables(f: Figures) -> tuple[list[Table], dict[str, int]]:
-    """The tables of the report with their margins, as report_privacy sees them."""
+    """The tables of the report with their margins, as reporting.suppression sees them."""
     tables = [
         Table("category", dict(f.by_category), RECEIVED),
         Table("region", dict(f.by_region), RECEIVED),

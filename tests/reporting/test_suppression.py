@@ -17,10 +17,10 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grievance import report
 from grievance.models import CATEGORIES, CaseState, Outcome
-from grievance.report import CaseFacts, Cell, Figures, PublicReport
-from grievance.report_privacy import FEWER_THAN, PUBLISHED, WITHHELD, Table, protect
+from reporting import figures as report
+from reporting.figures import CaseFacts, Cell, Figures, PublicReport
+from reporting.suppression import FEWER_THAN, PUBLISHED, WITHHELD, Table, protect
 
 YEAR_START = datetime(2025, 1, 1, tzinfo=UTC)
 AS_OF = datetime(2026, 1, 20, tzinfo=UTC)

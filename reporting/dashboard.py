@@ -18,7 +18,7 @@ from contracts.models import Customer
 from endwatch.config import Config
 from grievance import deadlines
 from grievance.models import Case, CaseState
-from grievance.triage_models import CaseRecusal
+from grievance.triage.models import CaseRecusal
 from monitoring import services as monitoring
 from monitoring.models import Alert, AlertLevel
 

@@ -10,13 +10,14 @@ from sqlalchemy import select
 
 from endwatch.db import utcnow
 from endwatch.models import AuditRecord
-from grievance import case_links, triage, triage_queue
 from grievance.errors import BadCursor
 from grievance.models import Case, CaseState
-from grievance.triage_models import CaseLink, CaseNote
+from grievance.triage import links, queue
+from grievance.triage import services as triage
+from grievance.triage.models import CaseLink, CaseNote
 from tests.conftest import csrf_token, login
-from tests.grievance.conftest_triage import *  # noqa: F403 - triage fixtures and tables
-from tests.grievance.conftest_triage import CANARY
+from tests.grievance.triage.fixtures import *  # noqa: F403 - triage fixtures and tables
+from tests.grievance.triage.fixtures import CANARY
 
 
 def actions(session, case):
@@ -66,7 +67,7 @@ def test_queue_filters_by_customer_assignee_severity_and_item(session, staff, ne
     lead = staff("admin")
     a, b, c = new_case(), new_case(), new_case(product_id=None)
     ministry = customer()
-    case_links.link(session, a, lead.user, "customer", ministry.id)
+    links.link(session, a, lead.user, "customer", ministry.id)
     triage.assign(session, b, lead.user, lead.key, lead.user)
     triage.rate(session, c, lead.user, 4, 1)
     from contracts.models import Product
@@ -79,7 +80,7 @@ def test_queue_filters_by_customer_assignee_severity_and_item(session, staff, ne
     now = utcnow()
 
     def refs(**filters):
-        page = triage_queue.page(session, triage_queue.QueueFilters(**filters), lead.user, now, 365)
+        page = queue.page(session, queue.QueueFilters(**filters), lead.user, now, 365)
         return {row.case.reference for row in page.rows}
 
     assert refs(customer_id=ministry.id) == {a.reference}
@@ -96,17 +97,17 @@ def test_keyset_pagination_visits_every_case_once(session, staff, new_case, olde
     for index, case in enumerate(made):
         case.created_at = utcnow() - timedelta(hours=index % 3)  # ties on created_at, broken by id
     session.flush()
-    filters = triage_queue.QueueFilters(oldest_first=oldest_first)
+    filters = queue.QueueFilters(oldest_first=oldest_first)
     seen, cursor = [], None
     while True:
-        page = triage_queue.page(session, filters, member.user, utcnow(), 365, cursor, size=3)
+        page = queue.page(session, filters, member.user, utcnow(), 365, cursor, size=3)
         seen += [row.case.id for row in page.rows]
         cursor = page.next_cursor
         if cursor is None:
             break
     assert sorted(seen) == sorted(c.id for c in made) and len(seen) == len(set(seen))
     with pytest.raises(BadCursor):
-        triage_queue.page(session, filters, member.user, utcnow(), 365, "not-a-cursor")
+        queue.page(session, filters, member.user, utcnow(), 365, "not-a-cursor")
 
 
 def test_opening_a_case_decrypts_it_and_audits_the_read(client, session, staff, new_case):
@@ -239,7 +240,7 @@ def test_a_recused_member_cannot_reach_the_case_by_any_route(app, client, sessio
     case = new_case(files=True)
     target = new_case()
     triage.add_note(session, case, lead.user, lead.key, "note")
-    link = case_links.link(session, case, lead.user, "customer", customer().id)
+    link = links.link(session, case, lead.user, "customer", customer().id)
     triage.recuse(session, case, lead.user, member.user)
     session.flush()
     token = signed_in(client, session, member)

@@ -8,12 +8,13 @@ from sqlalchemy import select
 from endwatch import audit, case_crypto
 from endwatch.db import utcnow
 from endwatch.models import AuditRecord
-from grievance import case_links, triage
 from grievance.errors import IllegalTransition, NoCaseAccess, Recused, TriageError
 from grievance.models import CaseState, Outcome
-from grievance.triage import TRANSITIONS
-from tests.grievance.conftest_triage import *  # noqa: F403 - triage fixtures and tables
-from tests.grievance.conftest_triage import CANARY
+from grievance.triage import links
+from grievance.triage import services as triage
+from grievance.triage.services import TRANSITIONS
+from tests.grievance.triage.fixtures import *  # noqa: F403 - triage fixtures and tables
+from tests.grievance.triage.fixtures import CANARY
 
 ALL_STATES = list(CaseState)
 
@@ -204,31 +205,31 @@ def test_merge_concludes_the_duplicate_and_carries_links(session, staff, new_cas
     member = staff()
     original, duplicate = new_case(), new_case()
     ministry = customer()
-    case_links.link(session, duplicate, member.user, "customer", ministry.id)
-    case_links.merge(session, duplicate, original, member.user, member.key)
+    links.link(session, duplicate, member.user, "customer", ministry.id)
+    links.merge(session, duplicate, original, member.user, member.key)
     assert duplicate.state == CaseState.CONCLUDED and duplicate.outcome == Outcome.DUPLICATE
     assert duplicate.merged_into_id == original.id
-    assert [(link.kind, link.ref_id) for link in case_links.links_of(session, original)] == [
+    assert [(link.kind, link.ref_id) for link in links.links_of(session, original)] == [
         ("customer", ministry.id)
     ]
     with pytest.raises(TriageError):
-        case_links.merge(session, original, original, member.user, member.key)
+        links.merge(session, original, original, member.user, member.key)
     with pytest.raises(TriageError, match="itself merged"):
-        case_links.merge(session, new_case(), duplicate, member.user, member.key)
+        links.merge(session, new_case(), duplicate, member.user, member.key)
 
 
 def test_links_are_typed_and_checked(session, staff, new_case, customer):
     member = staff()
     case = new_case()
     with pytest.raises(TriageError, match="Unknown link kind"):
-        case_links.link(session, case, member.user, "person", 1)
+        links.link(session, case, member.user, "person", 1)
     with pytest.raises(TriageError, match="There is no customer"):
-        case_links.link(session, case, member.user, "customer", 999_999)
+        links.link(session, case, member.user, "customer", 999_999)
     with pytest.raises(TriageError, match="There is no alert"):
-        case_links.link(session, case, member.user, "alert", 999_999)
-    row = case_links.link(session, case, member.user, "customer", customer().id)
-    case_links.unlink(session, case, member.user, row.id)
-    assert case_links.links_of(session, case) == []
+        links.link(session, case, member.user, "alert", 999_999)
+    row = links.link(session, case, member.user, "customer", customer().id)
+    links.unlink(session, case, member.user, row.id)
+    assert links.links_of(session, case) == []
 
 
 def test_case_dates_are_in_the_past_for_deadlines(session, staff, new_case):
@@ -248,15 +249,15 @@ def test_proposing_a_safeguard_hands_the_case_to_contracts_as_evidence(session, 
     session.add_all([product, contract, deployment])
     session.flush()
     with pytest.raises(TriageError, match="reason"):
-        case_links.propose_safeguard(session, case, member.user, deployment.id, "suspend", " ")
+        links.propose_safeguard(session, case, member.user, deployment.id, "suspend", " ")
     with pytest.raises(TriageError, match="not found"):
-        case_links.propose_safeguard(session, case, member.user, 999_999, "suspend", "credible report")
-    action = case_links.propose_safeguard(
+        links.propose_safeguard(session, case, member.user, 999_999, "suspend", "credible report")
+    action = links.propose_safeguard(
         session, case, member.user, deployment.id, "suspend", "credible report"
     )
     assert isinstance(action, EnforcementAction) and action.status == ActionStatus.PROPOSED
     assert [(e.kind, e.ref_id) for e in action.evidence] == [("case", case.id)]
     assert ("deployment", deployment.id) in [
-        (row.kind, row.ref_id) for row in case_links.links_of(session, case)
+        (row.kind, row.ref_id) for row in links.links_of(session, case)
     ]
     assert "case.safeguard_proposed" in [r.action for r in audit.trail(session, f"case:{case.id}")]

@@ -18,10 +18,10 @@ from contracts.models import (
     Product,
     Reassessment,
 )
-from grievance import report
 from grievance.models import Case, CaseState, Outcome
-from grievance.report_privacy import FEWER_THAN, PUBLISHED, WITHHELD
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry, Feed, Story
+from reporting import figures
+from reporting.suppression import FEWER_THAN, PUBLISHED, WITHHELD
 
 AS_OF = datetime(2026, 3, 1, tzinfo=UTC)
 _serial = itertools.count(1)
@@ -113,9 +113,9 @@ def build_year(session: Session, make_member) -> None:  # type: ignore[no-untype
 
 
 @pytest.fixture
-def year_2025(session, make_member) -> report.Figures:  # type: ignore[no-untyped-def]
+def year_2025(session, make_member) -> figures.Figures:  # type: ignore[no-untyped-def]
     build_year(session, make_member)
-    return report.figures(session, 2025, AS_OF)
+    return figures.figures(session, 2025, AS_OF)
 
 
 def test_counts_match_the_hand_computed_year(year_2025):
@@ -142,36 +142,36 @@ def test_counts_match_the_hand_computed_year(year_2025):
 
 
 def test_with_k_1_everything_is_published_as_counted(year_2025):
-    published = report.publish(year_2025, 1)
-    assert published.received == report.Cell(6, PUBLISHED)
-    assert published.tables["region"].cell("europe") == report.Cell(2, PUBLISHED)
+    published = figures.publish(year_2025, 1)
+    assert published.received == figures.Cell(6, PUBLISHED)
+    assert published.tables["region"].cell("europe") == figures.Cell(2, PUBLISHED)
     assert published.shares == {"acknowledgement": 67, "feedback": 80}
     assert published.medians == {"days_to_acknowledge": 2.0, "days_to_conclude": 50.0}
 
 
 def test_with_k_5_small_counts_and_their_complements_are_hidden(year_2025):
-    published = report.publish(year_2025, 5)
-    assert published.received == report.Cell(6, PUBLISHED)
+    published = figures.publish(year_2025, 5)
+    assert published.received == figures.Cell(6, PUBLISHED)
     category = published.tables["category"]
-    assert category.cell("privacy") == report.Cell(None, FEWER_THAN)
-    assert category.cell("life") == report.Cell(0, PUBLISHED)
-    assert published.tables["acknowledgement"].cell("on_time") == report.Cell(None, FEWER_THAN)
+    assert category.cell("privacy") == figures.Cell(None, FEWER_THAN)
+    assert category.cell("life") == figures.Cell(0, PUBLISHED)
+    assert published.tables["acknowledgement"].cell("on_time") == figures.Cell(None, FEWER_THAN)
     # Shares would give the small counts away; five acknowledged cases are enough for a median.
     assert published.shares == {"acknowledgement": None, "feedback": None}
     assert published.medians == {"days_to_acknowledge": 2.0, "days_to_conclude": None}
-    assert published.alerts_escalated == report.Cell(None, FEWER_THAN)
-    assert published.reassessments_done == report.Cell(7, PUBLISHED)
+    assert published.alerts_escalated == figures.Cell(None, FEWER_THAN)
+    assert published.reassessments_done == figures.Cell(7, PUBLISHED)
     # 6 actions = 5 denials + 1 suspension: hiding the denials alone would still leave 6 - 5 = 1,
     # since a withheld count is at least 5; so the total is withheld too.
     actions = published.tables["actions"]
-    assert actions.cell("suspend") == report.Cell(None, FEWER_THAN)
-    assert actions.cell("deny_updates") == report.Cell(None, WITHHELD)
-    assert actions.total == report.Cell(None, WITHHELD)
-    assert actions.cell("terminate") == report.Cell(0, PUBLISHED)
+    assert actions.cell("suspend") == figures.Cell(None, FEWER_THAN)
+    assert actions.cell("deny_updates") == figures.Cell(None, WITHHELD)
+    assert actions.total == figures.Cell(None, WITHHELD)
+    assert actions.cell("terminate") == figures.Cell(0, PUBLISHED)
 
 
 def test_json_report_publishes_no_small_number(year_2025):
-    document = report.as_json(report.publish(year_2025, 5), {})
+    document = figures.as_json(figures.publish(year_2025, 5), {})
     assert document["grievances"]["received"] == 6
     assert document["grievances"]["by_region"]["europe"] == "fewer than 5"
     assert document["safeguard_actions"] == {

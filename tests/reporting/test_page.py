@@ -14,15 +14,15 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from endwatch.extensions import LANGUAGES
-from tests.grievance.test_report_figures import build_year
+from tests.reporting.test_figures import build_year
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "endwatch" / "translations"
 TRANSLATED = [code for code in LANGUAGES if code != "en"]
 # Refresh with: pybabel extract -k rt -k lazy --no-default-keywords -o endwatch/translations/report.pot
-#   grievance/report_i18n.py templates/reports/_report.html templates/reports/transparency.html
+#   reporting/labels.py templates/reports/_report.html templates/reports/transparency.html
 SOURCES = [
-    ("python", ROOT / "grievance" / "report_i18n.py"),
+    ("python", ROOT / "reporting" / "labels.py"),
     ("jinja2", ROOT / "templates" / "reports" / "_report.html"),
     ("jinja2", ROOT / "templates" / "reports" / "transparency.html"),
 ]
@@ -188,11 +188,12 @@ def test_report_command_refuses_bad_input_with_one_line(cli, args, message):
 
 def test_the_demo_leaves_a_finished_year_to_publish(app, session, recovery_key):
     from endwatch.db import utcnow
-    from grievance import demo, report
+    from grievance import demo
+    from reporting import figures
 
     year = utcnow().year - 1
     demo.load_past_year(session, app.config["ENDWATCH"], year, count=20)
     session.flush()
-    figures = report.figures(session, year, utcnow())
-    assert figures.received == 20
-    assert figures.by_outcome["substantiated"] > 0 and figures.acknowledgement["on_time"] > 0
+    counted = figures.figures(session, year, utcnow())
+    assert counted.received == 20
+    assert counted.by_outcome["substantiated"] > 0 and counted.acknowledgement["on_time"] > 0

@@ -15,7 +15,7 @@ from endwatch.models import User
 from grievance import deadlines
 from grievance.errors import BadCursor
 from grievance.models import Case, CaseState
-from grievance.triage_models import CaseLink, CaseRecusal, LinkKind
+from grievance.triage.models import CaseLink, CaseRecusal, LinkKind
 
 PAGE_SIZE = 50
 RETENTION_WARNING_DAYS = 7

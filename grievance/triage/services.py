@@ -24,7 +24,7 @@ from grievance.content import CaseContent, read_content
 from grievance.errors import CaseNotFound, IllegalTransition, Recused, TriageError
 from grievance.intake import MAX_TEXT
 from grievance.models import Case, CaseMessage, CaseState, Outcome
-from grievance.triage_models import CaseAssignment, CaseNote, CaseRecusal
+from grievance.triage.models import CaseAssignment, CaseNote, CaseRecusal
 
 # ISO 37002: receive, assess, address, conclude. A concluded case may be reopened for assessment.
 TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {

@@ -1,5 +1,4 @@
-"""Fixtures for the triage tests. Importing this module also registers the triage tables with the
-metadata that builds the test schema (until endwatch.migrate lists grievance.triage_models)."""
+"""Fixtures for the triage tests: staff with known private keys, cases made through the intake, customers."""
 
 from __future__ import annotations
 
@@ -9,7 +8,6 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-import grievance.triage_models  # noqa: F401 - registers the tables before the schema is built
 from endwatch import accounts, crypto, keyring
 from endwatch.models import User
 from grievance import intake

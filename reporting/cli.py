@@ -12,9 +12,9 @@ import click
 from flask import current_app, render_template
 
 from endwatch import db
-from endwatch.cli import with_app
+from endwatch.cli_support import with_app
 from endwatch.extensions import LANGUAGES
-from grievance import report, report_i18n, report_views
+from reporting import figures, labels, pages
 
 FORMATS = ("html", "json", "csv")
 
@@ -31,14 +31,14 @@ def report_command(year: int, fmt: str, lang: str) -> None:
     if lang not in LANGUAGES:
         raise click.ClickException(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     now = datetime.now(UTC)
-    if not report_views.FIRST_YEAR <= year <= now.year:
-        raise click.ClickException(f"--year must be between {report_views.FIRST_YEAR} and {now.year}")
+    if not pages.FIRST_YEAR <= year <= now.year:
+        raise click.ClickException(f"--year must be between {pages.FIRST_YEAR} and {now.year}")
     config = current_app.config["ENDWATCH"]
-    published = report.publish(report.figures(db.session(), year, now), config.report_min_count)
+    published = figures.publish(figures.figures(db.session(), year, now), config.report_min_count)
     # Labels are translated per request: render as the public page would be for ?lang=.
     with current_app.test_request_context(f"/transparency/{year}?lang={lang}"):
         if fmt == "json":
-            document = report.as_json(published, report_i18n.process())
+            document = figures.as_json(published, labels.process())
             click.echo(json.dumps(document, indent=2, ensure_ascii=False))
         elif fmt == "csv":
             click.echo(as_csv(published), nl=False)
@@ -46,11 +46,9 @@ def report_command(year: int, fmt: str, lang: str) -> None:
             click.echo(as_html(published))
 
 
-def as_html(published: report.PublicReport) -> str:
+def as_html(published: figures.PublicReport) -> str:
     """A stand-alone HTML file (stylesheet inlined, no script) in the current request's language."""
-    return render_template(
-        "reports/standalone.html", css=report_views.stylesheet(), **report_views.page_context(published)
-    )
+    return render_template("reports/standalone.html", css=pages.stylesheet(), **pages.page_context(published))
 
 
 def csv_rows(document: dict[str, Any], prefix: str = "") -> list[list[str]]:
@@ -67,11 +65,11 @@ def csv_rows(document: dict[str, Any], prefix: str = "") -> list[list[str]]:
     return rows
 
 
-def as_csv(published: report.PublicReport) -> str:
+def as_csv(published: figures.PublicReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["figure", "value"])
-    writer.writerows(csv_rows(report.as_json(published, {})))
+    writer.writerows(csv_rows(figures.as_json(published, {})))
     return buffer.getvalue()
 
 

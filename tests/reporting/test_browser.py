@@ -7,7 +7,7 @@ import pytest
 from endwatch.extensions import LANGUAGES
 from grievance.models import Case, CaseState, Outcome
 from tests import services
-from tests.grievance.test_report_figures import at
+from tests.reporting.test_figures import at
 
 pytestmark = pytest.mark.browser
 CHROMIUM_ARGS = [

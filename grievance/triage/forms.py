@@ -8,7 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from grievance.models import CaseState
-from grievance.triage import (
+from grievance.triage.models import LinkKind
+from grievance.triage.services import (
     LIKELIHOOD_SCALE,
     MAX_NOTE,
     MAX_REASON,
@@ -16,7 +17,6 @@ from grievance.triage import (
     SEVERITY_SCALE,
     STATE_LABELS,
 )
-from grievance.triage_models import LinkKind
 
 AGE_CHOICES = (
     ("", "Any age"),

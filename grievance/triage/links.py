@@ -11,10 +11,10 @@ from contracts.models import Contract, Customer, Deployment
 from contracts.safeguards import propose_action
 from endwatch import audit
 from endwatch.models import User
-from grievance import triage
 from grievance.errors import Recused, TriageError
 from grievance.models import Case, CaseState, Outcome
-from grievance.triage_models import CaseLink, LinkKind
+from grievance.triage.models import CaseLink, LinkKind
+from grievance.triage.services import conclude, is_recused
 from monitoring.models import Alert
 
 LINK_MODELS: dict[LinkKind, type] = {
@@ -108,13 +108,13 @@ def merge(session: Session, duplicate: Case, target: Case, user: User, private_k
     """Conclude `duplicate` as a duplicate of `target`, carrying its links over; content stays put."""
     if duplicate.id == target.id:
         raise TriageError("A case cannot be merged into itself.")
-    if triage.is_recused(session, target.id, user.id):
+    if is_recused(session, target.id, user.id):
         raise Recused(f"You are recused from case {target.reference}.")
     if target.merged_into_id is not None:
         raise TriageError(f"Case {target.reference} is itself merged; merge into the case it points to.")
     if target.state == CaseState.CONCLUDED:
         raise TriageError(f"Case {target.reference} is concluded; reopen it first.")
-    triage.conclude(
+    conclude(
         session, duplicate, user, private_key, Outcome.DUPLICATE, f"Duplicate of case {target.reference}."
     )
     duplicate.merged_into_id = target.id

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 from endwatch import audit
 from endwatch.config import Config
 from endwatch.models import User
-from grievance import case_links, triage
 from grievance.content import read_attachment
 from grievance.models import Case
-from grievance.triage_queue import QueueFilters, QueueRow
+from grievance.triage import links, services
+from grievance.triage.queue import QueueFilters, QueueRow
 
 QUEUE_COLUMNS = (
     "reference",
@@ -48,8 +48,8 @@ def _iso(moment: datetime | None) -> str:
 
 def case_bundle(session: Session, config: Config, case: Case, user: User, private_key: bytes) -> bytes:
     """A zip of the decrypted case, its internal notes, its files and its audit trail (audited)."""
-    opened = triage.open_case(session, case, user, private_key, purpose="export")
-    key = triage.data_key(session, case, user, private_key, "export-files")
+    opened = services.open_case(session, case, user, private_key, purpose="export")
+    key = services.data_key(session, case, user, private_key, "export-files")
     audit.record(session, "case.exported", actor=user.email, target=f"case:{case.id}")
     content = opened.content
     document = {
@@ -76,7 +76,7 @@ def case_bundle(session: Session, config: Config, case: Case, user: User, privat
             for m in content.messages
         ],
         "notes": [{"at": _iso(n.created_at), "author_id": n.author_id, "body": n.body} for n in opened.notes],
-        "links": [{"kind": link.kind, "id": link.ref_id} for link in case_links.links_of(session, case)],
+        "links": [{"kind": link.kind, "id": link.ref_id} for link in links.links_of(session, case)],
         "attachments": [
             {"file": f"attachments/{a.id}-{_safe(a.filename)}", "media_type": a.media_type, "size": a.size}
             for a in content.attachments

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from endwatch import accounts, audit
 from endwatch.config import Config
-from grievance.case_links import add_link_row
 from grievance.intake import Submission, create_case
 from grievance.models import Case
-from grievance.triage_models import LinkKind
+from grievance.triage.links import add_link_row
+from grievance.triage.models import LinkKind
 
 
 def alert_summary(alert: Any) -> str:
@@ -27,6 +27,11 @@ def alert_summary(alert: Any) -> str:
     lines += [f"Matched: {alert.matched}", f"Snippet: {alert.snippet}", "Reasons:"]
     lines += [f"- {reason}" for reason in alert.reasons]
     return "\n".join(lines)
+
+
+def on_escalation_requested(sender: Session, *, alert: Any, actor: str, config: Config, **_: Any) -> int:
+    """Receiver of endwatch.events.escalation_requested: open the case, return its id."""
+    return open_case_from_alert(sender, config, alert, actor=actor).id
 
 
 def open_case_from_alert(session: Session, config: Config, alert: Any, *, actor: str) -> Case:

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from contracts.models import Customer, CustomerKind, Deployment, DeploymentStatus, Product
-from grievance import report_dashboard
 from grievance.models import Case, CaseState, Outcome
-from grievance.triage_models import CaseRecusal
+from grievance.triage.models import CaseRecusal
 from monitoring.models import Alert, AlertLevel, Entry, Feed, Story
+from reporting import dashboard
 
 NOW = datetime.now(UTC)
 _count = iter(range(1, 100_000))
@@ -68,7 +68,7 @@ def busy(session: Session) -> dict[str, object]:
 
 
 def test_open_cases_are_counted_by_state_and_age(session, busy):
-    counts = report_dashboard.open_cases(session, NOW)
+    counts = dashboard.open_cases(session, NOW)
     assert counts["received"] == {
         "under 7 days": 1, "7 to 30 days": 1, "1 to 3 months": 0, "over 3 months": 0
     }
@@ -78,7 +78,7 @@ def test_open_cases_are_counted_by_state_and_age(session, busy):
 
 
 def test_overdue_deadlines_list_the_late_cases_only(session, busy):
-    overdue, total = report_dashboard.overdue_cases(session, NOW)
+    overdue, total = dashboard.overdue_cases(session, NOW)
     assert total == 2
     assert {(o.reference, o.deadline.kind) for o in overdue} == {
         (busy["unacknowledged"].reference, "acknowledgement"),  # type: ignore[attr-defined]
@@ -90,18 +90,18 @@ def test_overdue_cases_leave_out_those_the_viewer_is_recused_from(session, busy,
     member = make_member("triager")
     session.add(CaseRecusal(case_id=busy["unacknowledged"].id, user_id=member.user.id))
     session.flush()
-    overdue, total = report_dashboard.overdue_cases(session, NOW, member.user.id)
+    overdue, total = dashboard.overdue_cases(session, NOW, member.user.id)
     assert total == 1
     assert [o.reference for o in overdue] == [busy["no_feedback"].reference]
 
 
 def test_alerts_are_counted_per_week_and_level(session, busy):
-    weeks = report_dashboard.alerts_per_week(session, NOW)
-    assert len(weeks) == report_dashboard.WEEKS
+    weeks = dashboard.alerts_per_week(session, NOW)
+    assert len(weeks) == dashboard.WEEKS
     this_week = weeks[0][1]
     assert this_week["critical"] == 1 and this_week["info"] == 1
     assert sum(sum(counts.values()) for _, counts in weeks) == 4  # the 20-week-old alert is out of range
-    top = report_dashboard.top_customers(session, NOW)
+    top = dashboard.top_customers(session, NOW)
     assert [(customer.name, count) for customer, count in top] == [
         ("Directorate of Signals", 3), ("City Police", 1)
     ]
