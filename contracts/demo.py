@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import assessment, checklist, entitlements, safeguards, services
+from contracts import assessment, checklist, csv_import, entitlements, safeguards
 from contracts.models import Customer, Deployment
 from endwatch.config import Config
 from endwatch.models import Role, User
@@ -95,10 +95,10 @@ FLAGS = [
 
 def load_demo(session: Session, config: Config) -> list[str]:
     """Load sample products, customers with intermediaries, contracts, deployments and two actions."""
-    services.import_products(session, PRODUCTS, actor="demo")
-    services.import_customers(session, CUSTOMERS, actor="demo")
-    services.import_contracts(session, CONTRACTS, actor="demo")
-    services.import_deployments(session, _deployments(date.today()), actor="demo")
+    csv_import.import_products(session, PRODUCTS, actor="demo")
+    csv_import.import_customers(session, CUSTOMERS, actor="demo")
+    csv_import.import_contracts(session, CONTRACTS, actor="demo")
+    csv_import.import_deployments(session, _deployments(date.today()), actor="demo")
     rules = checklist.load(config)
     for name, code, note in FLAGS:
         customer = session.scalars(select(Customer).where(Customer.name == name)).one()

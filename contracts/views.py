@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from contracts import assessment, entitlements, services
+from contracts import assessment, csv_import, entitlements, safeguards
 from contracts import checklist as checklists
-from contracts.errors import BadToken, ContractsError
+from contracts.errors import BadToken, ContractsError, NotFound
 from contracts.forms import ACTION_LABELS, DecisionForm, FlagForm, ImportForm, ProposeForm, ReviewForm
 from contracts.models import (
     ActionStatus,
@@ -169,7 +169,7 @@ def import_csv() -> Any:
     if form.validate_on_submit():
         try:
             text = form.file.data.read().decode("utf-8")
-            report = services.IMPORTERS[form.kind.data or "customers"](db.session(), text, actor=actor())
+            report = csv_import.import_csv(db.session(), form.kind.data or "customers", text, actor())
         except UnicodeDecodeError:
             flash("The file is not UTF-8 text; nothing was imported.", "error")
         except ContractsError as exc:  # answered 400 below: nothing of the file is committed
@@ -239,10 +239,10 @@ def propose(deployment_id: int) -> Any:
         abort(400)
     evidence = [part for part in (form.evidence.data or "").replace(",", " ").split() if part]
     try:
-        action = services.propose_action(
+        action = safeguards.propose_action(
             db.session(), deployment_id, form.kind.data or "", form.reason.data or "", evidence, _member()
         )
-    except services.NotFound:
+    except NotFound:
         abort(404)
     flash(f"Action {action.id} proposed; another member must approve it before it takes effect.", "info")
     return redirect(url_for("contracts.actions"))
@@ -274,14 +274,14 @@ def actions() -> Any:
 @write_access
 @back_on_refusal("contracts.actions")
 def approve(action_id: int) -> Any:
-    return _decide(action_id, services.approve_action, "Action approved: it is in effect now.")
+    return _decide(action_id, safeguards.approve_action, "Action approved: it is in effect now.")
 
 
 @bp.post("/actions/<int:action_id>/reject")
 @write_access
 @back_on_refusal("contracts.actions")
 def reject(action_id: int) -> Any:
-    return _decide(action_id, services.reject_action, "Action rejected.")
+    return _decide(action_id, safeguards.reject_action, "Action rejected.")
 
 
 def _decide(action_id: int, decide: Any, message: str) -> Any:
@@ -290,7 +290,7 @@ def _decide(action_id: int, decide: Any, message: str) -> Any:
         abort(400)
     try:
         decide(db.session(), action_id, _member(), form.note.data or "")
-    except services.NotFound:
+    except NotFound:
         abort(404)
     flash(message, "info")
     return redirect(url_for("contracts.actions"))

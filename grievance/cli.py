@@ -5,13 +5,16 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy import select
 
-from endwatch import db, mail
+from endwatch import accounts, crypto, db, mail
 from endwatch.cli_support import get_app, with_app
 from endwatch.db import utcnow
-from grievance import jobs, retention
-from grievance.models import CaseState
+from grievance import access, jobs, retention
+from grievance.errors import GrievanceError
+from grievance.models import Case, CaseState
 from grievance.triage import export, queue
+from grievance.triage.services import is_recused
 
 
 @click.group("cases")
@@ -85,14 +88,6 @@ def digest() -> None:
 @with_app
 def grant(email: str, references: tuple[str, ...]) -> None:
     """Seal case keys to EMAIL with the offline recovery key (asked for on the terminal, never stored)."""
-    from sqlalchemy import select
-
-    from endwatch import accounts, crypto
-    from grievance import access
-    from grievance.errors import GrievanceError
-    from grievance.models import Case
-    from grievance.triage.services import is_recused
-
     encoded = click.prompt("Organisation recovery key", hide_input=True)
     try:
         recovery = crypto.decode_key(encoded)
