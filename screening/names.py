@@ -1,0 +1,159 @@
+"""Names reduced for screening: transliterated, legal forms set aside, tokens weighted, blocking keys.
+
+Built on `rigour` (OpenSanctions' name library): ICU transliteration to Latin, name normalisation and its
+table of company types and legal forms in many languages and scripts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.names import extract_org_types, normalize_name, remove_org_types, remove_person_prefixes
+from rigour.text import ascii_text, metaphone
+
+# Legal forms rigour's table does not hold (or holds only in other spellings); dropped like its own.
+EXTRA_LEGAL_FORMS = frozenset(
+    {
+        "ad", "ead", "eood", "ood", "dooel", "doo", "zrt", "kft", "nyrt", "bt", "fze", "fzco", "fzc", "fzllc",
+        "fz", "pjsc", "ojsc", "cjsc", "zao", "oao", "pao", "tov", "too", "pte", "pvt", "pty", "sdn", "bhd",
+        "tbk", "llc", "ltd", "inc", "corp", "plc", "gmbh", "ag", "sarl", "srl", "spa", "sas", "bv", "nv",
+        "jsc", "lp", "llp", "limited", "incorporated", "co",
+    }
+)
+# Words that say what kind of body something is rather than which one: they count, but little.
+GENERIC_WORDS = frozenset(
+    """
+    group groups holding holdings company companies corporation corp international intl global worldwide
+    technology technologies tech technical systems system solutions solution services service trading trade
+    industries industry industrial enterprise enterprises digital network networks security securities
+    consulting consultancy consultants development developments investment investments partners partner
+    management electronics electronic engineering communications communication telecom telecommunications
+    software information science scientific research institute center centre national state federal
+    republic ministry department agency office bureau directorate general central authority administration
+    service police army military defense defence forces force interior affairs public government municipal
+    city regional province provincial joint stock private public limited liability and of the for
+    bank financial finance capital import export imports exports products product manufacturing factory
+    plant works import energy resources logistics media marketing academy association foundation union
+    new first united america american china chinese russia russian iran iranian korea korean asia europe
+    european middle east west east north south africa
+    beijing shanghai shenzhen hangzhou zhejiang guangzhou guangdong jiangsu wuhan tianjin chengdu xiamen
+    moscow tehran dubai hong kong singapore concern kontsern koncern headquarters
+    """.split()
+) | frozenset(
+    # Country names and demonyms name where a body is, not which one it is.
+    """
+    afghanistan albania algeria argentina armenia australia austria azerbaijan bahrain bangladesh belarus
+    belgium bolivia brazil bulgaria cambodia canada chile colombia croatia cuba cyprus czech denmark egypt
+    emirates ethiopia finland france french georgia german germany greece greek hungary india indian
+    indonesia iraq ireland israel israeli italy italian japan japanese jordan kazakhstan kenya kuwait
+    kyrgyzstan laos latvia lebanon libya lithuania malaysia mexico moldova mongolia morocco myanmar myanma
+    nepal netherlands nicaragua nigeria norway oman pakistan palestine peru philippines poland portugal qatar
+    romania rwanda saudi serbia slovakia spain sudan sweden switzerland syria syrian taiwan tajikistan
+    tanzania thailand tunisia turkey turkmenistan uganda ukraine uzbekistan venezuela vietnam yemen zimbabwe
+    british emirati turkish egyptian saudi arab arabic islamic
+    """.split()
+)
+# Words that say what kind of body it is: two names that differ in them name two different bodies.
+KIND_WORDS = frozenset(
+    """
+    bank university academy institute school college hospital air shipping police army navy ministry court
+    party foundation association church museum corporation company steel foods motors motorcycles logistics
+    broadcasting insurance capital consulting trading
+    """.split()
+)
+# Abbreviations and spellings written out the same way on both sides.
+SYNONYMS = {
+    "hq": "headquarters", "intl": "international", "corp": "corporation", "co": "company",
+    "tech": "technology", "technologies": "technology", "univ": "university", "dept": "department",
+    "mfg": "manufacturing", "natl": "national", "assn": "association", "airlines": "air", "airline": "air",
+    "airways": "air", "svcs": "services", "sys": "systems", "labs": "lab", "laboratory": "lab",
+    "laboratories": "lab", "holdings": "holding", "industries": "industry", "mohammed": "muhammad",
+    "mohammad": "muhammad", "mohamed": "muhammad",
+}
+STOP_WORDS = frozenset({"of", "the", "and", "for", "de", "del", "la", "le", "du", "des", "al", "el", "und",
+                        "et", "y", "i", "e", "a", "an", "da", "di", "do", "dos", "das", "van", "von", "der"})
+GENERIC_WEIGHT = 0.15
+SHORT_WEIGHT = 0.6
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """One name as the matcher sees it."""
+
+    original: str
+    tokens: tuple[str, ...]  # core tokens: Latin, lower case, legal forms and stop words removed
+    legal_forms: tuple[str, ...]  # generic legal forms found (llc, jsc...), for the reasons
+
+    @property
+    def core(self) -> str:
+        return " ".join(self.tokens)
+
+
+def token_weight(token: str) -> float:
+    if token in GENERIC_WORDS:
+        return GENERIC_WEIGHT
+    if len(token) <= 2:
+        return SHORT_WEIGHT
+    return 1.0
+
+
+@lru_cache(maxsize=65536)
+def latin(text: str) -> str:
+    """Lower-case Latin letters, digits and single spaces (any script, any punctuation)."""
+    return normalize_name(ascii_text(text)) or ""
+
+
+def analyse(name: str, *, person: bool = False) -> NameForm | None:
+    """Reduce a name to its core tokens; None when nothing is left of it."""
+    text = latin(name)
+    if not text:
+        return None
+    forms: tuple[str, ...] = ()
+    if person:
+        text = remove_person_prefixes(text)
+    else:
+        forms = tuple(sorted({generic for _, generic in extract_org_types(text, generic=True)}))
+        text = remove_org_types(text)
+    words = [SYNONYMS.get(w, w) for w in text.split()]
+    tokens = [w for w in words if w not in STOP_WORDS and (person or w not in EXTRA_LEGAL_FORMS)]
+    if not person:
+        extra = sorted({w for w in words if w in EXTRA_LEGAL_FORMS} - set(forms))
+        forms = forms + tuple(extra)
+    if not tokens:
+        # A name made only of small words ("The Group") keeps them rather than vanish.
+        tokens = [w for w in words if w not in STOP_WORDS] or words
+    if not tokens:
+        return None
+    return NameForm(name, tuple(tokens), forms)
+
+
+def initials(tokens: tuple[str, ...]) -> str:
+    return "".join(t[0] for t in tokens)
+
+
+def blocking_keys(form: NameForm) -> set[str]:
+    """Keys under which two names that may be the same meet; order, spelling and joins do not matter."""
+    keys: set[str] = set()
+    tokens = form.tokens
+    for token in tokens:
+        keys.add(token)
+        if len(token) >= 4 and not token.isdigit():
+            keys.add("~" + metaphone(token))
+    for left, right in zip(tokens, tokens[1:], strict=False):
+        keys.add(left + right)
+    if len(tokens) >= 3:
+        keys.add(initials(tokens))
+    return keys
+
+
+def selective_keys(form: NameForm) -> set[str]:
+    """The keys worth indexing a name under: those of its distinctive words, joins and initials."""
+    if all(t in GENERIC_WORDS for t in form.tokens):
+        return blocking_keys(form)
+    keys = blocking_keys(form)
+    for token in form.tokens:
+        if token in GENERIC_WORDS:
+            keys.discard(token)
+            keys.discard("~" + metaphone(token))
+    return keys
