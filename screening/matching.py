@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rigour.text import metaphone
@@ -62,10 +63,28 @@ class Match:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
+_SKELETON = (("dzh", "j"), ("zh", "j"), ("kh", "k"), ("ch", "k"), ("ck", "k"), ("ph", "f"), ("gi", "ji"),
+             ("ge", "je"), ("w", "v"), ("y", "i"), ("z", "s"), ("q", "k"), ("c", "k"))
+
+
+@lru_cache(maxsize=65536)
+def skeleton(token: str) -> str:
+    """A token with the usual differences of romanisation evened out ('teknolodzhiz', 'technologies')."""
+    for old, new in _SKELETON:
+        token = token.replace(old, new)
+    out = []
+    for char in token:
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out).rstrip("e") or token
+
+
 def token_similarity(left: str, right: str) -> float:
     if left == right:
         return 1.0
     ratio = fuzz.ratio(left, right) / 100.0
+    if len(left) >= 4 and len(right) >= 4:
+        ratio = max(ratio, 0.95 * fuzz.ratio(skeleton(left), skeleton(right)) / 100.0)
     if len(left) >= 4 and len(right) >= 4 and left[0] == right[0] and metaphone(left) == metaphone(right):
         ratio = max(ratio, 0.9)
     return ratio
@@ -117,7 +136,9 @@ def _align(query: tuple[str, ...], result: tuple[str, ...], *, person: bool = Fa
     weight_r = sum(token_weight(t) for t in result)
     if person and len(used_q) == len(query):
         # The customer gave fewer of the person's names (no middle name or patronymic): count them less.
-        weight_r -= sum(token_weight(t) * (1 - PERSON_EXTRA_WEIGHT) for j, t in enumerate(result) if j not in used_r)
+        weight_r -= sum(
+            token_weight(t) * (1 - PERSON_EXTRA_WEIGHT) for j, t in enumerate(result) if j not in used_r
+        )
     matched_q = sum(token_weight(query[i]) * s for i, s in used_q.items())
     matched_r = sum(token_weight(result[j]) * s for j, s in used_r.items())
     if not weight_q or not weight_r:

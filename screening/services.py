@@ -1,0 +1,258 @@
+"""Screen customers and intermediaries against the loaded lists and keep the hits up to date.
+
+One pass over the list entities' blocking keys finds the candidates of every customer at once (the index
+holds the customers, the far smaller side); only candidate entities are decoded and scored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from contracts.models import Customer, Deployment, DeploymentStatus, SupplyLink
+from endwatch.db import utcnow
+from screening import alerts
+from screening.matching import THRESHOLD, CustomerIndex, Match, Party, score
+from screening.models import HitStatus, ListEntity, PendingScreening, ScreeningHit
+
+CHUNK = 10_000
+
+
+@dataclass
+class RunReport:
+    customers: int = 0
+    entities: int = 0
+    candidates: int = 0
+    hits: int = 0
+    new_hits: int = 0
+    reopened: int = 0
+    alerts: int = 0
+    cleared: int = 0
+    new_hit_ids: list[int] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"screened {self.customers} customers against {self.entities} list entities: {self.hits} hits "
+            f"({self.new_hits} new, {self.reopened} reopened, {self.cleared} no longer matching), "
+            f"{self.alerts} critical alerts"
+        )
+
+
+@dataclass(frozen=True)
+class Found:
+    customer_id: int
+    list_id: int
+    entity_pk: int | None
+    entity_id: str
+    entity_name: str
+    fingerprint: str
+    match: Match
+
+
+def customer_parties(session: Session, customer_ids: Iterable[int] | None = None) -> dict[int, Party]:
+    """Every customer and intermediary (all their names and aliases), or the ones given."""
+    query = select(Customer.id, Customer.name, Customer.aliases, Customer.country)
+    if customer_ids is not None:
+        query = query.where(Customer.id.in_(list(customer_ids)))
+    return {
+        cid: Party.build([name, *(aliases or [])], [country] if country else [])
+        for cid, name, aliases, country in session.execute(query)
+    }
+
+
+def entity_party(entity: ListEntity) -> Party:
+    data = entity.data
+    return Party.build(
+        [entity.name, *data.get("aliases", [])], data.get("countries", []), person=entity.person
+    )
+
+
+def find_local(
+    session: Session,
+    parties: dict[int, Party],
+    entity_pks: Sequence[int] | None = None,
+    threshold: float = THRESHOLD,
+    report: RunReport | None = None,
+) -> list[Found]:
+    """The hits of these customers among the listed (not delisted) entities, or among those given."""
+    report = report if report is not None else RunReport()
+    index = CustomerIndex(parties)
+    candidates: dict[int, set[int]] = {}
+    base = select(ListEntity.id, ListEntity.keys).where(ListEntity.delisted_version.is_(None))
+    queries = (
+        [base.execution_options(yield_per=CHUNK)]
+        if entity_pks is None
+        else [
+            base.where(ListEntity.id.in_(entity_pks[i : i + CHUNK])) for i in range(0, len(entity_pks), CHUNK)
+        ]
+    )
+    for query in queries:
+        for pk, keys in session.execute(query):
+            report.entities += 1
+            found = index.candidates(keys.split())
+            if found:
+                candidates[pk] = found
+    report.candidates = sum(len(ids) for ids in candidates.values())
+    results: list[Found] = []
+    pks = list(candidates)
+    for start in range(0, len(pks), 1000):
+        for entity in session.scalars(select(ListEntity).where(ListEntity.id.in_(pks[start : start + 1000]))):
+            listed = entity_party(entity)
+            for customer_id in candidates[entity.id]:
+                match = score(parties[customer_id], listed)
+                if match is not None and match.score >= threshold:
+                    results.append(
+                        Found(
+                            customer_id,
+                            entity.list_id,
+                            entity.id,
+                            entity.entity_id,
+                            entity.name,
+                            entity.fingerprint,
+                            match,
+                        )
+                    )
+    return results
+
+
+def exposure(session: Session) -> dict[int, str]:
+    """Customers whose listing is critical: an active deployment, or a supplier of one, with why."""
+    deployed = dict(
+        session.execute(
+            select(Deployment.customer_id, Deployment.ref).where(Deployment.status == DeploymentStatus.ACTIVE)
+        ).tuples()
+    )
+    exposed = {cid: f"active deployment {ref}" for cid, ref in deployed.items()}
+    for supplier_id, end_user_name in session.execute(
+        select(SupplyLink.supplier_id, Customer.name)
+        .join(Customer, Customer.id == SupplyLink.end_user_id)
+        .where(SupplyLink.end_user_id.in_(list(deployed)))
+    ):
+        exposed.setdefault(supplier_id, f"supplier of {end_user_name}, which has an active deployment")
+    return exposed
+
+
+def record_hits(
+    session: Session,
+    found: list[Found],
+    scope: Iterable[ScreeningHit],
+    report: RunReport,
+    now: datetime | None = None,
+) -> None:
+    """Create, update, reopen or clear hits; `scope` holds the existing hits this run was able to find."""
+    now = now or utcnow()
+    existing = {(h.customer_id, h.list_id, h.entity_id): h for h in scope}
+    exposed = exposure(session) if found else {}
+    seen: set[tuple[int, int, str]] = set()
+    for item in found:
+        key = (item.customer_id, item.list_id, item.entity_id)
+        seen.add(key)
+        hit = existing.get(key)
+        fresh = hit is None
+        if hit is None:
+            hit = ScreeningHit(
+                customer_id=item.customer_id,
+                list_id=item.list_id,
+                entity_id=item.entity_id,
+                first_seen_at=now,
+            )
+            session.add(hit)
+            report.new_hits += 1
+        elif hit.status != HitStatus.NEW and hit.decided_fingerprint != item.fingerprint:
+            hit.reopened_note = (
+                f"the listing changed after it was {hit.status.value} by {hit.decided_by} "
+                f"on {hit.decided_at:%Y-%m-%d}"
+                if hit.decided_at
+                else "the listing changed"
+            )
+            hit.status = HitStatus.NEW
+            fresh = True
+            report.reopened += 1
+        hit.entity_pk, hit.entity_name = item.entity_pk, item.entity_name[:500]
+        hit.matched_name, hit.score, hit.reasons = (
+            item.match.name[:500],
+            item.match.score,
+            list(item.match.reasons),
+        )
+        hit.fingerprint, hit.active, hit.last_seen_at, hit.delisted_at = item.fingerprint, True, now, None
+        report.hits += 1
+        session.flush()
+        if fresh:
+            report.new_hit_ids.append(hit.id)
+            if item.customer_id in exposed:
+                alerts.raise_for_hit(session, hit, exposed[item.customer_id])
+                report.alerts += 1
+    for key, hit in existing.items():
+        if key not in seen and hit.active and hit.delisted_at is None:
+            hit.active = False  # the names no longer match (a customer renamed, a listing corrected)
+            report.cleared += 1
+    session.flush()
+
+
+def run(
+    session: Session,
+    *,
+    customer_ids: Sequence[int] | None = None,
+    entity_pks: Sequence[int] | None = None,
+    threshold: float = THRESHOLD,
+) -> RunReport:
+    """Screen the given customers (default: all) against the given entities (default: all listed)."""
+    report = RunReport()
+    parties = customer_parties(session, customer_ids)
+    report.customers = len(parties)
+    found = find_local(session, parties, entity_pks, threshold, report) if parties else []
+    scope = select(ScreeningHit).where(ScreeningHit.entity_pk.is_not(None))
+    if customer_ids is not None:
+        scope = scope.where(ScreeningHit.customer_id.in_(list(customer_ids)))
+    if entity_pks is not None:
+        scope = scope.where(ScreeningHit.entity_pk.in_(list(entity_pks)))
+    record_hits(session, found, session.scalars(scope).all(), report)
+    return report
+
+
+def mark_delisted(session: Session, entity_pks: Sequence[int]) -> int:
+    """Hits on entities a list no longer holds are kept, marked delisted, and shown as such."""
+    now, count = utcnow(), 0
+    for start in range(0, len(entity_pks), CHUNK):
+        chunk = list(entity_pks[start : start + CHUNK])
+        for hit in session.scalars(select(ScreeningHit).where(ScreeningHit.entity_pk.in_(chunk))):
+            hit.delisted_at = now
+            count += 1
+    session.flush()
+    return count
+
+
+def queue_customers(session: Session, customer_ids: Iterable[int]) -> None:
+    """Remember customers to screen again (a customer was added or changed)."""
+    queued = set(session.scalars(select(PendingScreening.customer_id)))
+    for customer_id in set(customer_ids) - queued:
+        session.add(PendingScreening(customer_id=customer_id))
+    session.flush()
+
+
+def screen_pending(session: Session) -> RunReport | None:
+    pending = session.scalars(select(PendingScreening)).all()
+    if not pending:
+        return None
+    ids = [p.customer_id for p in pending]
+    for item in pending:
+        session.delete(item)
+    session.flush()
+    return run(session, customer_ids=ids)
+
+
+def hits_by_customer(session: Session, customer_ids: Iterable[int]) -> dict[int, list[ScreeningHit]]:
+    grouped: dict[int, list[ScreeningHit]] = defaultdict(list)
+    query = (
+        select(ScreeningHit)
+        .where(ScreeningHit.customer_id.in_(list(customer_ids)))
+        .options(selectinload(ScreeningHit.screening_list))
+    )
+    for hit in session.scalars(query):
+        grouped[hit.customer_id].append(hit)
+    return grouped
