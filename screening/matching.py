@@ -72,7 +72,7 @@ def skeleton(token: str) -> str:
     """A token with the usual differences of romanisation evened out ('teknolodzhiz', 'technologies')."""
     for old, new in _SKELETON:
         token = token.replace(old, new)
-    out = []
+    out: list[str] = []
     for char in token:
         if not out or out[-1] != char:
             out.append(char)
