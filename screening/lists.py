@@ -255,9 +255,7 @@ def _apply_updates(
         previous: dict[int, dict[str, object]] = dict(
             session.execute(
                 select(ListEntity.id, ListEntity.data).where(ListEntity.id.in_([u[0] for u in chunk]))
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         changes = []
         for pk, party, fingerprint, kind in chunk:
@@ -287,9 +285,7 @@ def _delist(session: Session, version: ListVersion, pks: list[int], number: int,
     for start in range(0, len(pks), BATCH):
         chunk = pks[start : start + BATCH]
         previous: dict[int, dict[str, object]] = dict(
-            session.execute(select(ListEntity.id, ListEntity.data).where(ListEntity.id.in_(chunk)))
-            .tuples()
-            .all()
+            session.execute(select(ListEntity.id, ListEntity.data).where(ListEntity.id.in_(chunk))).all()
         )
         session.execute(
             update(ListEntity)

@@ -63,8 +63,21 @@ class Match:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-_SKELETON = (("dzh", "j"), ("zh", "j"), ("kh", "k"), ("ch", "k"), ("ck", "k"), ("ph", "f"), ("gi", "ji"),
-             ("ge", "je"), ("w", "v"), ("y", "i"), ("z", "s"), ("q", "k"), ("c", "k"))
+_SKELETON = (
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("kh", "k"),
+    ("ch", "k"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("gi", "ji"),
+    ("ge", "je"),
+    ("w", "v"),
+    ("y", "i"),
+    ("z", "s"),
+    ("q", "k"),
+    ("c", "k"),
+)
 
 
 @lru_cache(maxsize=65536)

@@ -125,7 +125,7 @@ def exposure(session: Session) -> dict[int, str]:
     deployed = dict(
         session.execute(
             select(Deployment.customer_id, Deployment.ref).where(Deployment.status == DeploymentStatus.ACTIVE)
-        ).tuples()
+        ).all()
     )
     exposed = {cid: f"active deployment {ref}" for cid, ref in deployed.items()}
     for supplier_id, end_user_name in session.execute(
@@ -164,12 +164,10 @@ def record_hits(
             session.add(hit)
             report.new_hits += 1
         elif hit.status != HitStatus.NEW and hit.decided_fingerprint != item.fingerprint:
+            when = f" on {hit.decided_at:%Y-%m-%d}" if hit.decided_at else ""
             hit.reopened_note = (
-                f"the listing changed after it was {hit.status.value} by {hit.decided_by} "
-                f"on {hit.decided_at:%Y-%m-%d}"
-                if hit.decided_at
-                else "the listing changed"
-            )
+                f"the listing changed after it was {hit.status.value} by {hit.decided_by or 'staff'}{when}"
+            )[:500]
             hit.status = HitStatus.NEW
             fresh = True
             report.reopened += 1
