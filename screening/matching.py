@@ -18,10 +18,12 @@ from screening.names import (
     GENERIC_WORDS,
     KIND_WORDS,
     NameForm,
+    abbreviations,
     analyse,
-    blocking_keys,
-    initials,
-    selective_keys,
+    index_keys,
+    probe_keys,
+    short_form,
+    skeleton,
     token_weight,
 )
 
@@ -33,8 +35,9 @@ SAME_COUNTRY_BONUS = 0.04
 OTHER_COUNTRY_PENALTY = 0.25
 OTHER_KIND_PENALTY = 0.2
 PERSON_EXTRA_WEIGHT = 0.3
-# A key shared by more names than this is too common to find candidates by (unless a name has no other).
-MAX_POSTINGS = 400
+# Keys shared by more listed names or customers than these are too common to find candidates by.
+MAX_LISTED_PER_KEY = 1000
+MAX_CUSTOMERS_PER_KEY = 200
 
 
 @dataclass(frozen=True)
@@ -63,48 +66,25 @@ class Match:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-_SKELETON = (
-    ("dzh", "j"),
-    ("zh", "j"),
-    ("kh", "k"),
-    ("ch", "k"),
-    ("ck", "k"),
-    ("ph", "f"),
-    ("gi", "ji"),
-    ("ge", "je"),
-    ("w", "v"),
-    ("y", "i"),
-    ("z", "s"),
-    ("q", "k"),
-    ("c", "k"),
-)
-
-
-@lru_cache(maxsize=65536)
-def skeleton(token: str) -> str:
-    """A token with the usual differences of romanisation evened out ('teknolodzhiz', 'technologies')."""
-    for old, new in _SKELETON:
-        token = token.replace(old, new)
-    out: list[str] = []
-    for char in token:
-        if not out or out[-1] != char:
-            out.append(char)
-    return "".join(out).rstrip("e") or token
-
-
+@lru_cache(maxsize=1 << 18)
 def token_similarity(left: str, right: str) -> float:
     if left == right:
         return 1.0
+    if left in GENERIC_WORDS and right in GENERIC_WORDS:
+        return 0.0  # common words are spelled out the same way (synonyms are folded before)
+    long_enough = len(left) >= 4 and len(right) >= 4
     ratio = fuzz.ratio(left, right) / 100.0
-    if len(left) >= 4 and len(right) >= 4:
+    if long_enough:
         ratio = max(ratio, 0.95 * fuzz.ratio(skeleton(left), skeleton(right)) / 100.0)
-    if len(left) >= 4 and len(right) >= 4 and left[0] == right[0] and metaphone(left) == metaphone(right):
-        ratio = max(ratio, 0.9)
+        if ratio < 0.9 and left[0] == right[0] and metaphone(left) == metaphone(right):
+            ratio = 0.9
     return ratio
 
 
 def _join_compounds(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
     """'hik vision' against 'hikvision': two neighbouring words written as one on the other side."""
+    if len(tokens) < 2:
+        return tokens
     joined = set(other)
     out: list[str] = []
     index = 0
@@ -121,110 +101,125 @@ def _join_compounds(tokens: tuple[str, ...], other: tuple[str, ...]) -> tuple[st
 @dataclass
 class _Alignment:
     score: float
-    fuzzy: list[tuple[str, str]]
-    unmatched: list[str]
-    reordered: bool
-    kind_conflict: tuple[list[str], list[str]] | None
+    query: tuple[str, ...]
+    result: tuple[str, ...]
+    pairs: list[tuple[int, int]]  # aligned (query index, result index)
+
+    def explain(self) -> list[str]:
+        query, result = self.query, self.result
+        used_q = {i for i, _ in self.pairs}
+        used_r = {j for _, j in self.pairs}
+        notes = []
+        if [j for _, j in sorted(self.pairs)] != sorted(j for _, j in self.pairs):
+            notes.append("same words in another order")
+        fuzzy = [(query[i], result[j]) for i, j in self.pairs if query[i] != result[j]]
+        if fuzzy:
+            notes.append("spelled differently: " + ", ".join(f"{a} ~ {b}" for a, b in fuzzy[:4]))
+        unmatched = [t for i, t in enumerate(query) if i not in used_q]
+        unmatched += [t for j, t in enumerate(result) if j not in used_r]
+        if unmatched:
+            notes.append("words on one side only: " + ", ".join(unmatched[:6]))
+        conflict = self.kind_conflict()
+        if conflict:
+            notes.append(f"different kinds of body: {', '.join(conflict[0])} / {', '.join(conflict[1])}")
+        return notes
+
+    def kind_conflict(self) -> tuple[list[str], list[str]] | None:
+        used_q = {i for i, _ in self.pairs}
+        used_r = {j for _, j in self.pairs}
+        kinds_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and t in KIND_WORDS})
+        kinds_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in KIND_WORDS})
+        return (kinds_q, kinds_r) if kinds_q and kinds_r else None
+
+
+def _weight(tokens: tuple[str, ...], indexes: Iterable[int] | None = None) -> float:
+    total = 0.0
+    for index in range(len(tokens)) if indexes is None else indexes:
+        total += token_weight(tokens[index])
+    return total
 
 
 def _align(query: tuple[str, ...], result: tuple[str, ...], *, person: bool = False) -> _Alignment:
     query = _join_compounds(query, result)
     result = _join_compounds(result, query)
-    pairs = []
+    candidates = []
     for i, left in enumerate(query):
         for j, right in enumerate(result):
             similarity = token_similarity(left, right)
             if similarity >= TOKEN_MIN:
-                pairs.append((similarity, max(token_weight(left), token_weight(right)), i, j))
-    pairs.sort(reverse=True)
+                candidates.append((similarity, max(token_weight(left), token_weight(right)), i, j))
+    candidates.sort(reverse=True)
     used_q: dict[int, float] = {}
     used_r: dict[int, float] = {}
-    order: list[tuple[int, int]] = []
-    for similarity, _, i, j in pairs:
+    pairs: list[tuple[int, int]] = []
+    for similarity, _, i, j in candidates:
         if i in used_q or j in used_r:
             continue
         used_q[i], used_r[j] = similarity, similarity
-        order.append((i, j))
-    weight_q = sum(token_weight(t) for t in query)
-    weight_r = sum(token_weight(t) for t in result)
+        pairs.append((i, j))
+    weight_q, weight_r = _weight(query), _weight(result)
     if person and len(used_q) == len(query):
         # The customer gave fewer of the person's names (no middle name or patronymic): count them less.
-        weight_r -= sum(
-            token_weight(t) * (1 - PERSON_EXTRA_WEIGHT) for j, t in enumerate(result) if j not in used_r
-        )
+        extra = [j for j in range(len(result)) if j not in used_r]
+        weight_r -= _weight(result, extra) * (1 - PERSON_EXTRA_WEIGHT)
     matched_q = sum(token_weight(query[i]) * s for i, s in used_q.items())
     matched_r = sum(token_weight(result[j]) * s for j, s in used_r.items())
     if not weight_q or not weight_r:
         coverage = 0.0
-    elif all(t in GENERIC_WORDS for t in (*query, *result)):
+    elif all(t in GENERIC_WORDS for t in query) and all(t in GENERIC_WORDS for t in result):
         # Names made only of common words ("China Electronics Corporation") match only word for word.
         coverage = min(matched_q / weight_q, matched_r / weight_r)
     else:
         coverage = (matched_q / weight_q + matched_r / weight_r) / 2
         if not any(query[i] not in GENERIC_WORDS for i in used_q):
             coverage = min(coverage, 0.5)  # only common words in common ("Digital Technology Group")
-    fuzzy = [(query[i], result[j]) for i, j in order if query[i] != result[j]]
-    unmatched = [t for i, t in enumerate(query) if i not in used_q]
-    unmatched += [t for j, t in enumerate(result) if j not in used_r]
-    reordered = [j for _, j in sorted(order)] != sorted(j for _, j in order)
-    kinds_q = {query[i] for i in range(len(query)) if i not in used_q and query[i] in KIND_WORDS}
-    kinds_r = {result[j] for j in range(len(result)) if j not in used_r and result[j] in KIND_WORDS}
-    conflict = (sorted(kinds_q), sorted(kinds_r)) if kinds_q and kinds_r else None
-    return _Alignment(coverage, fuzzy, unmatched, reordered, conflict)
+    alignment = _Alignment(coverage, query, result, pairs)
+    if alignment.kind_conflict():
+        alignment.score = max(0.0, coverage - OTHER_KIND_PENALTY)
+    return alignment
 
 
 def _abbreviation(short: NameForm, long: NameForm) -> bool:
-    if len(short.tokens) != 1 or len(long.tokens) < 2:
+    token = short_form(short.tokens)
+    if token is None or len(long.tokens) < 2 or token in long.tokens:
         return False
-    token = short.tokens[0]
-    if not 2 <= len(token) <= 6:
-        return False
-    tokens = long.tokens
-    options = {initials(tokens), initials(tuple(t for t in tokens if t not in GENERIC_WORDS))}
-    if tokens[-1] in GENERIC_WORDS:
-        options.add(initials(tokens[:-1]))
-    options.discard("")
-    return token in options and len(token) >= 3
+    return token in abbreviations(long.tokens)
+
+
+def name_similarity(query: NameForm, result: NameForm, *, person: bool = False) -> float:
+    if _abbreviation(query, result) or _abbreviation(result, query):
+        return ABBREVIATION_SCORE
+    return _align(query.tokens, result.tokens, person=person).score
 
 
 def compare_names(query: NameForm, result: NameForm, *, person: bool = False) -> tuple[float, list[str]]:
     """Similarity of two names (0..1) and what a person should know about how they matched."""
     if _abbreviation(query, result) or _abbreviation(result, query):
-        short, long = (query, result) if len(query.tokens) == 1 else (result, query)
+        short, long = (query, result) if _abbreviation(query, result) else (result, query)
         return ABBREVIATION_SCORE, [f'abbreviation: "{short.original}" are the initials of "{long.original}"']
     alignment = _align(query.tokens, result.tokens, person=person)
-    notes = []
-    value = alignment.score
-    if alignment.kind_conflict:
-        value -= OTHER_KIND_PENALTY
-        mine, theirs = alignment.kind_conflict
-        notes.append(f"different kinds of body: {', '.join(mine)} / {', '.join(theirs)}")
-    if alignment.reordered:
-        notes.append("same words in another order")
-    if alignment.fuzzy:
-        spelled = ", ".join(f"{a} ~ {b}" for a, b in alignment.fuzzy[:4])
-        notes.append(f"spelled differently: {spelled}")
-    if alignment.unmatched:
-        notes.append("words on one side only: " + ", ".join(alignment.unmatched[:6]))
+    notes = alignment.explain()
     forms = sorted(set(query.legal_forms) | set(result.legal_forms))
     if forms:
         notes.append("legal forms set aside: " + ", ".join(forms))
     if not query.original.isascii() or not result.original.isascii():
         notes.append("compared in Latin transliteration")
-    return max(0.0, value), notes
+    return alignment.score, notes
 
 
-def score(customer: Party, entity: Party) -> Match | None:
-    """The best name pair, adjusted by country; None when no name pair is similar at all."""
-    best: tuple[float, NameForm, NameForm, list[str]] | None = None
+def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | None:
+    """The best name pair, adjusted by country; None when no name pair is similar at all, or when the
+    result cannot reach `threshold`."""
+    best: tuple[float, NameForm, NameForm] | None = None
     for query in customer.names:
         for result in entity.names:
-            similarity, notes = compare_names(query, result, person=entity.person)
+            similarity = name_similarity(query, result, person=entity.person)
             if best is None or similarity > best[0]:
-                best = (similarity, query, result, notes)
-    if best is None or best[0] <= 0:
+                best = (similarity, query, result)
+    if best is None or best[0] <= 0 or best[0] + SAME_COUNTRY_BONUS < threshold:
         return None
-    similarity, query, result, notes = best
+    _, query, result = best
+    similarity, notes = compare_names(query, result, person=entity.person)
     reasons = [f'"{query.original}" ~ listed name "{result.original}" (name similarity {similarity:.2f})']
     reasons += notes
     value = similarity
@@ -248,26 +243,42 @@ def score(customer: Party, entity: Party) -> Match | None:
 
 
 class CustomerIndex:
-    """Customers' names under their distinctive blocking keys; common keys are left out."""
+    """Customers' names under their blocking keys, for one pass over the list entities."""
 
-    def __init__(self, parties: dict[int, Party], max_postings: int = MAX_POSTINGS) -> None:
+    def __init__(self, parties: dict[int, Party]) -> None:
         self.parties = parties
         postings: dict[str, set[int]] = defaultdict(set)
-        per_party: dict[int, set[str]] = {}
+        self.keys_of: dict[int, set[str]] = {}
         for party_id, party in parties.items():
             keys: set[str] = set()
             for form in party.names:
-                keys |= selective_keys(form)
-            per_party[party_id] = keys
+                keys |= index_keys(form)
+            self.keys_of[party_id] = keys
             for key in keys:
                 postings[key].add(party_id)
-        crowded = {key for key, ids in postings.items() if len(ids) > max_postings}
-        self.postings = {key: ids for key, ids in postings.items() if key not in crowded}
-        for party_id, keys in per_party.items():
+        self.postings = dict(postings)
+
+    def prune(self, listed_counts: dict[str, int], max_listed: int, max_customers: int) -> int:
+        """Leave out keys too common to find candidates by, among the listed names or the customers.
+
+        A customer whose every key is common keeps its rarest one, so that no customer goes unscreened.
+        """
+
+        def cost(key: str) -> tuple[int, int]:
+            return listed_counts.get(key, 0), len(self.postings.get(key, ()))
+
+        crowded = {
+            key
+            for key, ids in self.postings.items()
+            if listed_counts.get(key, 0) > max_listed or len(ids) > max_customers
+        }
+        kept = {key: ids for key, ids in self.postings.items() if key not in crowded}
+        for party_id, keys in self.keys_of.items():
             if keys and keys <= crowded:
-                # Keep its least crowded key, so that every customer stays findable.
-                keep = min(keys, key=lambda k: len(postings[k]))
-                self.postings.setdefault(keep, set()).add(party_id)
+                rarest = min(keys, key=cost)
+                kept.setdefault(rarest, set()).add(party_id)
+        self.postings = kept
+        return len(crowded)
 
     def candidates(self, keys: Iterable[str]) -> set[int]:
         found: set[int] = set()
@@ -285,7 +296,7 @@ def screen_entity(
     """The customers of the index that this listed party matches at or above the threshold."""
     hits = []
     for party_id in index.candidates(keys):
-        match = score(index.parties[party_id], entity)
+        match = score(index.parties[party_id], entity, threshold)
         if match is not None and match.score >= threshold:
             hits.append((party_id, match))
     return hits
@@ -294,5 +305,5 @@ def screen_entity(
 def entity_keys(entity: Party) -> set[str]:
     keys: set[str] = set()
     for form in entity.names:
-        keys |= blocking_keys(form)
+        keys |= probe_keys(form)
     return keys

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rigour.names import extract_org_types, normalize_name, remove_org_types, remove_person_prefixes
-from rigour.text import ascii_text, metaphone
+from rigour.text import ascii_text
 
 # Legal forms rigour's table does not hold (or holds only in other spellings); dropped like its own.
 EXTRA_LEGAL_FORMS = frozenset(
@@ -219,32 +219,95 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     return NameForm(name, tuple(tokens), forms)
 
 
+_SKELETON = (
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("kh", "k"),
+    ("ch", "k"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("gi", "ji"),
+    ("ge", "je"),
+    ("w", "v"),
+    ("y", "i"),
+    ("z", "s"),
+    ("q", "k"),
+    ("c", "k"),
+)
+
+
+@lru_cache(maxsize=65536)
+def skeleton(token: str) -> str:
+    """A token with the usual differences of romanisation evened out ('pozitiv', 'positive')."""
+    for old, new in _SKELETON:
+        token = token.replace(old, new)
+    out: list[str] = []
+    for char in token:
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out).rstrip("e") or token
+
+
 def initials(tokens: tuple[str, ...]) -> str:
     return "".join(t[0] for t in tokens)
 
 
-def blocking_keys(form: NameForm) -> set[str]:
-    """Keys under which two names that may be the same meet; order, spelling and joins do not matter."""
+def abbreviations(tokens: tuple[str, ...]) -> set[str]:
+    """What a name of several words may be shortened to: its initials, with or without common words."""
+    options = {initials(tokens), initials(tuple(t for t in tokens if t not in GENERIC_WORDS))}
+    if tokens and tokens[-1] in GENERIC_WORDS:
+        options.add(initials(tokens[:-1]))
+    return {o for o in options if len(o) >= 3}
+
+
+def short_form(tokens: tuple[str, ...]) -> str | None:
+    """The one short distinctive word of a name that may be an abbreviation ("ZTE Corp": "zte")."""
+    distinctive = [t for t in tokens if t not in GENERIC_WORDS]
+    if len(distinctive) == 1 and 3 <= len(distinctive[0]) <= 6:
+        return distinctive[0]
+    return None
+
+
+def _base_keys(tokens: tuple[str, ...], skip: frozenset[str] = frozenset()) -> set[str]:
     keys: set[str] = set()
-    tokens = form.tokens
     for token in tokens:
+        if token in skip:
+            continue
         keys.add(token)
         if len(token) >= 4 and not token.isdigit():
-            keys.add("~" + metaphone(token))
+            sound = skeleton(token)
+            if sound != token:
+                keys.add("~" + sound)
     for left, right in zip(tokens, tokens[1:], strict=False):
-        keys.add(left + right)
-    if len(tokens) >= 3:
-        keys.add(initials(tokens))
+        if left not in skip or right not in skip:
+            keys.add(left + right)
     return keys
 
 
-def selective_keys(form: NameForm) -> set[str]:
-    """The keys worth indexing a name under: those of its distinctive words, joins and initials."""
-    if all(t in GENERIC_WORDS for t in form.tokens):
-        return blocking_keys(form)
-    keys = blocking_keys(form)
-    for token in form.tokens:
-        if token in GENERIC_WORDS:
-            keys.discard(token)
-            keys.discard("~" + metaphone(token))
+def probe_keys(form: NameForm) -> set[str]:
+    """The keys a listed name is looked up under: its words, their sound, joined neighbours, initials.
+
+    Abbreviations meet across sides only: the initials of a long name look for a one-word name, and a
+    one-word name looks for long names with those initials ("ZTE", "Zhongxing Telecommunication Equipment").
+    """
+    tokens = form.tokens
+    keys = _base_keys(tokens)
+    if len(tokens) >= 2:
+        keys |= {"^1:" + a for a in abbreviations(tokens)}
+    short = short_form(tokens)
+    if short:
+        keys.add("^n:" + short)
+    return keys
+
+
+def index_keys(form: NameForm) -> set[str]:
+    """The keys a customer's name is indexed under: those of its distinctive words, joins and initials."""
+    tokens = form.tokens
+    generic = frozenset(t for t in tokens if t in GENERIC_WORDS)
+    keys = _base_keys(tokens, frozenset() if generic == set(tokens) else generic)
+    if len(tokens) >= 2:
+        keys |= {"^n:" + a for a in abbreviations(tokens)}
+    short = short_form(tokens)
+    if short:
+        keys.add("^1:" + short)
     return keys

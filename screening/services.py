@@ -17,7 +17,15 @@ from sqlalchemy.orm import Session, selectinload
 from contracts.models import Customer, Deployment, DeploymentStatus, SupplyLink
 from endwatch.db import utcnow
 from screening import alerts
-from screening.matching import THRESHOLD, CustomerIndex, Match, Party, score
+from screening.matching import (
+    MAX_CUSTOMERS_PER_KEY,
+    MAX_LISTED_PER_KEY,
+    THRESHOLD,
+    CustomerIndex,
+    Match,
+    Party,
+    score,
+)
 from screening.models import HitStatus, ListEntity, PendingScreening, ScreeningHit
 
 CHUNK = 10_000
@@ -82,13 +90,23 @@ def find_local(
     """The hits of these customers among the listed (not delisted) entities, or among those given."""
     report = report if report is not None else RunReport()
     index = CustomerIndex(parties)
+    keyed = select(ListEntity.id, ListEntity.keys).where(ListEntity.delisted_version.is_(None))
+    # First pass: how common each of the customers' keys is among all listed names.
+    counts: dict[str, int] = defaultdict(int)
+    postings = index.postings
+    for _, keys in session.execute(keyed.execution_options(yield_per=CHUNK)):
+        for key in keys.split():
+            if key in postings:
+                counts[key] += 1
+    index.prune(counts, MAX_LISTED_PER_KEY, MAX_CUSTOMERS_PER_KEY)
+    # Second pass: the candidates of every listed entity (or of the ones given).
     candidates: dict[int, set[int]] = {}
-    base = select(ListEntity.id, ListEntity.keys).where(ListEntity.delisted_version.is_(None))
     queries = (
-        [base.execution_options(yield_per=CHUNK)]
+        [keyed.execution_options(yield_per=CHUNK)]
         if entity_pks is None
         else [
-            base.where(ListEntity.id.in_(entity_pks[i : i + CHUNK])) for i in range(0, len(entity_pks), CHUNK)
+            keyed.where(ListEntity.id.in_(entity_pks[i : i + CHUNK]))
+            for i in range(0, len(entity_pks), CHUNK)
         ]
     )
     for query in queries:
@@ -104,7 +122,7 @@ def find_local(
         for entity in session.scalars(select(ListEntity).where(ListEntity.id.in_(pks[start : start + 1000]))):
             listed = entity_party(entity)
             for customer_id in candidates[entity.id]:
-                match = score(parties[customer_id], listed)
+                match = score(parties[customer_id], listed, threshold)
                 if match is not None and match.score >= threshold:
                     results.append(
                         Found(
