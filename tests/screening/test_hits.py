@@ -24,7 +24,10 @@ CUSTOMERS = (
     "Министерство внутренних дел,МВД;MVD,RU,government,yes,Gulf Secure Distribution FZE\n"
     "Kestrel Signal Analytics,,GB,private,no,\n"
 )
-PRODUCTS = "name,capabilities,receives_updates,remote_suspension,latest_version\nSentinel DPI,internet_surveillance,yes,yes,5.4\n"
+PRODUCTS = (
+    "name,capabilities,receives_updates,remote_suspension,latest_version\n"
+    "Sentinel DPI,internet_surveillance,yes,yes,5.4\n"
+)
 
 
 @pytest.fixture
