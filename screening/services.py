@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from contracts.models import Customer, Deployment, DeploymentStatus, SupplyLink
 from endwatch.db import utcnow
-from screening import alerts
+from screening import alerts, yente
 from screening.matching import (
     MAX_CUSTOMERS_PER_KEY,
     MAX_LISTED_PER_KEY,
@@ -26,7 +27,7 @@ from screening.matching import (
     Party,
     score,
 )
-from screening.models import HitStatus, ListEntity, PendingScreening, ScreeningHit
+from screening.models import HitStatus, ListEntity, ListFormat, PendingScreening, ScreeningHit, ScreeningList
 
 CHUNK = 10_000
 
@@ -272,3 +273,56 @@ def hits_by_customer(session: Session, customer_ids: Iterable[int]) -> dict[int,
     for hit in session.scalars(query):
         grouped[hit.customer_id].append(hit)
     return grouped
+
+
+YENTE_THRESHOLD = 0.7  # yente's own default for a match
+
+
+def yente_list(session: Session, url: str, dataset: str) -> ScreeningList:
+    name = f"yente: {dataset}"
+    lst = session.scalars(select(ScreeningList).where(ScreeningList.name == name)).first()
+    if lst is None:
+        lst = ScreeningList(name=name, format=ListFormat.YENTE, source=url, is_url=True)
+        session.add(lst)
+        session.flush()
+    lst.source = url
+    return lst
+
+
+def run_yente(
+    session: Session,
+    url: str,
+    dataset: str,
+    *,
+    customer_ids: Sequence[int] | None = None,
+    threshold: float = YENTE_THRESHOLD,
+    client: httpx.Client | None = None,
+) -> RunReport:
+    """The same screening, with the matching done by a yente server."""
+    report = RunReport()
+    lst = yente_list(session, url, dataset)
+    query = select(Customer.id, Customer.name, Customer.aliases, Customer.country)
+    if customer_ids is not None:
+        query = query.where(Customer.id.in_(list(customer_ids)))
+    customers = {
+        cid: ([name, *(aliases or [])], country) for cid, name, aliases, country in session.execute(query)
+    }
+    report.customers = len(customers)
+    found = [
+        Found(
+            r.customer_id,
+            lst.id,
+            None,
+            r.entity_id,
+            r.entity_name,
+            r.fingerprint,
+            Match(r.score, r.matched_name, r.entity_name, r.reasons),
+        )
+        for r in yente.match(url, dataset, customers, threshold, client)
+    ]
+    lst.last_checked_at = utcnow()
+    scope = select(ScreeningHit).where(ScreeningHit.list_id == lst.id)
+    if customer_ids is not None:
+        scope = scope.where(ScreeningHit.customer_id.in_(list(customer_ids)))
+    record_hits(session, found, session.scalars(scope).all(), report)
+    return report
