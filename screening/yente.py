@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +73,7 @@ def _reasons(result: dict[str, Any], dataset: str, country: str | None) -> tuple
 def match(
     url: str,
     dataset: str,
-    customers: dict[int, tuple[list[str], str | None]],
+    customers: Mapping[int, tuple[list[str], str | None]],
     threshold: float,
     client: httpx.Client | None = None,
 ) -> Iterator[YenteResult]:
