@@ -17,10 +17,11 @@ from rigour.text import metaphone
 from screening.names import (
     GENERIC_WORDS,
     KIND_WORDS,
+    STRONG,
     NameForm,
     abbreviations,
     analyse,
-    index_keys,
+    index_slots,
     probe_keys,
     short_form,
     skeleton,
@@ -38,6 +39,7 @@ PERSON_EXTRA_WEIGHT = 0.3
 # Keys shared by more listed names or customers than these are too common to find candidates by.
 MAX_LISTED_PER_KEY = 1000
 MAX_CUSTOMERS_PER_KEY = 200
+NEED_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -243,50 +245,85 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
 
 
 class CustomerIndex:
-    """Customers' names under their blocking keys, for one pass over the list entities."""
+    """Customers' names under their blocking keys, for one pass over the list entities.
+
+    A listed name is a candidate for a customer's name when it shares a strong key (joined words,
+    initials) or words carrying at least NEED_SHARE of the name's weight: a name that can reach the
+    threshold must match that much of itself.
+    """
 
     def __init__(self, parties: dict[int, Party]) -> None:
         self.parties = parties
-        postings: dict[str, set[int]] = defaultdict(set)
-        self.keys_of: dict[int, set[str]] = {}
+        postings: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        self.weights: dict[tuple[int, int], tuple[float, ...]] = {}
+        self.need: dict[tuple[int, int], float] = {}
         for party_id, party in parties.items():
-            keys: set[str] = set()
-            for form in party.names:
-                keys |= index_keys(form)
-            self.keys_of[party_id] = keys
-            for key in keys:
-                postings[key].add(party_id)
+            for number, form in enumerate(party.names):
+                weights = tuple(token_weight(t) for t in form.tokens)
+                self.weights[party_id, number] = weights
+                self.need[party_id, number] = NEED_SHARE * sum(weights)
+                for key, slot in dict.fromkeys(index_slots(form)):
+                    postings[key].append((party_id, number, slot))
         self.postings = dict(postings)
 
     def prune(self, listed_counts: dict[str, int], max_listed: int, max_customers: int) -> int:
         """Leave out keys too common to find candidates by, among the listed names or the customers.
 
-        A customer whose every key is common keeps its rarest one, so that no customer goes unscreened.
+        The words left without a key no longer count towards what a candidate must share; a name whose
+        every key is common keeps its rarest one, so that no customer goes unscreened.
         """
-
-        def cost(key: str) -> tuple[int, int]:
-            return listed_counts.get(key, 0), len(self.postings.get(key, ()))
-
         crowded = {
             key
-            for key, ids in self.postings.items()
-            if listed_counts.get(key, 0) > max_listed or len(ids) > max_customers
+            for key, entries in self.postings.items()
+            if listed_counts.get(key, 0) > max_listed or len({e[0] for e in entries}) > max_customers
         }
-        kept = {key: ids for key, ids in self.postings.items() if key not in crowded}
-        for party_id, keys in self.keys_of.items():
-            if keys and keys <= crowded:
-                rarest = min(keys, key=cost)
-                kept.setdefault(rarest, set()).add(party_id)
+        if not crowded:
+            return 0
+        kept_slots: dict[tuple[int, int], set[int]] = defaultdict(set)
+        all_slots: dict[tuple[int, int], dict[int, str]] = defaultdict(dict)
+        for key, entries in self.postings.items():
+            for party_id, number, slot in entries:
+                previous = all_slots[party_id, number].get(slot)
+                if previous is None or listed_counts.get(key, 0) < listed_counts.get(previous, 0):
+                    all_slots[party_id, number][slot] = key
+                if key not in crowded:
+                    kept_slots[party_id, number].add(slot)
+        kept = {key: entries for key, entries in self.postings.items() if key not in crowded}
+        for name, slots in all_slots.items():
+            weights = self.weights[name]
+            if not kept_slots[name]:
+                slot, key = min(slots.items(), key=lambda item: listed_counts.get(item[1], 0))
+                kept.setdefault(key, []).append((name[0], name[1], STRONG))
+                continue
+            lost = sum(weights[s] for s in slots if s >= 0 and s not in kept_slots[name])
+            self.need[name] = NEED_SHARE * (sum(weights) - lost)
         self.postings = kept
         return len(crowded)
 
     def candidates(self, keys: Iterable[str]) -> set[int]:
         found: set[int] = set()
+        shared: dict[tuple[int, int], int] = {}
         postings = self.postings
         for key in keys:
-            ids = postings.get(key)
-            if ids:
-                found |= ids
+            entries = postings.get(key)
+            if not entries:
+                continue
+            for party_id, number, slot in entries:
+                if slot == STRONG:
+                    found.add(party_id)
+                else:
+                    name = (party_id, number)
+                    shared[name] = shared.get(name, 0) | (1 << slot)
+        for name, mask in shared.items():
+            if name[0] in found:
+                continue
+            weights = self.weights[name]
+            total = 0.0
+            for slot, weight in enumerate(weights):
+                if mask >> slot & 1:
+                    total += weight
+            if total >= self.need[name] - 1e-9:
+                found.add(name[0])
         return found
 
 

@@ -300,14 +300,32 @@ def probe_keys(form: NameForm) -> set[str]:
     return keys
 
 
-def index_keys(form: NameForm) -> set[str]:
-    """The keys a customer's name is indexed under: those of its distinctive words, joins and initials."""
+STRONG = -1  # a key that alone makes a candidate (a join of two words, initials)
+
+
+def index_slots(form: NameForm) -> list[tuple[str, int]]:
+    """The keys a customer's name is indexed under, each with the word it stands for (or STRONG).
+
+    Common words are left out unless the name has nothing else; a candidate must then share words
+    carrying enough of the name's weight (see CustomerIndex), not one common-ish word of three.
+    """
     tokens = form.tokens
-    generic = frozenset(t for t in tokens if t in GENERIC_WORDS)
-    keys = _base_keys(tokens, frozenset() if generic == set(tokens) else generic)
+    everything_generic = all(t in GENERIC_WORDS for t in tokens)
+    slots: list[tuple[str, int]] = []
+    for index, token in enumerate(tokens):
+        if token in GENERIC_WORDS and not everything_generic:
+            continue
+        slots.append((token, index))
+        if len(token) >= 4 and not token.isdigit():
+            sound = skeleton(token)
+            if sound != token:
+                slots.append(("~" + sound, index))
+    for left, right in zip(tokens, tokens[1:], strict=False):
+        if everything_generic or left not in GENERIC_WORDS or right not in GENERIC_WORDS:
+            slots.append((left + right, STRONG))
     if len(tokens) >= 2:
-        keys |= {"^n:" + a for a in abbreviations(tokens)}
+        slots += [("^n:" + a, STRONG) for a in abbreviations(tokens)]
     short = short_form(tokens)
     if short:
-        keys.add("^1:" + short)
-    return keys
+        slots.append(("^1:" + short, STRONG))
+    return slots

@@ -58,7 +58,7 @@ def get_hit(session: Session, hit_id: int) -> ScreeningHit:
     return hit
 
 
-def _query(filters: HitFilter) -> Select[tuple[ScreeningHit]]:
+def _query(filters: HitFilter) -> Select[ScreeningHit]:
     query = select(ScreeningHit).options(
         joinedload(ScreeningHit.customer), joinedload(ScreeningHit.screening_list)
     )
