@@ -252,15 +252,19 @@ def queue_customers(session: Session, customer_ids: Iterable[int]) -> None:
     session.flush()
 
 
-def screen_pending(session: Session) -> RunReport | None:
+def take_pending(session: Session) -> list[int]:
+    """The customers queued since the last screening, taken off the queue."""
     pending = session.scalars(select(PendingScreening)).all()
-    if not pending:
-        return None
     ids = [p.customer_id for p in pending]
     for item in pending:
         session.delete(item)
     session.flush()
-    return run(session, customer_ids=ids)
+    return ids
+
+
+def screen_pending(session: Session) -> RunReport | None:
+    ids = take_pending(session)
+    return run(session, customer_ids=ids) if ids else None
 
 
 def hits_by_customer(session: Session, customer_ids: Iterable[int]) -> dict[int, list[ScreeningHit]]:

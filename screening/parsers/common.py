@@ -10,8 +10,10 @@ from functools import cache
 
 import pycountry
 
+from screening.errors import ScreeningError
 
-class ListFormatError(Exception):
+
+class ListFormatError(ScreeningError):
     """A list file that cannot be read; the message names the file and line."""
 
     def __init__(self, where: str, line: int | None, message: str) -> None:
