@@ -22,6 +22,7 @@ from screening.models import ListFormat, ScreeningList
 from screening.services import RunReport
 
 log = logging.getLogger(__name__)
+FULL_RUN_FROM = 50_000  # entities to screen again
 
 
 @dataclass
@@ -58,7 +59,9 @@ def _screen_changes(session: Session, outcome: Outcome, report: LoadReport) -> N
     if report.unchanged:
         return
     services.mark_delisted(session, report.delisted_pks)
-    if report.screen_pks:
+    if len(report.screen_pks) > FULL_RUN_FROM:
+        outcome.runs.append(services.run(session))  # most of the list is new: one full pass is cheaper
+    elif report.screen_pks:
         outcome.runs.append(services.run(session, entity_pks=report.screen_pks))
 
 

@@ -30,6 +30,8 @@ from screening.matching import (
 from screening.models import HitStatus, ListEntity, ListFormat, PendingScreening, ScreeningHit, ScreeningList
 
 CHUNK = 10_000
+# Below this many customers a full pass finds candidates without first counting how common keys are.
+SMALL_INDEX = 1000
 
 
 @dataclass
@@ -92,14 +94,18 @@ def find_local(
     report = report if report is not None else RunReport()
     index = CustomerIndex(parties)
     keyed = select(ListEntity.id, ListEntity.keys).where(ListEntity.delisted_version.is_(None))
-    # First pass: how common each of the customers' keys is among all listed names.
-    counts: dict[str, int] = defaultdict(int)
-    postings = index.postings
-    for _, keys in session.execute(keyed.execution_options(yield_per=CHUNK)):
-        for key in keys.split():
-            if key in postings:
-                counts[key] += 1
-    index.prune(counts, MAX_LISTED_PER_KEY, MAX_CUSTOMERS_PER_KEY)
+    if entity_pks is None and len(parties) > SMALL_INDEX:
+        # A full pass: first, how common each of the customers' keys is among all listed names, so that
+        # keys shared by too many are left out (a few entities given are probed without that first pass).
+        counts: dict[str, int] = defaultdict(int)
+        postings = index.postings
+        for _, keys in session.execute(keyed.execution_options(yield_per=CHUNK)):
+            for key in keys.split():
+                if key in postings:
+                    counts[key] += 1
+        index.prune(counts, MAX_LISTED_PER_KEY, MAX_CUSTOMERS_PER_KEY)
+    else:
+        index.prune({}, MAX_LISTED_PER_KEY, MAX_CUSTOMERS_PER_KEY)
     # Second pass: the candidates of every listed entity (or of the ones given).
     candidates: dict[int, set[int]] = {}
     queries = (
@@ -226,10 +232,50 @@ def run(
     scope = select(ScreeningHit).where(ScreeningHit.entity_pk.is_not(None))
     if customer_ids is not None:
         scope = scope.where(ScreeningHit.customer_id.in_(list(customer_ids)))
-    if entity_pks is not None:
-        scope = scope.where(ScreeningHit.entity_pk.in_(list(entity_pks)))
-    record_hits(session, found, session.scalars(scope).all(), report)
+    if entity_pks is None:
+        existing = list(session.scalars(scope))
+    else:
+        existing = []
+        for start in range(0, len(entity_pks), CHUNK):
+            chunk = list(entity_pks[start : start + CHUNK])
+            existing += session.scalars(scope.where(ScreeningHit.entity_pk.in_(chunk))).all()
+    found += rescore_leftovers(session, existing, found, parties, threshold)
+    record_hits(session, found, existing, report)
     return report
+
+
+def rescore_leftovers(
+    session: Session,
+    existing: Sequence[ScreeningHit],
+    found: list[Found],
+    parties: dict[int, Party],
+    threshold: float,
+) -> list[Found]:
+    """Hits this run did not come across (blocking differs a little between a full and a partial run):
+    scored again directly, so that a hit is cleared only when its names really stopped matching."""
+    seen = {(f.customer_id, f.list_id, f.entity_id) for f in found}
+    kept = []
+    for hit in existing:
+        if (hit.customer_id, hit.list_id, hit.entity_id) in seen or not hit.active or hit.delisted_at:
+            continue
+        entity = hit.entity
+        party = parties.get(hit.customer_id)
+        if entity is None or party is None or entity.delisted_version is not None:
+            continue
+        match = score(party, entity_party(entity), threshold)
+        if match is not None and match.score >= threshold:
+            kept.append(
+                Found(
+                    hit.customer_id,
+                    entity.list_id,
+                    entity.id,
+                    entity.entity_id,
+                    entity.name,
+                    entity.fingerprint,
+                    match,
+                )
+            )
+    return kept
 
 
 def mark_delisted(session: Session, entity_pks: Sequence[int]) -> int:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
 
+import orjson
 import pycountry
 
 from screening.errors import ScreeningError
@@ -57,8 +57,8 @@ class ListedParty:
 
     def fingerprint(self) -> str:
         """Changes whenever what the listing says changes (names, countries, programmes, dates...)."""
-        payload = json.dumps(self.as_data(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha1(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
+        payload = orjson.dumps(self.as_data(), option=orjson.OPT_SORT_KEYS)
+        return hashlib.sha1(payload, usedforsecurity=False).hexdigest()
 
 
 _COUNTRY_ALIASES = {

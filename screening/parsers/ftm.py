@@ -6,9 +6,10 @@ relationships and vessels are counted and skipped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import IO, Any
+
+import orjson
 
 from screening.parsers.common import ListedParty, ListFormatError, clean, countries_of, unique
 
@@ -30,8 +31,8 @@ def parse(stream: IO[bytes], where: str = "entities.ftm.json") -> Iterator[Liste
         if not raw.strip():
             continue
         try:
-            data = json.loads(raw)
-        except (ValueError, UnicodeDecodeError) as exc:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
             raise ListFormatError(where, number, f"not a JSON entity ({exc})") from None
         party = _party(data, where, number)
         if party is not None:
