@@ -97,6 +97,8 @@ def screening_run() -> None:
     for line in outcome.lines():
         click.echo(line)
     runs.announce_critical(outcome.alerts)
+    if outcome.failed:
+        raise click.ClickException("screening through yente failed; the local lists were screened")
 
 
 @screening_group.command("export")

@@ -97,9 +97,16 @@ def screen_everything(session: Session, config: Config, customer_ids: Sequence[i
     outcome = Outcome()
     outcome.runs.append(services.run(session, customer_ids=customer_ids))
     if config.yente_url:
-        outcome.runs.append(
-            services.run_yente(session, config.yente_url, config.yente_dataset, customer_ids=customer_ids)
-        )
+        try:
+            with session.begin_nested():
+                outcome.runs.append(
+                    services.run_yente(
+                        session, config.yente_url, config.yente_dataset, customer_ids=customer_ids
+                    )
+                )
+        except ScreeningError as exc:
+            outcome.errors[f"yente ({config.yente_dataset})"] = str(exc)
+            log.warning("yente screening failed: %s", exc)
     return outcome
 
 
