@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from endwatch.errors import Refused
 
-class ScreeningError(Exception):
+
+class ScreeningError(Refused):
     """Base of every error this domain raises on purpose."""
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
+from contracts import assessment
 from contracts import checklist as checklists
 from contracts.errors import ContractsError
 from contracts.models import Customer
@@ -90,8 +91,6 @@ def _decide(hit: ScreeningHit, status: HitStatus, actor: str, note: str) -> None
 
 def confirm(session: Session, hit_id: int, *, actor: str, config: Config, note: str = "") -> ScreeningHit:
     """The customer is the listed party: red flag, higher risk tier, and a safeguard review due now."""
-    from contracts import assessment
-
     hit = get_hit(session, hit_id)
     _decide(hit, HitStatus.CONFIRMED, actor, note)
     checklist = checklists.load(config)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from endwatch.handlers import back_on_refusal
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from endwatch import db
 from endwatch.auth import actor, config, read_access, write_access
+from endwatch.handlers import back_on_refusal
 from screening import review, runs
 from screening.errors import NotFound
 from screening.forms import ConfirmForm, DismissForm
@@ -98,7 +99,7 @@ def list_detail(list_id: int) -> Any:
     version = session.scalars(
         select(ListVersion).where(ListVersion.list_id == lst.id, ListVersion.number == version_number)
     ).first()
-    changes = []
+    changes: Sequence[ListChange] = []
     if version is not None:
         changes = session.scalars(
             select(ListChange)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import services as contracts
+from contracts import csv_import as contracts
 from contracts.models import Customer
 from monitoring.fetch import fetch_feed
 from monitoring.models import Alert, AlertLevel
@@ -127,6 +127,8 @@ def test_a_changed_customer_is_queued_and_screened_by_the_job(
 ) -> None:
     load(session, write_ftm(tmp_path / "list.json", ftm_line("n", "NORDLICHT SYSTEMHAUS", countries=("de",))))
     assert services.run(session, customer_ids=[world["GB"].id]).hits == 0
+    # Importing the customers queued them (the customers_changed signal); the job takes the queue.
+    assert set(services.take_pending(session)) == {c.id for c in world.values()}
     services.queue_customers(session, [world["DE"].id, world["DE"].id])
     report = services.screen_pending(session)
     assert report is not None and report.customers == 1 and report.new_hits == 1
