@@ -204,7 +204,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     if person:
         text = remove_person_prefixes(text)
     else:
-        forms = tuple(sorted({generic for _, generic in extract_org_types(text, generic=True)}))
+        forms = tuple(sorted({found for found, _ in extract_org_types(text, generic=True)}))
         text = remove_org_types(text)
     words = [SYNONYMS.get(w, w) for w in text.split()]
     tokens = [w for w in words if w not in STOP_WORDS and (person or w not in EXTRA_LEGAL_FORMS)]

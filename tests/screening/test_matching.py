@@ -75,7 +75,7 @@ def test_reasons_say_how_the_names_were_matched() -> None:
     text = " | ".join(result.reasons)
     assert 'listed name "AO POZITIV TEKNOLODZHIZ"' in text
     assert "compared in Latin transliteration" in text
-    assert "legal forms set aside: jsc" in text
+    assert "legal forms set aside: ao" in text
 
 
 def test_the_index_finds_a_customer_by_any_distinctive_key_and_not_by_a_common_word() -> None:
