@@ -29,7 +29,9 @@ def confirm_page(
     shown: dict[str, str] | None = None,
 ) -> tuple[str, int]:
     """The page asking to confirm this very POST; `shown` lists typed values worth reading again."""
-    fields = [(name, value) for name, values in request.form.lists() if name not in SKIPPED for value in values]
+    fields = [
+        (name, value) for name, values in request.form.lists() if name not in SKIPPED for value in values
+    ]
     page = render_template(
         "staff/confirm.html",
         title=title,

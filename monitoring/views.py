@@ -31,7 +31,7 @@ def alerts() -> Any:
         customer_id=request.args.get("customer", type=int),
         raised_from=_day(request.args.get("from"), "From", problems),
         raised_to=_day(request.args.get("to"), "To", problems),
-        sort=request.args.get("sort") if request.args.get("sort") in alert_service.SORTS else "newest",
+        sort=_sort(request.args.get("sort", "")),
     )
     page = max(request.args.get("page", 1, type=int), 1)
     found = alert_service.list_alerts(
@@ -159,6 +159,10 @@ def _alert_or_404(alert_id: int) -> Alert:
         return alert_service.get_alert(db.session(), alert_id)
     except alert_service.AlertNotFound:
         abort(404)
+
+
+def _sort(raw: str) -> str:
+    return raw if raw in alert_service.SORTS else "newest"
 
 
 def _day(raw: str | None, name: str, problems: list[str]) -> date | None:
