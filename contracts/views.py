@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from contracts import checklist as checklists
-from contracts import entitlements, risk, services
+from contracts import entitlements, evidence, risk, services
 from contracts.errors import BadToken, ContractsError
 from contracts.forms import ACTION_LABELS, DecisionForm, FlagForm, ImportForm, ProposeForm, ReviewForm
 from contracts.models import (
@@ -27,6 +27,7 @@ from contracts.models import (
 )
 from endwatch import db
 from endwatch.auth import actor, config, current_user, read_access, write_access
+from endwatch.confirm import ask_first
 from endwatch.extensions import client_key, limiter
 from endwatch.models import User
 
@@ -220,8 +221,12 @@ def deployments() -> Any:
 @bp.get("/deployments/<int:deployment_id>")
 @read_access
 def deployment(deployment_id: int) -> Any:
+    found = db.session().get(Deployment, deployment_id) or abort(404)
+    return _deployment_page(found, ProposeForm())
+
+
+def _deployment_page(found: Deployment, form: ProposeForm, status: int = 200) -> Any:
     session = db.session()
-    found = session.get(Deployment, deployment_id) or abort(404)
     actions = session.scalars(
         select(EnforcementAction)
         .where(EnforcementAction.deployment_id == found.id)
@@ -229,32 +234,37 @@ def deployment(deployment_id: int) -> Any:
     ).all()
     tier = risk.assess(found.customer, checklists.load(config())).tier
     required = risk.required_clauses(found, tier, checklists.load(config()))
+    candidates = evidence.candidates(session, found)
+    form.picked.choices = [SelectChoice(item.value, item.label) for item in candidates]
     return render_template(
         "contracts/deployment.html",
         deployment=found,
         actions=actions,
+        evidence_of={a.id: evidence.describe(session, a.evidence) for a in actions},
+        candidates=candidates,
         tier=tier,
         required=required,
-        form=ProposeForm(),
+        form=form,
         decision=DecisionForm(),
-    )
+    ), status
 
 
 @bp.post("/deployments/<int:deployment_id>/actions")
 @write_access
 def propose(deployment_id: int) -> Any:
+    found = db.session().get(Deployment, deployment_id) or abort(404)
     form = ProposeForm()
     if not form.validate_on_submit():
-        abort(400)
-    evidence = [part for part in (form.evidence.data or "").replace(",", " ").split() if part]
+        return _deployment_page(found, form, 400)
     try:
+        cited = evidence.resolve(db.session(), form.evidence.data or "", form.picked.data or [])
         action = services.propose_action(
-            db.session(), deployment_id, form.kind.data or "", form.reason.data or "", evidence, _member()
+            db.session(), deployment_id, form.kind.data or "", form.reason.data or "", cited, _member()
         )
-    except services.NotFound:
-        abort(404)
     except ContractsError as exc:
-        return _failed(exc, "contracts.deployment", deployment_id=deployment_id)
+        db.session().rollback()
+        form.evidence.errors = [*form.evidence.errors, str(exc)]
+        return _deployment_page(db.session().get(Deployment, deployment_id) or abort(404), form, 400)
     flash(f"Action {action.id} proposed; another member must approve it before it takes effect.", "info")
     return redirect(url_for("contracts.actions"))
 
@@ -277,13 +287,31 @@ def actions() -> Any:
     pending = [a for a in all_actions if a.status == ActionStatus.PROPOSED]
     decided = [a for a in all_actions if a.status != ActionStatus.PROPOSED]
     return render_template(
-        "contracts/actions.html", pending=pending, decided=decided, decision=DecisionForm(), me=current_user()
+        "contracts/actions.html",
+        pending=pending,
+        decided=decided,
+        evidence_of={a.id: evidence.describe(session, a.evidence) for a in all_actions},
+        decision=DecisionForm(),
+        me=current_user(),
     )
 
 
 @bp.post("/actions/<int:action_id>/approve")
 @write_access
 def approve(action_id: int) -> Any:
+    action = db.session().get(EnforcementAction, action_id) or abort(404)
+    DecisionForm().validate_on_submit() or abort(400)
+    question = ask_first(
+        title=f"Approve: {ACTION_LABELS[action.kind].lower()} for {action.deployment.ref}?",
+        consequence=f"It takes effect now for {action.deployment.customer.name}'s deployment "
+        f"{action.deployment.ref} and is recorded in the audit log; undoing it takes a new "
+        "reinstatement action, proposed and approved by two members.",
+        button=f"Approve: {ACTION_LABELS[action.kind]}",
+        back=url_for("contracts.actions"),
+        shown={"Reason given": action.reason},
+    )
+    if question is not None:
+        return question
     return _decide(action_id, services.approve_action, "Action approved: it is in effect now.")
 
 
