@@ -50,7 +50,8 @@ def test_a_post_after_the_session_ended_is_kept_through_a_new_login(client, make
         "code": pyotp.TOTP(member.totp_secret).now(),
     }
     carried = {"resume_to": "/staff/users", **{f"carry-{k}": v for k, v in typed.items()}}
-    wrong = client.post("/staff/login", data={"csrf_token": _token(page), **credentials, "password": "no", **carried})
+    bad = {**credentials, "password": "not it"}
+    wrong = client.post("/staff/login", data={"csrf_token": _token(page), **bad, **carried})
     again = wrong.get_data(as_text=True)
     assert wrong.status_code == 401 and 'name="carry-email" value="late.typist@staff.example"' in again
 
