@@ -6,6 +6,7 @@ so an Arabic report or alert reads right to left inside an English page.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from typing import Any
@@ -14,6 +15,8 @@ import pytest
 from sqlalchemy import select
 
 from contracts.models import Customer, Deployment
+from endwatch import accounts
+from endwatch.crypto import KdfParams
 from grievance.models import Case
 from monitoring.models import Alert
 from tests.browser.conftest import WIDTHS, DemoSite, check_page, open_page, staff_state
@@ -81,5 +84,40 @@ def test_staff_page_fits_is_labelled_and_passes_axe(browser, demo_site, axe_sour
         assert response is not None and response.status == 200, url
         assert page.locator("html").get_attribute("dir") == "ltr"
         check_page(page, axe_source, f"staff-{name}-{language}-{width}")
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("language", ("en", "ar"))
+@pytest.mark.parametrize("width", WIDTHS)
+def test_first_login_pages_pass_and_the_enrolment_qr_code_scans(
+    browser, demo_site, axe_source, width, language
+):
+    import zxingcpp
+    from PIL import Image
+
+    email = f"new-{width}-{language}@staff.example"
+    with demo_site.session() as session:
+        _user, one_time = accounts.create_user(session, email, "triager", KdfParams(1, 256), actor="test")
+        session.commit()
+    page = open_page(browser, width, language)
+    try:
+        page.goto(f"{demo_site.url}/staff/login")
+        page.fill("input[name=email]", email)
+        page.fill("input[name=password]", one_time)
+        page.click("button:has-text('Log in')")
+        check_page(page, axe_source, f"staff-setup-password-{language}-{width}")
+        for name in ("current", "new", "confirm"):
+            page.fill(f"input[name={name}]", one_time if name == "current" else "a long new passphrase here")
+        page.click("button:has-text('Save password')")
+        check_page(page, axe_source, f"staff-setup-totp-{language}-{width}")
+        secret = page.locator("#totp-secret").inner_text()
+        box = page.locator("figure.qr svg").bounding_box()
+        assert box is not None and box["width"] >= 200  # at least 4.5 px per module for a 45-module code
+        shot = page.locator("figure.qr").screenshot()
+        found = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+        assert [code.text for code in found] == [
+            f"otpauth://totp/Endwatch:{email.replace('@', '%40')}?secret={secret}&issuer=Endwatch"
+        ]
     finally:
         page.context.close()
