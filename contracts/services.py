@@ -43,7 +43,7 @@ from contracts.models import (
     SupplyLink,
 )
 from contracts.safeguards import approve_action, propose_action, reject_action
-from endwatch import audit, events
+from endwatch import audit, events, progress
 
 __all__ = [
     "ApprovalBySameUser",
@@ -129,7 +129,7 @@ def import_customers(session: Session, csv_text: str, actor: str = "system") -> 
     index = CustomerIndex(session)
     parsed: list[_CustomerRow] = []
     seen: dict[tuple[str, str], int] = {}
-    for row in rows:
+    for row in progress.steps("Checking customers", rows):
         name = " ".join(text_field(row, "name", 200, required=True).split())
         country = country_field(row, "country")
         kind = CustomerKind(choice_field(row, "kind", [k.value for k in CustomerKind]))
@@ -235,7 +235,7 @@ def import_products(session: Session, csv_text: str, actor: str = "system") -> I
     existing = {p.name.casefold(): p for p in session.scalars(select(Product))}
     parsed = []
     seen: dict[str, int] = {}
-    for row in rows:
+    for row in progress.steps("Checking products", rows):
         name = " ".join(text_field(row, "name", 200, required=True).split())
         if name.casefold() in seen:
             raise row.fail("name", f"duplicate of line {seen[name.casefold()]}")
@@ -279,7 +279,7 @@ def import_contracts(session: Session, csv_text: str, actor: str = "system") -> 
     existing = {c.ref: c for c in session.scalars(select(Contract))}
     parsed = []
     seen: dict[str, int] = {}
-    for row in rows:
+    for row in progress.steps("Checking contracts", rows):
         ref = text_field(row, "ref", 64, required=True)
         if ref in seen:
             raise row.fail("ref", f"duplicate of line {seen[ref]}")
@@ -324,7 +324,7 @@ def import_deployments(session: Session, csv_text: str, actor: str = "system") -
     existing = {d.ref: d for d in session.scalars(select(Deployment))}
     parsed = []
     seen: dict[str, int] = {}
-    for row in rows:
+    for row in progress.steps("Checking deployments", rows):
         ref = text_field(row, "ref", 64, required=True)
         if ref in seen:
             raise row.fail("ref", f"duplicate of line {seen[ref]}")

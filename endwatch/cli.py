@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
+import socket
 import sys
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 from flask import Flask, current_app
 
-from endwatch import accounts, audit, db, keyring, migrate
+from endwatch import accounts, audit, db, keyring, migrate, progress
 from endwatch.auth import password_params
 from endwatch.config import ConfigError, load_config
 
@@ -30,26 +35,55 @@ def get_app() -> Flask:
     ctx = click.get_current_context()
     obj = ctx.find_root().ensure_object(dict)
     if "app" not in obj:
-        from endwatch.app import create_app
+        from endwatch.app import create_app, default_home
 
+        home = default_home()
+        if ctx.info_name != "init" and not os.environ.get("ENDWATCH_HOME") and not os.path.isdir(home):
+            # Creating an empty home here would hide the real one from the person running this.
+            raise click.ClickException(
+                f"no Endwatch home at {home}: run `{command()} init` first, or set ENDWATCH_HOME to yours"
+            )
         obj["app"] = create_app()
     return obj["app"]
 
 
+def command() -> str:
+    """How the person who ran this program runs it again from here: `endwatch` only if the PATH finds it."""
+    running = Path(sys.argv[0])
+    on_path = shutil.which("endwatch")
+    if on_path and running.name == "endwatch" and Path(on_path).resolve() == running.resolve():
+        return "endwatch"
+    if running.name == "endwatch" and running.is_file():
+        try:
+            return str(running.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(running.resolve())
+    return f"{sys.executable} -m endwatch"
+
+
 def with_app(f: F) -> F:
-    """Run the command inside an app context."""
+    """Run the command inside an app context, showing progress where the root options say so."""
 
     @wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with get_app().app_context():
+        shown = click.get_current_context().find_root().ensure_object(dict).get("progress")
+        with get_app().app_context(), progress.shown(shown):
             return f(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
 @click.group()
-def root() -> None:
+@click.option(
+    "--progress/--no-progress",
+    "show_progress",
+    default=None,
+    help="Show progress of long work on stderr (default: only when stderr is a terminal).",
+)
+@click.pass_context
+def root(ctx: click.Context, show_progress: bool | None) -> None:
     """Endwatch: post-export misuse monitoring and grievance platform."""
+    ctx.ensure_object(dict)["progress"] = show_progress
 
 
 @root.command()
@@ -102,7 +136,7 @@ def _load_demo(session: Any) -> list[str]:
         lines.append("Demo data is already loaded.")
     lines += [
         f"Demo staff accounts (password {DEMO_PASSWORD!r}, authenticator secret {DEMO_TOTP_SECRET};",
-        f"print the current code with: endwatch totp {DEMO_TOTP_SECRET}):",
+        f"print the current code with: {command()} totp {DEMO_TOTP_SECRET}):",
         *(f"    {email:36} {role}" for email, role in DEMO_USERS),
     ]
     return lines
@@ -122,17 +156,21 @@ def serve(host: str, port: int, threads: int) -> None:
     settings = app.config["ENDWATCH"]
     with app.app_context():
         if migrate.current_revision(db.get_database().engine) is None:
-            raise click.ClickException("the database has no schema: run `endwatch init` first")
+            raise click.ClickException(f"the database has no schema: run `{command()} init` first")
     from grievance.attachments import sweep_orphans
 
     with app.app_context(), db.unit_of_work() as session:
         # Nothing is in flight yet: any file without a row was left by a submission that never committed.
         sweep_orphans(session, settings, grace=timedelta(0))
+    _check_port_free(host, port)
     if settings.scheduler == "embedded":
         scheduler.build(app, blocking=False).start()
     click.echo(f"Public intake:  http://{host}:{port}/")
     click.echo(f"Staff login:    http://{host}:{port}/staff/login   (Ctrl-C stops the server)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="endwatch", _quiet=True)
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="endwatch", _quiet=True)
+    except OSError as exc:  # the port was taken between the check and now
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @root.command()
@@ -237,7 +275,29 @@ def _attach_domains() -> None:
 
 
 def _default_home() -> str:
-    return Flask("endwatch").instance_path
+    from endwatch.app import default_home
+
+    return default_home()
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """One clear line instead of a traceback when another program holds the port."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}: {exc.strerror}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"port {port} on {host} is already in use: stop the program using it, or choose "
+                    f"another port with --port (scripts/run --port {port + 1})"
+                ) from None
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 def _safe_url(url: str) -> str:
@@ -253,5 +313,6 @@ def main() -> None:
     try:
         root.main(prog_name="endwatch")
     except ConfigError as exc:
-        click.echo(f"endwatch: {exc}", err=True)
+        # Library messages name commands as `endwatch ...`; say them the way they work from here.
+        click.echo(f"endwatch: {str(exc).replace('`endwatch ', f'`{command()} ')}", err=True)
         sys.exit(2)
