@@ -31,7 +31,7 @@ def first_id(site: DemoSite, query: Any) -> int:
 
 
 def case_in(site: DemoSite, language: str) -> int:
-    return first_id(site, select(Case.id).where(Case.language == language).order_by(Case.id.desc()))
+    return first_id(site, select(Case.id).where(Case.language == language).order_by(Case.id))
 
 
 def alert_in(site: DemoSite, language: str) -> int:
