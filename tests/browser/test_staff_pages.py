@@ -121,3 +121,24 @@ def test_first_login_pages_pass_and_the_enrolment_qr_code_scans(
         ]
     finally:
         page.context.close()
+
+
+def test_arabic_text_reads_right_to_left_inside_the_english_staff_pages(browser, demo_site):
+    page = open_page(browser, "narrow", "ar", staff_state(browser, demo_site, "admin"))
+    direction = "e => getComputedStyle(e).direction"
+    try:
+        page.goto(f"{demo_site.url}/staff/monitoring/alerts/{alert_in(demo_site, 'ar')}")
+        assert page.locator("html").evaluate(direction) == "ltr"
+        assert page.locator("blockquote.snippet").evaluate(direction) == "rtl"
+        assert page.locator(".entry-title").evaluate(direction) == "rtl"
+        page.goto(f"{demo_site.url}/staff/monitoring/alerts")
+        titles = page.locator("td.title-cell a")
+        arabic = [i for i in range(titles.count()) if ARABIC.search(titles.nth(i).inner_text())]
+        assert arabic and all(titles.nth(i).evaluate(direction) == "rtl" for i in arabic)
+        english = [i for i in range(titles.count()) if i not in arabic]
+        assert english and all(titles.nth(i).evaluate(direction) == "ltr" for i in english)
+        page.goto(f"{demo_site.url}/staff/cases/{case_in(demo_site, 'ar')}")
+        what = page.locator("#report .submitted").first
+        assert ARABIC.search(what.inner_text()) and what.evaluate(direction) == "rtl"
+    finally:
+        page.context.close()
