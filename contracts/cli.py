@@ -11,11 +11,11 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import entitlements, risk, services
+from contracts import assessment, csv_import, entitlements
 from contracts.errors import ContractsError
 from contracts.models import Deployment
 from endwatch import db
-from endwatch.cli import with_app
+from endwatch.cli_support import with_app
 
 
 def _read(path: str) -> str:
@@ -31,12 +31,12 @@ def _read(path: str) -> str:
         raise click.ClickException(f"{path}: not UTF-8 text") from None
 
 
-def _import(path: str, importer: Callable[..., services.ImportReport]) -> None:
+def _import(path: str, importer: Callable[..., csv_import.ImportReport]) -> None:
     text = _read(path)
     try:
         with db.unit_of_work() as session:
             report = importer(session, text, actor="cli")
-    except (services.ImportFailed, ContractsError) as exc:
+    except ContractsError as exc:
         raise click.ClickException(f"{path}: {exc}; nothing was imported") from None
     click.echo(f"Imported {report}")
 
@@ -51,14 +51,14 @@ def customers() -> None:
 @with_app
 def customers_import(file: str) -> None:
     """Import FILE.csv (name,aliases,country,kind + government_ties,supplied_by,notes)."""
-    _import(file, services.import_customers)
+    _import(file, csv_import.import_customers)
 
 
 @customers.command("export")
 @with_app
 def customers_export() -> None:
     """Print every customer as CSV in the import format."""
-    click.echo(services.export_customers(db.session()), nl=False)
+    click.echo(csv_import.export_customers(db.session()), nl=False)
 
 
 @click.group()
@@ -71,7 +71,7 @@ def products() -> None:
 @with_app
 def products_import(file: str) -> None:
     """Import FILE.csv (name,capabilities + receives_updates,remote_suspension,latest_version,notes)."""
-    _import(file, services.import_products)
+    _import(file, csv_import.import_products)
 
 
 @click.group("contracts")
@@ -84,7 +84,7 @@ def contracts_group() -> None:
 @with_app
 def contracts_import(file: str) -> None:
     """Import FILE.csv (ref,customer,clauses + signed_on,notes); clauses ';'-separated."""
-    _import(file, services.import_contracts)
+    _import(file, csv_import.import_contracts)
 
 
 @click.group()
@@ -97,7 +97,7 @@ def deployments() -> None:
 @with_app
 def deployments_import(file: str) -> None:
     """Import FILE.csv (ref,customer,product,version + contract,max_version,licence dates,status,notes)."""
-    _import(file, services.import_deployments)
+    _import(file, csv_import.import_deployments)
 
 
 @deployments.command("token")
@@ -131,9 +131,9 @@ def safeguards() -> None:
 @with_app
 def safeguards_gaps(fmt: str) -> None:
     """Active deployments lacking safeguards their risk tier needs."""
-    gaps = risk.gap_analysis(db.session(), current_app.config["ENDWATCH"])
+    gaps = assessment.gap_analysis(db.session(), current_app.config["ENDWATCH"])
     if fmt == "csv":
-        click.echo(risk.gaps_csv(gaps), nl=False)
+        click.echo(assessment.gaps_csv(gaps), nl=False)
     else:
         click.echo(json.dumps([gap.as_dict() for gap in gaps], ensure_ascii=False, indent=2))
 

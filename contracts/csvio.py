@@ -10,20 +10,16 @@ from dataclasses import dataclass
 from datetime import date
 
 import pycountry
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contracts.errors import ImportFailed
+from contracts.models import Customer
 
 MAX_ROWS = 50_000
 TRUE = frozenset({"1", "true", "yes", "y", "x"})
 FALSE = frozenset({"", "0", "false", "no", "n"})
 _REF = re.compile(r"^(?P<name>.+?)\s*\[(?P<country>[A-Za-z]{2})\]$")
-
-
-class ImportFailed(Exception):
-    """A file that cannot be imported; nothing of it was written."""
-
-    def __init__(self, line: int, column: str, message: str) -> None:
-        self.line, self.column, self.message = line, column, message
-        where = f"line {line}, column {column!r}" if column else f"line {line}"
-        super().__init__(f"{where}: {message}")
 
 
 @dataclass(frozen=True)
@@ -156,3 +152,28 @@ def write_csv(header: list[str], rows: Iterable[list[str]]) -> str:
 
 def yes_no(value: bool) -> str:
     return "yes" if value else "no"
+
+
+class CustomerIndex:
+    """Finds customers by 'Name' or 'Name [CC]', among stored ones and those about to be imported."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_key: dict[tuple[str, str], Customer] = {}
+        for customer in session.scalars(select(Customer)):
+            self.by_key[name_key(customer.name, customer.country)] = customer
+        self.pending: dict[tuple[str, str], int] = {}
+
+    def resolve(self, row: Row, column: str, text: str) -> tuple[str, str]:
+        name, country = split_ref(text)
+        if country is not None:
+            key = name_key(name, country)
+            if key not in self.by_key and key not in self.pending:
+                raise row.fail(column, f"no customer {text!r}")
+            return key
+        folded = name_key(name, "")[0]
+        matches = {k for k in (*self.by_key, *self.pending) if k[0] == folded}
+        if not matches:
+            raise row.fail(column, f"no customer named {name!r}")
+        if len(matches) > 1:
+            raise row.fail(column, f"{name!r} exists in several countries; write it as 'Name [CC]'")
+        return matches.pop()

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import checklist, entitlements, risk, safeguards, services
+from contracts import assessment, checklist, csv_import, entitlements, safeguards
 from contracts.models import Customer, Deployment
 from endwatch.config import Config
 from endwatch.models import Role, User
@@ -68,33 +68,45 @@ FLAGS = [
         "abuse_record",
         "UN Human Rights Council reports on surveillance of protesters, 2022-2023 (demo source)",
     ),
-    ("Агентство информационного мониторинга", "civic_space_laws", "'Foreign agent' legislation (demo source)"),
+    (
+        "Агентство информационного мониторинга",
+        "civic_space_laws",
+        "'Foreign agent' legislation (demo source)",
+    ),
     ("Агентство информационного мониторинга", "judiciary", "Annual rule-of-law index (demo source)"),
-    ("المديرية العامة للأمن العام", "abuse_record", "NGO report on detention of journalists, 2023 (demo source)"),
+    (
+        "المديرية العامة للأمن العام",
+        "abuse_record",
+        "NGO report on detention of journalists, 2023 (demo source)",
+    ),
     ("المديرية العامة للأمن العام", "civic_space_laws", "Anti-protest law (demo source)"),
     (
         "Directorate of Special Communications",
         "other_end_users",
         "Press reports of shared interception with security services (demo source)",
     ),
-    ("Dirección Nacional de Inteligencia Estratégica", "reexport_risk", "Distributor audit finding, 2024 (demo source)"),
+    (
+        "Dirección Nacional de Inteligencia Estratégica",
+        "reexport_risk",
+        "Distributor audit finding, 2024 (demo source)",
+    ),
 ]
 
 
 def load_demo(session: Session, config: Config) -> list[str]:
     """Load sample products, customers with intermediaries, contracts, deployments and two actions."""
-    services.import_products(session, PRODUCTS, actor="demo")
-    services.import_customers(session, CUSTOMERS, actor="demo")
-    services.import_contracts(session, CONTRACTS, actor="demo")
-    services.import_deployments(session, _deployments(date.today()), actor="demo")
+    csv_import.import_products(session, PRODUCTS, actor="demo")
+    csv_import.import_customers(session, CUSTOMERS, actor="demo")
+    csv_import.import_contracts(session, CONTRACTS, actor="demo")
+    csv_import.import_deployments(session, _deployments(date.today()), actor="demo")
     rules = checklist.load(config)
     for name, code, note in FLAGS:
         customer = session.scalars(select(Customer).where(Customer.name == name)).one()
-        risk.set_red_flag(session, customer, code, note, "demo", rules)
+        assessment.set_red_flag(session, customer, code, note, "demo", rules)
     customer = session.scalars(
         select(Customer).where(Customer.name == "Office national de la surveillance des communications")
     ).one()
-    risk.record_review(
+    assessment.record_review(
         session,
         customer,
         reviewer="demo",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from endwatch.errors import Refused
 
-class ContractsError(Exception):
+
+class ContractsError(Refused):
     """Base of every error this domain raises on purpose."""
 
 
@@ -25,3 +27,12 @@ class ApprovalBySameUser(InvalidAction):
 
 class BadToken(ContractsError):
     """An unknown or revoked deployment token."""
+
+
+class ImportFailed(ContractsError):
+    """A file that cannot be imported; nothing of it was written. The message names line and column."""
+
+    def __init__(self, line: int, column: str, message: str) -> None:
+        self.line, self.column, self.message = line, column, message
+        where = f"line {line}, column {column!r}" if column else f"line {line}"
+        super().__init__(f"{where}: {message}")

@@ -7,8 +7,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length
 
+from contracts.assessment import REVIEW_OUTCOMES
 from contracts.models import ActionKind
-from contracts.risk import REVIEW_OUTCOMES
 
 ACTION_LABELS = {
     ActionKind.DENY_UPDATES: "Deny software updates",

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 from datetime import date
-from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import risk
+from contracts import assessment
 from contracts.models import ReviewReminder
-from endwatch import audit
+from endwatch import audit, mail
 from endwatch.config import Config
 from endwatch.scheduler import JobSpec
 
@@ -24,7 +22,7 @@ def send_review_reminders(session: Session, config: Config, today: date | None =
     """Announce each review falling due (or overdue) once: a stored reminder, audited, and an e-mail."""
     today = today or date.today()
     new = []
-    for item in risk.due_reviews(session, config, today, within_days=REMIND_DAYS_AHEAD):
+    for item in assessment.due_reviews(session, config, today, within_days=REMIND_DAYS_AHEAD):
         sent = session.scalars(
             select(ReviewReminder.id).where(
                 ReviewReminder.customer_id == item.customer.id, ReviewReminder.due_on == item.due_on
@@ -55,16 +53,11 @@ def send_review_reminders(session: Session, config: Config, today: date | None =
 
 
 def _mail(config: Config, subject: str, body: str) -> None:
-    if not config.smtp_host or not config.notify_emails:
+    if not mail.staff_mail_enabled(config):
         return
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = config.smtp_from
-    message["To"] = ", ".join(config.notify_emails)
-    message.set_content(body + "\n\nOpen the staff pages, Customers, to record each review.\n")
-    # Raise on failure: the job's unit of work rolls back and the reminders are tried again next run.
-    with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=15) as smtp:
-        smtp.send_message(message)
+    text = body + "\n\nOpen the staff pages, Customers, to record each review.\n"
+    # Raises on failure: the job's unit of work rolls back and the reminders are tried again next run.
+    mail.send(mail.to_staff(config, subject, text))
 
 
 JOBS = [

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
+from contracts import assessment, csv_import, entitlements, evidence, safeguards
 from contracts import checklist as checklists
-from contracts import entitlements, evidence, risk, services
-from contracts.errors import BadToken, ContractsError
+from contracts.errors import BadToken, ContractsError, NotFound
 from contracts.forms import ACTION_LABELS, DecisionForm, FlagForm, ImportForm, ProposeForm, ReviewForm
 from contracts.models import (
     ActionStatus,
@@ -29,6 +29,7 @@ from endwatch import db
 from endwatch.auth import actor, config, current_user, read_access, write_access
 from endwatch.confirm import ask_first
 from endwatch.extensions import client_key, limiter
+from endwatch.handlers import back_on_refusal
 from endwatch.models import User
 
 bp = Blueprint("contracts", __name__, url_prefix="/staff/contracts")
@@ -66,12 +67,6 @@ def _member() -> User:
     return user
 
 
-def _failed(error: Exception, endpoint: str, **values: Any) -> Any:
-    db.session().rollback()
-    flash(str(error), "error")
-    return redirect(url_for(endpoint, **values))
-
-
 # -- customers ----------------------------------------------------------------------------------------
 
 
@@ -89,8 +84,8 @@ def customers() -> Any:
         )
         .order_by(Customer.country, Customer.name)
     ).all()
-    tiers = {c.id: risk.assess(c, checklist).tier for c in rows}
-    due = risk.due_reviews(session, config(), _today())
+    tiers = {c.id: assessment.assess(c, checklist).tier for c in rows}
+    due = assessment.due_reviews(session, config(), _today())
     return render_template("contracts/customers.html", customers=rows, tiers=tiers, due=due, today=_today())
 
 
@@ -100,21 +95,21 @@ def customer(customer_id: int) -> Any:
     session = db.session()
     found = session.get(Customer, customer_id) or abort(404)
     checklist = checklists.load(config())
-    last = risk.last_review(session, found)
+    last = assessment.last_review(session, found)
     flag_form = FlagForm()
     flag_form.code.choices = [
         (f.code, f.label) for f in checklist.flags if f.code not in checklists.DERIVED_FLAGS
     ]
     reviews = session.scalars(
-        select(risk.Reassessment)
-        .where(risk.Reassessment.customer_id == found.id)
-        .order_by(risk.Reassessment.reviewed_on.desc())
+        select(assessment.Reassessment)
+        .where(assessment.Reassessment.customer_id == found.id)
+        .order_by(assessment.Reassessment.reviewed_on.desc())
     ).all()
     return render_template(
         "contracts/customer.html",
         customer=found,
-        assessment=risk.assess(found, checklist),
-        next_review=risk.next_review(found, last, checklist),
+        assessment=assessment.assess(found, checklist),
+        next_review=assessment.next_review(found, last, checklist),
         reviews=reviews,
         flag_form=flag_form,
         review_form=ReviewForm(),
@@ -129,45 +124,41 @@ def customer(customer_id: int) -> Any:
 
 @bp.post("/customers/<int:customer_id>/flags")
 @write_access
+@back_on_refusal("contracts.customer", "customer_id")
 def customer_flag(customer_id: int) -> Any:
     found = db.session().get(Customer, customer_id) or abort(404)
     form = FlagForm()
     form.code.choices = [SelectChoice(f.code, f.label) for f in checklists.load(config()).flags]
     if not form.validate_on_submit():
         abort(400)
-    try:
-        risk.set_red_flag(
-            db.session(),
-            found,
-            form.code.data or "",
-            form.source_note.data or "",
-            actor(),
-            checklists.load(config()),
-        )
-    except ContractsError as exc:
-        return _failed(exc, "contracts.customer", customer_id=customer_id)
+    assessment.set_red_flag(
+        db.session(),
+        found,
+        form.code.data or "",
+        form.source_note.data or "",
+        actor(),
+        checklists.load(config()),
+    )
     flash("Red flag recorded.", "info")
     return redirect(url_for("contracts.customer", customer_id=customer_id))
 
 
 @bp.post("/customers/<int:customer_id>/reviews")
 @write_access
+@back_on_refusal("contracts.customer", "customer_id")
 def customer_review(customer_id: int) -> Any:
     found = db.session().get(Customer, customer_id) or abort(404)
     form = ReviewForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        review = risk.record_review(
-            db.session(),
-            found,
-            reviewer=actor(),
-            outcome=form.outcome.data or "",
-            notes=form.notes.data or "",
-            config=config(),
-        )
-    except ContractsError as exc:
-        return _failed(exc, "contracts.customer", customer_id=customer_id)
+    review = assessment.record_review(
+        db.session(),
+        found,
+        reviewer=actor(),
+        outcome=form.outcome.data or "",
+        notes=form.notes.data or "",
+        config=config(),
+    )
     flash(f"Review recorded; next review due {review.next_due.isoformat()}.", "info")
     return redirect(url_for("contracts.customer", customer_id=customer_id))
 
@@ -179,11 +170,10 @@ def import_csv() -> Any:
     if form.validate_on_submit():
         try:
             text = form.file.data.read().decode("utf-8")
-            report = services.IMPORTERS[form.kind.data or "customers"](db.session(), text, actor=actor())
+            report = csv_import.import_csv(db.session(), form.kind.data or "customers", text, actor())
         except UnicodeDecodeError:
             flash("The file is not UTF-8 text; nothing was imported.", "error")
-        except (services.ImportFailed, ContractsError) as exc:
-            db.session().rollback()
+        except ContractsError as exc:  # answered 400 below: nothing of the file is committed
             flash(f"{exc}; nothing was imported.", "error")
         else:
             flash(f"Imported {report}.", "info")
@@ -232,8 +222,8 @@ def _deployment_page(found: Deployment, form: ProposeForm, status: int = 200) ->
         .where(EnforcementAction.deployment_id == found.id)
         .order_by(EnforcementAction.proposed_at.desc())
     ).all()
-    tier = risk.assess(found.customer, checklists.load(config())).tier
-    required = risk.required_clauses(found, tier, checklists.load(config()))
+    tier = assessment.assess(found.customer, checklists.load(config())).tier
+    required = assessment.required_clauses(found, tier, checklists.load(config()))
     candidates = evidence.candidates(session, found)
     form.picked.choices = [SelectChoice(item.value, item.label) for item in candidates]
     return render_template(
@@ -251,6 +241,7 @@ def _deployment_page(found: Deployment, form: ProposeForm, status: int = 200) ->
 
 @bp.post("/deployments/<int:deployment_id>/actions")
 @write_access
+@back_on_refusal("contracts.deployment", "deployment_id")
 def propose(deployment_id: int) -> Any:
     found = db.session().get(Deployment, deployment_id) or abort(404)
     form = ProposeForm()
@@ -258,13 +249,14 @@ def propose(deployment_id: int) -> Any:
         return _deployment_page(found, form, 400)
     try:
         cited = evidence.resolve(db.session(), form.evidence.data or "", form.picked.data or [])
-        action = services.propose_action(
+        action = safeguards.propose_action(
             db.session(), deployment_id, form.kind.data or "", form.reason.data or "", cited, _member()
         )
-    except ContractsError as exc:
-        db.session().rollback()
+    except NotFound:
+        abort(404)
+    except ContractsError as exc:  # said on the same page, with everything typed kept
         form.evidence.errors = [*form.evidence.errors, str(exc)]
-        return _deployment_page(db.session().get(Deployment, deployment_id) or abort(404), form, 400)
+        return _deployment_page(found, form, 400)
     flash(f"Action {action.id} proposed; another member must approve it before it takes effect.", "info")
     return redirect(url_for("contracts.actions"))
 
@@ -272,7 +264,7 @@ def propose(deployment_id: int) -> Any:
 @bp.get("/gaps")
 @read_access
 def gaps() -> Any:
-    return render_template("contracts/gaps.html", gaps=risk.gap_analysis(db.session(), config()))
+    return render_template("contracts/gaps.html", gaps=assessment.gap_analysis(db.session(), config()))
 
 
 @bp.get("/actions")
@@ -298,6 +290,7 @@ def actions() -> Any:
 
 @bp.post("/actions/<int:action_id>/approve")
 @write_access
+@back_on_refusal("contracts.actions")
 def approve(action_id: int) -> Any:
     action = db.session().get(EnforcementAction, action_id) or abort(404)
     DecisionForm().validate_on_submit() or abort(400)
@@ -312,13 +305,14 @@ def approve(action_id: int) -> Any:
     )
     if question is not None:
         return question
-    return _decide(action_id, services.approve_action, "Action approved: it is in effect now.")
+    return _decide(action_id, safeguards.approve_action, "Action approved: it is in effect now.")
 
 
 @bp.post("/actions/<int:action_id>/reject")
 @write_access
+@back_on_refusal("contracts.actions")
 def reject(action_id: int) -> Any:
-    return _decide(action_id, services.reject_action, "Action rejected.")
+    return _decide(action_id, safeguards.reject_action, "Action rejected.")
 
 
 def _decide(action_id: int, decide: Any, message: str) -> Any:
@@ -327,10 +321,8 @@ def _decide(action_id: int, decide: Any, message: str) -> Any:
         abort(400)
     try:
         decide(db.session(), action_id, _member(), form.note.data or "")
-    except services.NotFound:
+    except NotFound:
         abort(404)
-    except ContractsError as exc:
-        return _failed(exc, "contracts.actions")
     flash(message, "info")
     return redirect(url_for("contracts.actions"))
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from endwatch import audit, crypto
 from endwatch.db import utcnow
+from endwatch.errors import Refused
 from endwatch.models import Role, StaffSession, User
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -26,7 +27,7 @@ MIN_PASSWORD_LENGTH = 12
 TOTP_ISSUER = "Endwatch"
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A refused account operation; the message is shown to the person who asked."""
 
 
@@ -124,6 +125,11 @@ def login(
             session, "login.failed", actor=user.email, target=f"user:{user.id}", details={"reason": "code"}
         )
         return None
+    stale = crypto.password_needs_rehash(user.password_hash, params)
+    if stale or not crypto.wrapped_with(user.key_wrap, params):
+        # The Argon2 cost changed since this password was set: hash and wrap it again at today's cost.
+        user.password_hash = crypto.hash_password(password, params)
+        user.key_wrap = crypto.wrap_with_passphrase(account_key, password, params)
     result = _open_session(session, user, account_key, stage)
     if stage == "ready":
         user.last_login_at = utcnow()

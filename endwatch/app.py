@@ -1,29 +1,30 @@
-"""The application factory."""
+"""The application factory: config, extensions, the shell's own pages, then each domain's init_app."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, request
+from flask_babel import get_locale
 from sqlalchemy import Connection
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from endwatch import db, keyring
-from endwatch.config import Config, load_config
+from contracts import wiring as contracts
+from endwatch import db, handlers, keyring, mail, scheduler
+from endwatch import jobs as shell_jobs
+from endwatch import views as staff_views
+from endwatch.auth import current_user
+from endwatch.config import load_config
 from endwatch.extensions import LANGUAGES, RTL_LANGUAGES, babel, csrf, limiter, select_locale
+from grievance import wiring as grievance
+from monitoring import wiring as monitoring
+from reporting import wiring as reporting
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
-
 
 STAFF_NAV = (
     ("reports.dashboard", "Dashboard"),
@@ -69,10 +70,9 @@ def create_app(
         SESSION_COOKIE_SAMESITE="Strict",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
-        MAX_CONTENT_LENGTH=settings.extra.get("max_content_length", 60 * 1024 * 1024),
+        MAX_CONTENT_LENGTH=settings.max_request_bytes,
         WTF_CSRF_TIME_LIMIT=None,
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
-        RATELIMIT_ENABLED=settings.extra.get("ratelimit_enabled", True),
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
     )
     if settings.trusted_proxies:
@@ -83,90 +83,34 @@ def create_app(
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    mail.init_app(app, settings)
+    handlers.init_app(app, settings)
+    app.context_processor(_template_globals)
 
-    _register_blueprints(app)
-    _register_hooks(app)
+    app.register_blueprint(staff_views.bp)
+    scheduler.add_jobs(app, shell_jobs.JOBS)
+    contracts.init_app(app)
+    monitoring.init_app(app)
+    grievance.init_app(app)
+    reporting.init_app(app)
+
     _quiet_request_logs()
     return app
 
 
-def _register_blueprints(app: Flask) -> None:
-    from contracts.views import api_bp as entitlement_api
-    from contracts.views import bp as contracts_views
-    from endwatch.views import bp as staff
-    from grievance.report_views import bp as reports
-    from grievance.views import public_bp as grievance_public
-    from grievance.views import triage_bp as grievance_triage
-    from monitoring.views import bp as monitoring_views
-
-    app.register_blueprint(staff)
-    app.register_blueprint(grievance_public)
-    app.register_blueprint(grievance_triage)
-    app.register_blueprint(monitoring_views)
-    app.register_blueprint(reports)
-    app.register_blueprint(contracts_views)
-    app.register_blueprint(entitlement_api)
-    csrf.exempt(entitlement_api)
-
-
-def _register_hooks(app: Flask) -> None:
-    @app.after_request
-    def security_headers(response: Any) -> Any:
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-        response.headers["Permissions-Policy"] = (
-            "camera=(), microphone=(), geolocation=(), interest-cohort=()"
-        )
-        if request.endpoint != "static":
-            response.headers["Cache-Control"] = "no-store"
-            response.headers["Pragma"] = "no-cache"
-        return response
-
-    @app.context_processor
-    def template_globals() -> dict[str, Any]:
-        from flask_babel import get_locale
-
-        locale = str(get_locale() or "en")
-        return {
-            "languages": LANGUAGES,
-            "current_language": locale,
-            "text_direction": "rtl" if locale in RTL_LANGUAGES else "ltr",
-            "staff_user": _staff_user_for_templates(),
-            "staff_nav": [
-                (endpoint, label) for endpoint, label in STAFF_NAV if endpoint in app.view_functions
-            ],
-        }
-
-    @app.errorhandler(429)
-    def too_many(error: Any) -> Any:
-        if request.path.startswith("/api/"):
-            response = app.make_response(({"error": "too many requests; slow down"}, 429))
-        else:
-            response = app.make_response((render_template("errors/429.html"), 429))
-        breached = limiter.current_limit
-        wait = int(breached.reset_at - time.time()) + 1 if breached is not None else 60
-        response.headers["Retry-After"] = str(max(wait, 1))
-        return response
-
-    @app.errorhandler(413)
-    def too_large(error: Any) -> Any:
-        return render_template("errors/413.html"), 413
-
-
-def _staff_user_for_templates() -> Any:
-    from endwatch.auth import current_user
-
-    return current_user() if request.path.startswith("/staff") else None
+def _template_globals() -> dict[str, Any]:
+    locale = str(get_locale() or "en")
+    return {
+        "languages": LANGUAGES,
+        "current_language": locale,
+        "text_direction": "rtl" if locale in RTL_LANGUAGES else "ltr",
+        "staff_user": current_user() if request.path.startswith("/staff") else None,
+        "staff_nav": [
+            (endpoint, label) for endpoint, label in STAFF_NAV if endpoint in current_app.view_functions
+        ],
+    }
 
 
 def _quiet_request_logs() -> None:
     # Werkzeug's and waitress's request lines carry client addresses: never log them.
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-
-
-def config_of(app: Flask) -> Config:
-    return app.config["ENDWATCH"]

@@ -1,76 +1,42 @@
-"""The `endwatch` command: one root group, one group per domain."""
+"""The `endwatch` command: the shell's own commands, and one group per domain attached in `main()`."""
 
 from __future__ import annotations
 
 import errno
-import os
-import shutil
 import socket
 import sys
-from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
-from pathlib import Path
-from typing import Any, TypeVar
 
 import click
-from flask import Flask, current_app
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
-from endwatch import accounts, audit, db, keyring, migrate, progress
+from contracts import cli as contracts_cli
+from contracts import demo as contracts_demo
+from endwatch import accounts, audit, db, keyring, migrate, scheduler, startup
+from endwatch.app import default_home
 from endwatch.auth import password_params
+from endwatch.cli_support import command, get_app, with_app
 from endwatch.config import ConfigError, load_config
+from endwatch.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
+from endwatch.models import User
+from grievance import cli as grievance_cli
+from grievance import demo as grievance_demo
+from monitoring import cli as monitoring_cli
+from monitoring import demo as monitoring_demo
+from reporting import cli as reporting_cli
 
-F = TypeVar("F", bound=Callable[..., Any])
-DEMO_MODULES = ("contracts.demo", "monitoring.demo", "grievance.demo")
-DEMO_USERS = (
-    ("admin@demo.endwatch.example", "admin"),
-    ("triager@demo.endwatch.example", "triager"),
-    ("auditor@demo.endwatch.example", "auditor"),
+# Every domain's commands, attached to the root group by main(): one list, in the order `--help` shows them.
+DOMAIN_COMMANDS: tuple[click.Command, ...] = (
+    *contracts_cli.COMMANDS,
+    *monitoring_cli.COMMANDS,
+    *grievance_cli.COMMANDS,
+    *reporting_cli.COMMANDS,
 )
-DEMO_PASSWORD = "demo-password-change-me"  # noqa: S105 - published demo credential, demo data only
-DEMO_TOTP_SECRET = "ENDWATCHDEMOACCOUNTSONLYNOTREAL2"  # noqa: S105 - published with the demo password
-
-
-def get_app() -> Flask:
-    ctx = click.get_current_context()
-    obj = ctx.find_root().ensure_object(dict)
-    if "app" not in obj:
-        from endwatch.app import create_app, default_home
-
-        home = default_home()
-        if ctx.info_name != "init" and not os.environ.get("ENDWATCH_HOME") and not os.path.isdir(home):
-            # Creating an empty home here would hide the real one from the person running this.
-            raise click.ClickException(
-                f"no Endwatch home at {home}: run `{command()} init` first, or set ENDWATCH_HOME to yours"
-            )
-        obj["app"] = create_app()
-    return obj["app"]
-
-
-def command() -> str:
-    """How the person who ran this program runs it again from here: `endwatch` only if the PATH finds it."""
-    running = Path(sys.argv[0])
-    on_path = shutil.which("endwatch")
-    if on_path and running.name == "endwatch" and Path(on_path).resolve() == running.resolve():
-        return "endwatch"
-    if running.name == "endwatch" and running.is_file():
-        try:
-            return str(running.resolve().relative_to(Path.cwd().resolve()))
-        except ValueError:
-            return str(running.resolve())
-    return f"{sys.executable} -m endwatch"
-
-
-def with_app(f: F) -> F:
-    """Run the command inside an app context, showing progress where the root options say so."""
-
-    @wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        shown = click.get_current_context().find_root().ensure_object(dict).get("progress")
-        with get_app().app_context(), progress.shown(shown):
-            return f(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
+# Demo data of every domain, loaded in this order (monitoring matches contracts' customers, and so on).
+DEMO_LOADERS = (contracts_demo.load_demo, monitoring_demo.load_demo, grievance_demo.load_demo)
 
 
 @click.group()
@@ -92,7 +58,7 @@ def init(demo: bool) -> None:
     """Create or upgrade the schema and create keys; --demo loads sample data."""
     obj = click.get_current_context().find_root().ensure_object(dict)
     if "app" not in obj:
-        settings = load_config(default_home=_default_home())
+        settings = load_config(default_home=default_home())
         keyring.ensure_home(settings)
         for name in keyring.ensure_file_secrets(settings):
             click.echo(f"Created server secret {settings.keys_path / name}")
@@ -114,9 +80,7 @@ def init(demo: bool) -> None:
         click.echo(line)
 
 
-def _load_demo(session: Any) -> list[str]:
-    import importlib
-
+def _load_demo(session: Session) -> list[str]:
     lines = []
     if accounts.find_user(session, DEMO_USERS[0][0]) is None:
         for email, role in DEMO_USERS:
@@ -130,8 +94,8 @@ def _load_demo(session: Any) -> list[str]:
                 actor="demo",
             )
         config = current_app.config["ENDWATCH"]
-        for module_name in DEMO_MODULES:
-            lines.extend(importlib.import_module(module_name).load_demo(session, config))
+        for load_demo in DEMO_LOADERS:
+            lines.extend(load_demo(session, config))
     else:
         lines.append("Demo data is already loaded.")
     lines += [
@@ -150,19 +114,14 @@ def serve(host: str, port: int, threads: int) -> None:
     """Web server with the scheduler in the same process (embedded default)."""
     from waitress import serve as waitress_serve
 
-    from endwatch import scheduler
-
     app = get_app()
     settings = app.config["ENDWATCH"]
     with app.app_context():
         if migrate.current_revision(db.get_database().engine) is None:
             raise click.ClickException(f"the database has no schema: run `{command()} init` first")
-    from grievance.attachments import sweep_orphans
-
-    with app.app_context(), db.unit_of_work() as session:
-        # Nothing is in flight yet: any file without a row was left by a submission that never committed.
-        sweep_orphans(session, settings, grace=timedelta(0))
+    # Nothing is in flight yet: whatever the sweeps find was left by work that never committed.
     _check_port_free(host, port)
+    startup.run_sweeps(app, grace=timedelta(0))
     if settings.scheduler == "embedded":
         scheduler.build(app, blocking=False).start()
     click.echo(f"Public intake:  http://{host}:{port}/")
@@ -176,8 +135,6 @@ def serve(host: str, port: int, threads: int) -> None:
 @root.command()
 def worker() -> None:
     """Run the scheduler only (production: exactly one of these)."""
-    from endwatch import scheduler
-
     app = get_app()
     click.echo("Endwatch worker: running scheduled jobs")
     scheduler.build(app, blocking=True).start()
@@ -207,10 +164,6 @@ def users_create(email: str, role: str) -> None:
 @with_app
 def users_list() -> None:
     """List staff accounts."""
-    from sqlalchemy import select
-
-    from endwatch.models import User
-
     for user in db.session().scalars(select(User).order_by(User.email)):
         state = "active" if user.active else "inactive"
         click.echo(f"{user.email}\t{user.role.value}\t{state}")
@@ -264,22 +217,6 @@ def totp(secret: str) -> None:
     click.echo(accounts.current_totp(secret))
 
 
-def _attach_domains() -> None:
-    from contracts.cli import COMMANDS as contract_commands
-    from grievance.cli import COMMANDS as grievance_commands
-    from grievance.report_cli import COMMANDS as report_commands
-    from monitoring.cli import COMMANDS as monitoring_commands
-
-    for command in (*contract_commands, *monitoring_commands, *grievance_commands, *report_commands):
-        root.add_command(command)
-
-
-def _default_home() -> str:
-    from endwatch.app import default_home
-
-    return default_home()
-
-
 def _check_port_free(host: str, port: int) -> None:
     """One clear line instead of a traceback when another program holds the port."""
     try:
@@ -301,17 +238,19 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 
-_attach_domains()
+def command_line() -> click.Group:
+    """The root group with every domain's commands attached (from DOMAIN_COMMANDS)."""
+    for domain_command in DOMAIN_COMMANDS:
+        root.add_command(domain_command)
+    return root
 
 
 def main() -> None:
     try:
-        root.main(prog_name="endwatch")
+        command_line().main(prog_name="endwatch")
     except ConfigError as exc:
         # Library messages name commands as `endwatch ...`; say them the way they work from here.
         click.echo(f"endwatch: {str(exc).replace('`endwatch ', f'`{command()} ')}", err=True)

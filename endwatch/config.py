@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 PREFIX = "ENDWATCH_"
+MIB = 1024 * 1024
 
 
 class ConfigError(Exception):
@@ -151,7 +152,6 @@ class Config:
     entitlement_limit: str = _setting(
         "120 per minute", _rate, "entitlement checks allowed per deployment token"
     )
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def home_path(self) -> Path:
@@ -165,9 +165,18 @@ class Config:
     def data_path(self) -> Path:
         return self.home_path / "data"
 
+    @property
+    def max_request_bytes(self) -> int:
+        """Largest request body accepted: twice what one submission may attach, plus 1 MiB of form fields.
+
+        The slack lets a submission somewhat over its limit get the page that names the limit, instead of
+        a bare "too large".
+        """
+        return (2 * self.submission_max_mb + 1) * MIB
+
 
 def setting_names() -> list[str]:
-    return [PREFIX + f.name.upper() for f in fields(Config) if f.name != "extra"]
+    return [PREFIX + f.name.upper() for f in fields(Config)]
 
 
 def load_config(
@@ -175,28 +184,23 @@ def load_config(
     overrides: Mapping[str, Any] | None = None,
     default_home: str | None = None,
 ) -> Config:
-    """Build the config from the environment, then apply already-typed overrides (tests)."""
+    """Build the config from the environment, then apply already-typed overrides (tests, scripts)."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
-    known = {f.name: f for f in fields(Config) if f.name != "extra"}
+    known = {f.name: f for f in fields(Config)}
     for name, spec in known.items():
         raw = environ.get(PREFIX + name.upper())
         if raw is None:
             continue
         values[name] = spec.metadata["parser"](name.upper(), raw)
     unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX) :].lower() not in known)
-    unknown = [k for k in unknown if not k.startswith(PREFIX + "TEST_")]
     if unknown:
         raise ConfigError(f"{unknown[0]} is not a known setting (see README, 'Configuration')")
-    config = replace(Config(), **values)
-    extra: dict[str, Any] = {}
     for key, value in (overrides or {}).items():
-        if key in known:
-            config = replace(config, **{key: value})
-        else:
-            extra[key] = value
-    if extra:
-        config = replace(config, extra=extra)
+        if key not in known:
+            raise ConfigError(f"{key!r} is not a known setting (see the Config class in endwatch/config.py)")
+        values[key] = value
+    config = replace(Config(), **values)
     if not config.home:
         if not default_home:
             raise ConfigError(f"{PREFIX}HOME is not set")

@@ -104,8 +104,7 @@ def unseal(private_key: bytes, blob: bytes, aad: bytes = b"") -> bytes:
 
 def wrap_with_passphrase(secret: bytes, passphrase: str, params: KdfParams) -> bytes:
     salt = os.urandom(SALT_BYTES)
-    header = _WRAPPED_V1 + params.time_cost.to_bytes(4, "big") + params.memory_kib.to_bytes(4, "big")
-    header += params.parallelism.to_bytes(1, "big") + salt
+    header = _WRAPPED_V1 + _kdf_header(params) + salt
     key = _argon2_key(passphrase.encode(), salt, params)
     return header + encrypt(key, secret, header)
 
@@ -135,6 +134,16 @@ def slow_digest(secret: str, pepper: bytes, params: KdfParams) -> bytes:
 
 def hash_password(password: str, params: KdfParams) -> str:
     return _hasher(params).hash(password)
+
+
+def password_needs_rehash(stored: str, params: KdfParams) -> bool:
+    """True when `stored` was hashed with other Argon2 parameters than `params` (argon2-cffi's check)."""
+    return _hasher(params).check_needs_rehash(stored)
+
+
+def wrapped_with(blob: bytes, params: KdfParams) -> bool:
+    """True when a passphrase-wrapped key was derived with exactly `params`."""
+    return blob[1:10] == _kdf_header(params)
 
 
 def verify_password(stored: str, password: str) -> bool:
@@ -211,6 +220,14 @@ def encode_key(raw: bytes) -> str:
 def decode_key(text: str) -> bytes:
     cleaned = "".join(text.split())
     return base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
+
+
+def _kdf_header(params: KdfParams) -> bytes:
+    return (
+        params.time_cost.to_bytes(4, "big")
+        + params.memory_kib.to_bytes(4, "big")
+        + params.parallelism.to_bytes(1, "big")
+    )
 
 
 def _hasher(params: KdfParams) -> PasswordHasher:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, got_request_exception
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -106,6 +106,7 @@ def init_app(app: Flask, url: str, bind: Connection | None = None) -> Database:
     app.extensions["endwatch.db"] = database
     app.teardown_appcontext(_close_session)
     app.after_request(_finish_request)
+    got_request_exception.connect(_failed_request, app)
     return database
 
 
@@ -125,6 +126,14 @@ def keep_on_error() -> None:
     g.db_keep_on_error = True
 
 
+def rollback_request() -> None:
+    """Undo this request's work now; nothing more of it is committed (a refused action, an error)."""
+    g.db_rolled_back = True
+    current: Session | None = g.get("db_session")
+    if current is not None:
+        current.rollback()
+
+
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """One commit for a command or job; rolled back on any exception."""
@@ -138,13 +147,25 @@ def unit_of_work() -> Iterator[Session]:
 
 
 def _finish_request(response: Any) -> Any:
+    """The one commit of a request: only when the view returned normally with a success or redirect.
+
+    A refusal or an abort raised by the view has rolled the work back already (endwatch.handlers), and
+    an error status never commits, unless the view asked with keep_on_error().
+    """
     current: Session | None = g.get("db_session")
-    if current is not None:
-        if response.status_code < 400 or g.get("db_keep_on_error"):
-            current.commit()
-        else:
-            current.rollback()
+    if current is None:
+        return response
+    error = response.status_code >= 400 and not g.get("db_keep_on_error")
+    if g.get("db_rolled_back") or error:
+        current.rollback()
+    else:
+        current.commit()
     return response
+
+
+def _failed_request(sender: Flask, exception: BaseException, **_: Any) -> None:
+    """An exception no handler answered (a 500): nothing of the request is committed."""
+    rollback_request()
 
 
 def _close_session(_exc: BaseException | None) -> None:

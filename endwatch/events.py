@@ -10,3 +10,6 @@ signals = Namespace()
 customers_changed = signals.signal("customers-changed")
 # sender: the Session; kwargs: action_id (int). Sent when an enforcement action takes effect.
 safeguard_action_approved = signals.signal("safeguard-action-approved")
+# sender: the Session; kwargs: alert (monitoring.models.Alert), actor (str), config (Config). A staff
+# member escalated an alert: the grievance domain opens a case from it and returns the case's id.
+escalation_requested = signals.signal("escalation-requested")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
+from flask_mailman import Mail
 from flask_wtf.csrf import CSRFProtect
 
 from endwatch import crypto
@@ -35,3 +36,4 @@ def select_locale() -> str:
 limiter = Limiter(key_func=client_key, headers_enabled=False, swallow_errors=False)
 csrf = CSRFProtect()
 babel = Babel()
+mail = Mail()

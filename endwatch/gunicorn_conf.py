@@ -25,19 +25,18 @@ proc_name = "endwatch"
 
 
 def on_starting(server: Any) -> None:
-    """Before any worker exists: remove attachment files that a killed process wrote but never committed."""
+    """Before any worker exists: the domains' start-up sweeps (attachment files that a killed process
+    wrote but never committed)."""
     from datetime import timedelta
 
-    from endwatch import db
+    from endwatch import db, startup
     from endwatch.app import create_app
-    from grievance.attachments import sweep_orphans
 
     app = create_app()
     try:
-        with app.app_context(), db.unit_of_work() as session:
-            removed = sweep_orphans(session, app.config["ENDWATCH"], timedelta(seconds=ORPHAN_GRACE_SECONDS))
-        if removed:
-            server.log.info("removed %d orphaned attachment files", removed)
+        removed = startup.run_sweeps(app, timedelta(seconds=ORPHAN_GRACE_SECONDS))
+        if any(removed):
+            server.log.info("start-up sweeps removed %s", removed)
     except Exception as exc:  # noqa: BLE001 - a missing schema must not stop the server from starting
         server.log.warning("orphan sweep skipped: %s", type(exc).__name__)
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
@@ -12,22 +11,20 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, MetaData
 
+from contracts import models as contracts_models
+from endwatch import models as shell_models
 from endwatch.db import Base
+from grievance import models as grievance_models
+from grievance.triage import models as triage_models
+from monitoring import models as monitoring_models
 
-MODEL_MODULES = (
-    "endwatch.models",
-    "contracts.models",
-    "monitoring.models",
-    "grievance.models",
-    "grievance.triage_models",
-)
+# Every module that declares tables: importing them puts their tables in Base.metadata.
+MODEL_MODULES = (shell_models, contracts_models, monitoring_models, grievance_models, triage_models)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 IGNORED_TABLES = frozenset({"apscheduler_jobs"})
 
 
 def target_metadata() -> MetaData:
-    for name in MODEL_MODULES:
-        importlib.import_module(name)
     return Base.metadata
 
 

@@ -1,4 +1,5 @@
-"""The one place where every domain's jobs are registered with APScheduler.
+"""Scheduled jobs: each domain adds its JOBS to the app (`add_jobs`, from its init_app), and `build` hands
+them all to APScheduler.
 
 Jobs are stored by reference in a SQLAlchemy job store, so exactly one `endwatch worker` (or the
 embedded scheduler of `endwatch serve`) runs them; web workers never do. Each run gets its own
@@ -26,7 +27,7 @@ from endwatch.config import Config
 
 log = logging.getLogger(__name__)
 JOB_TABLE = "apscheduler_jobs"
-DOMAIN_JOB_MODULES = ("endwatch.jobs", "grievance.jobs", "monitoring.jobs", "contracts.jobs")
+JOBS_KEY = "endwatch.jobs"
 
 JobFunction = Callable[[Session, Config], Any]
 
@@ -42,14 +43,17 @@ class JobSpec:
 _app: Flask | None = None
 
 
-def all_jobs() -> list[JobSpec]:
-    specs: list[JobSpec] = []
-    for module_name in DOMAIN_JOB_MODULES:
-        specs.extend(importlib.import_module(module_name).JOBS)
-    return specs
+def add_jobs(app: Flask, specs: list[JobSpec]) -> None:
+    """Register a domain's jobs with this app (called from the domain's init_app)."""
+    app.extensions.setdefault(JOBS_KEY, []).extend(specs)
+
+
+def all_jobs(app: Flask) -> list[JobSpec]:
+    return list(app.extensions.get(JOBS_KEY, []))
 
 
 def resolve(path: str) -> JobFunction:
+    # The job store keeps jobs by reference ("module:function"), so a job is found again after a restart.
     module_name, _, attr = path.partition(":")
     return getattr(importlib.import_module(module_name), attr)
 
@@ -78,7 +82,7 @@ def build(app: Flask, *, blocking: bool) -> BaseScheduler:
         "timezone": "UTC",
     }
     scheduler: BaseScheduler = BlockingScheduler(**options) if blocking else BackgroundScheduler(**options)
-    for spec in all_jobs():
+    for spec in all_jobs(app):
         scheduler.add_job(
             "endwatch.scheduler:run_job",
             spec.trigger,

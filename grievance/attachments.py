@@ -21,10 +21,12 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from endwatch import crypto
+from endwatch import case_crypto
 from endwatch.config import Config
+from grievance.errors import AttachmentRefused
+from grievance.models import Attachment
 
 JPEG, PNG, WEBP = "image/jpeg", "image/png", "image/webp"
 PDF = "application/pdf"
@@ -40,15 +42,6 @@ MAX_ZIP_EXPANDED = 200 * 1024 * 1024
 OOXML_PROPERTY_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")
 PENDING = "endwatch.pending_files"
 TMP_PREFIX = ".tmp-"
-
-
-class AttachmentRefused(Exception):
-    """A file that is not accepted; the message (in English, translated by the view) says why."""
-
-    def __init__(self, reason: str, filename: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.filename = filename
 
 
 @dataclass
@@ -267,15 +260,11 @@ def _safe_name(filename: str) -> str:
 # -- storing -----------------------------------------------------------------------------------------
 
 
-def file_aad(reference: str, stored_name: str) -> bytes:
-    return f"endwatch-case:{reference}:file:{stored_name}".encode()
-
-
 def store(session: Session, config: Config, data_key: bytes, reference: str, data: bytes) -> str:
     """Encrypt and write one file atomically; it is deleted again if the session rolls back."""
     target_dir = folder(config)
     stored_name = secrets.token_hex(16)
-    blob = crypto.encrypt(data_key, data, file_aad(reference, stored_name))
+    blob = case_crypto.encrypt_file(data_key, reference, stored_name, data)
     temporary = target_dir / f"{TMP_PREFIX}{stored_name}"
     final = target_dir / stored_name
     session.info.setdefault(PENDING, []).append(final)
@@ -295,7 +284,7 @@ def store(session: Session, config: Config, data_key: bytes, reference: str, dat
 
 def load(config: Config, data_key: bytes, reference: str, stored_name: str) -> bytes:
     blob = (folder(config) / stored_name).read_bytes()
-    return crypto.decrypt(data_key, blob, file_aad(reference, stored_name))
+    return case_crypto.decrypt_file(data_key, reference, stored_name, blob)
 
 
 def delete_file(config: Config, stored_name: str) -> None:
@@ -310,12 +299,18 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-@event.listens_for(Session, "after_commit")
+def track_written_files(factory: sessionmaker[Session]) -> None:
+    """Sessions of `factory` forget the files they wrote when they commit, and delete them on rollback."""
+    event.listen(factory, "after_commit", _forget_written)
+    event.listen(factory, "after_soft_rollback", _remove_written)
+
+
 def _forget_written(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint was released; the outermost transaction has not committed yet
     session.info.pop(PENDING, None)
 
 
-@event.listens_for(Session, "after_soft_rollback")
 def _remove_written(session: Session, previous_transaction: Any) -> None:
     # Only the session's outermost transaction decides whether the rows, and so their files, exist.
     if previous_transaction.parent is not None:
@@ -326,8 +321,6 @@ def _remove_written(session: Session, previous_transaction: Any) -> None:
 
 def sweep_orphans(session: Session, config: Config, grace: timedelta = timedelta(minutes=15)) -> int:
     """Delete files no row refers to, older than `grace` (younger ones may belong to a request in flight)."""
-    from grievance.models import Attachment
-
     target_dir = folder(config)
     cutoff = datetime.now(UTC) - grace
     known = set(session.scalars(select(Attachment.stored_name)))
@@ -340,8 +333,3 @@ def sweep_orphans(session: Session, config: Config, grace: timedelta = timedelta
         path.unlink(missing_ok=True)
         removed += 1
     return removed
-
-
-def sweep_orphans_job(session: Session, config: Config) -> int:
-    """Scheduled form of the sweep (see grievance.jobs)."""
-    return sweep_orphans(session, config)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 
 import click
+from sqlalchemy import select
 
-from endwatch import db
-from endwatch.cli import get_app, with_app
+from endwatch import accounts, crypto, db, mail
+from endwatch.cli_support import get_app, with_app
 from endwatch.db import utcnow
-from grievance import export, jobs, retention, triage_queue
-from grievance.models import CaseState
+from grievance import access, jobs, retention
+from grievance.errors import GrievanceError
+from grievance.models import Case, CaseState
+from grievance.triage import export, queue
+from grievance.triage.services import is_recused
 
 
 @click.group("cases")
@@ -47,11 +51,11 @@ def export_queue(state: str | None, overdue: bool, country: str, output: str | N
     if country and (len(country) != 2 or not country.isalpha()):
         raise click.ClickException(f"--country must be a two-letter ISO code, got {country!r}")
     config = get_app().config["ENDWATCH"]
-    filters = triage_queue.QueueFilters(
+    filters = queue.QueueFilters(
         state=CaseState(state) if state else None, overdue=overdue, country=country.upper()
     )
     with db.unit_of_work() as session:
-        rows = triage_queue.all_rows(session, filters, None, utcnow(), config.retention_days)
+        rows = queue.all_rows(session, filters, None, utcnow(), config.retention_days)
         body = export.queue_csv(session, rows, filters, actor="cli")
         if output:
             try:
@@ -68,12 +72,12 @@ def export_queue(state: str | None, overdue: bool, country: str, output: str | N
 def digest() -> None:
     """Send the overdue digest now (it is also sent daily by the scheduler)."""
     config = get_app().config["ENDWATCH"]
-    if not config.smtp_host or not config.notify_emails:
+    if not mail.staff_mail_enabled(config):
         raise click.ClickException("set ENDWATCH_SMTP_HOST and ENDWATCH_NOTIFY_EMAILS to send the digest")
     try:
         with db.unit_of_work() as session:
             count = jobs.overdue_digest(session, config)
-    except OSError as exc:
+    except mail.MailFailed as exc:
         raise click.ClickException(f"could not reach the mail server: {exc}") from None
     click.echo(f"Digest sent: {count} overdue case(s)")
 
@@ -84,13 +88,6 @@ def digest() -> None:
 @with_app
 def grant(email: str, references: tuple[str, ...]) -> None:
     """Seal case keys to EMAIL with the offline recovery key (asked for on the terminal, never stored)."""
-    from sqlalchemy import select
-
-    from endwatch import accounts, crypto
-    from grievance import intake
-    from grievance.models import Case
-    from grievance.triage import is_recused
-
     encoded = click.prompt("Organisation recovery key", hide_input=True)
     try:
         recovery = crypto.decode_key(encoded)
@@ -109,9 +106,9 @@ def grant(email: str, references: tuple[str, ...]) -> None:
             granted = 0
             for case in session.scalars(query):
                 if not is_recused(session, case.id, member.id):
-                    intake.grant_access(session, case, recovery, member)
+                    access.grant_access(session, case, recovery, member)
                     granted += 1
-    except intake.GrievanceError as exc:
+    except GrievanceError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{email} can now open {granted} case(s)")
 

@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from endwatch import crypto
+from endwatch import accounts, crypto
 from endwatch.config import Config
 from endwatch.db import utcnow
+from endwatch.demo import DEMO_PASSWORD
 from endwatch.models import User
-from grievance import attachments, intake
-from grievance.models import CaseState, Outcome
+from grievance import access, attachments, intake
+from grievance.models import Case, CaseState, Outcome
 
 DEMO_REPORTS = (
     intake.Submission(
@@ -60,8 +61,6 @@ DEMO_REPORTS = (
 
 def load_demo(session: Session, config: Config) -> list[str]:
     """Submit the sample reports through the intake service; print their receipts to try the follow-up."""
-    from endwatch.cli import DEMO_PASSWORD
-
     lines = ["Demo reports (try /followup with a receipt):"]
     for number, submission in enumerate(DEMO_REPORTS):
         files = [attachments.clean("note.txt", b"Notes written the same evening.")] if number == 0 else []
@@ -74,9 +73,9 @@ def load_demo(session: Session, config: Config) -> list[str]:
     triager = session.scalars(select(User).where(User.email.like("triager@%"))).first()
     if triager is not None:
         private_key = _private_key(triager, DEMO_PASSWORD)
-        first = session.scalars(select(intake.Case).order_by(intake.Case.id)).first()
+        first = session.scalars(select(Case).order_by(Case.id)).first()
         if first is not None:
-            intake.add_reply(
+            access.add_reply(
                 session,
                 first,
                 "Thank you for your report. Which month was the protest?",
@@ -130,6 +129,4 @@ def load_past_year(session: Session, config: Config, year: int, count: int = 60)
 
 
 def _private_key(user: User, password: str) -> bytes:
-    from endwatch import accounts
-
     return accounts.open_vault(user, crypto.unwrap_with_passphrase(user.key_wrap, password)).private_key

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import logging
-import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
 
-from endwatch import audit
+from endwatch import audit, mail
 from endwatch.config import Config
 from endwatch.db import utcnow
 from endwatch.scheduler import JobSpec
-from grievance import deadlines, intake, retention
-from grievance.attachments import sweep_orphans_job
+from grievance import attachments, deadlines, followup, retention
 from grievance.models import Case, CaseState
-from grievance.triage_queue import CLEAR_COLUMNS, RETENTION_WARNING_DAYS
+from grievance.triage.queue import CLEAR_COLUMNS, RETENTION_WARNING_DAYS
 
 log = logging.getLogger(__name__)
 
@@ -79,16 +76,11 @@ def overdue_digest(session: Session, config: Config) -> int:
     """E-mail staff the overdue cases once a day; return how many were overdue."""
     now = utcnow()
     digest = build_digest(session, now, config.retention_days)
-    if not config.smtp_host or not config.notify_emails:
+    if not mail.staff_mail_enabled(config):
         log.info("overdue digest not sent: ENDWATCH_SMTP_HOST or ENDWATCH_NOTIFY_EMAILS is not set")
         return len(digest.overdue)
-    message = EmailMessage()
-    message["From"] = config.smtp_from
-    message["To"] = ", ".join(config.notify_emails)
-    message["Subject"] = f"Endwatch: {len(digest.overdue)} overdue case(s)"
-    message.set_content(digest.text(now))
-    with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=30) as smtp:
-        smtp.send_message(message)
+    subject = f"Endwatch: {len(digest.overdue)} overdue case(s)"
+    mail.send(mail.to_staff(config, subject, digest.text(now)))
     audit.record(
         session,
         "cases.digest_sent",
@@ -108,7 +100,12 @@ def purge_expired(session: Session, config: Config) -> int:
 
 
 def purge_idle_followups(session: Session, config: Config) -> int:
-    return intake.purge_idle_followups(session, timedelta(minutes=config.session_idle_minutes))
+    return followup.purge_idle_followups(session, timedelta(minutes=config.session_idle_minutes))
+
+
+def sweep_orphans(session: Session, config: Config) -> int:
+    """Files left by submissions that never committed (a killed process), once no request can own them."""
+    return attachments.sweep_orphans(session, config)
 
 
 JOBS: list[JobSpec] = [
@@ -119,5 +116,3 @@ JOBS: list[JobSpec] = [
     ),
     JobSpec("grievance.sweep_orphan_files", "grievance.jobs:sweep_orphans", "interval", {"minutes": 30}),
 ]
-
-sweep_orphans = sweep_orphans_job

@@ -77,12 +77,6 @@ INCIDENT_PERIODS = (
     "unknown",
 )
 
-RECOVERY_HOLDER = "recovery"
-
-
-def user_holder(user_id: int) -> str:
-    return f"user:{user_id}"
-
 
 class Case(Base):
     __tablename__ = "cases"
@@ -102,7 +96,7 @@ class Case(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
 
-    # Lookup key of the receipt: derived from a peppered Argon2id of it (grievance.intake.receipt_keys).
+    # Lookup key of the receipt: derived from a peppered Argon2id of it (endwatch.case_crypto).
     receipt_digest: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     # The case data key wrapped by a second key derived from the receipt: the submitter's way back in.
     submitter_key: Mapped[bytes] = mapped_column(LargeBinary)

@@ -16,7 +16,7 @@ from endwatch import audit
 from endwatch.config import Config
 from grievance import attachments
 from grievance.models import Attachment, Case, CaseKey, CaseMessage, CaseState, FollowupSession
-from grievance.triage_models import CaseAssignment, CaseLink, CaseNote, CaseRecusal
+from grievance.triage.models import CaseAssignment, CaseLink, CaseNote, CaseRecusal
 
 
 def due_for_purge(session: Session, retention_days: int, now: datetime) -> list[int]:

@@ -1,4 +1,4 @@
-"""Public intake and follow-up routes; staff triage routes live in grievance.triage_views."""
+"""Public intake and follow-up routes (blueprint "public"); staff triage routes are grievance.triage.views."""
 
 from __future__ import annotations
 
@@ -16,23 +16,25 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
+from contracts.models import Product
 from endwatch import db
 from endwatch.config import Config
-from endwatch.extensions import LANGUAGES, limiter
+from endwatch.extensions import limiter
 from grievance import attachments, intake, notify
-from grievance.attachments import AttachmentRefused, CleanFile
+from grievance import followup as visits
+from grievance.attachments import CleanFile
+from grievance.content import read_content
+from grievance.errors import AttachmentRefused, GrievanceError, IntakeUnavailable, ReceiptNotFound
 from grievance.forms import UNKNOWN, EmptyForm, MessageForm, ReceiptForm, ReportForm, country_options
 
-public_bp = Blueprint("public", __name__)
-triage_bp = Blueprint("triage", __name__, url_prefix="/staff/cases")
+bp = Blueprint("public", __name__)
 
 FOLLOWUP_ID, FOLLOWUP_KEY = "fu", "fk"
-LANG_COOKIE = "lang"
 
 
 def config() -> Config:
@@ -47,12 +49,12 @@ def _refused(response: Response) -> bool:
     return response.status_code == 401
 
 
-@public_bp.route("/")
+@bp.route("/")
 def index() -> Any:
     return render_template("grievance/index.html", idle_minutes=config().session_idle_minutes)
 
 
-@public_bp.route("/report", methods=["GET", "POST"])
+@bp.route("/report", methods=["GET", "POST"])
 @limiter.limit(lambda: config().intake_limit, methods=["POST"])
 @limiter.limit(lambda: config().intake_site_limit, key_func=_site, methods=["POST"], scope="intake-site")
 def report() -> Any:
@@ -76,7 +78,7 @@ def report() -> Any:
     except AttachmentRefused as exc:
         form.attachments.errors = [_refusal_message(exc)]
         return _report_page(form, 400)
-    except intake.IntakeUnavailable:
+    except IntakeUnavailable:
         return render_template("grievance/unavailable.html"), 503
     notify.queue_notice(db.session(), config(), "case", case.reference)
     # The shell commits after this view returns and before the page leaves: a failed commit sends an
@@ -84,7 +86,7 @@ def report() -> Any:
     return render_template("grievance/receipt.html", receipt=receipt, files=files)
 
 
-@public_bp.route("/followup", methods=["GET", "POST"])
+@bp.route("/followup", methods=["GET", "POST"])
 @limiter.limit(lambda: config().followup_limit, methods=["POST"], deduct_when=_refused)
 @limiter.limit(
     lambda: config().followup_site_limit,
@@ -100,8 +102,8 @@ def followup() -> Any:
     if not form.validate_on_submit():
         return render_template("grievance/followup.html", form=form), _form_status()
     try:
-        visit = intake.start_followup(db.session(), config(), form.receipt.data or "")
-    except intake.ReceiptNotFound:
+        visit = visits.start_followup(db.session(), config(), form.receipt.data or "")
+    except ReceiptNotFound:
         form.receipt.errors = [_("No report matches this receipt. Check the words and try again.")]
         return render_template("grievance/followup.html", form=form), 401
     _forget_followup()
@@ -111,7 +113,7 @@ def followup() -> Any:
     return redirect(url_for("public.followup_case"))
 
 
-@public_bp.route("/followup/case", methods=["GET", "POST"])
+@bp.route("/followup/case", methods=["GET", "POST"])
 def followup_case() -> Any:
     visit = _current_followup()
     if visit is None:
@@ -124,11 +126,11 @@ def followup_case() -> Any:
     if form.validate_on_submit():
         try:
             files = _read_uploads(request.files.getlist(form.attachments.name))
-            intake.add_submitter_message(db.session(), config(), visit, form.body.data or "", files)
+            visits.add_submitter_message(db.session(), config(), visit, form.body.data or "", files)
         except AttachmentRefused as exc:
             form.attachments.errors = [_refusal_message(exc)]
             status = 400
-        except intake.GrievanceError:
+        except GrievanceError:
             form.body.errors = [_("Please write a message or add a file.")]
             status = 400
         else:
@@ -137,13 +139,13 @@ def followup_case() -> Any:
             return redirect(url_for("public.followup_case"))
     elif request.method == "POST":
         status = 400
-    content = intake.read_content(visit.case, visit.data_key)
+    content = read_content(visit.case, visit.data_key)
     return (
         render_template(
             "grievance/followup_case.html",
             case=visit.case,
             content=content,
-            deadline=intake.next_deadline(visit.case),
+            deadline=visits.next_deadline(visit.case),
             form=form,
             end_form=EmptyForm(),
             limits=_limits(),
@@ -153,10 +155,10 @@ def followup_case() -> Any:
     )
 
 
-@public_bp.route("/followup/end", methods=["POST"])
+@bp.route("/followup/end", methods=["POST"])
 def followup_end() -> Any:
     if EmptyForm().validate_on_submit() and FOLLOWUP_ID in session:
-        intake.end_followup(db.session(), str(session[FOLLOWUP_ID]))
+        visits.end_followup(db.session(), str(session[FOLLOWUP_ID]))
     _forget_followup()
     return redirect(url_for("public.index"))
 
@@ -164,12 +166,12 @@ def followup_end() -> Any:
 # -- helpers -----------------------------------------------------------------------------------------
 
 
-def _current_followup() -> intake.Followup | None:
+def _current_followup() -> visits.Followup | None:
     session_id, cookie_key = session.get(FOLLOWUP_ID), session.get(FOLLOWUP_KEY)
     if not session_id or not cookie_key:
         return None
     idle = timedelta(minutes=config().session_idle_minutes)
-    return intake.resume_followup(db.session(), str(session_id), str(cookie_key), idle)
+    return visits.resume_followup(db.session(), str(session_id), str(cookie_key), idle)
 
 
 def _forget_followup() -> None:
@@ -178,8 +180,6 @@ def _forget_followup() -> None:
 
 
 def _products() -> list[tuple[int, str]]:
-    from contracts.models import Product
-
     return [
         (row.id, row.name)
         for row in db.session().execute(select(Product.id, Product.name).order_by(Product.name))
@@ -245,37 +245,4 @@ def _form_status() -> int:
 
 
 def _current_language() -> str:
-    from flask_babel import get_locale
-
     return str(get_locale() or "en")
-
-
-@public_bp.after_app_request
-def remember_language(response: Response) -> Response:
-    """The no-JavaScript language switch: a link with ?lang=xx stores the choice in a cookie."""
-    chosen = request.args.get("lang")
-    if chosen in LANGUAGES and request.cookies.get(LANG_COOKIE) != chosen:
-        response.set_cookie(
-            LANG_COOKIE, chosen, samesite="Lax", httponly=True, secure=config().secure_cookies, max_age=None
-        )
-    response.vary.add("Accept-Language")
-    response.vary.add("Cookie")
-    return response
-
-
-@public_bp.app_errorhandler(CSRFError)
-def csrf_failed(error: CSRFError) -> Any:
-    return render_template("errors/400.html"), 400
-
-
-@public_bp.app_errorhandler(404)
-def not_found(error: Any) -> Any:
-    return render_template("errors/404.html"), 404
-
-
-@public_bp.app_errorhandler(500)
-def server_error(error: Any) -> Any:
-    return render_template("errors/500.html"), 500
-
-
-from grievance import triage_views  # noqa: E402,F401

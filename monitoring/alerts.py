@@ -17,20 +17,14 @@ from contracts.models import Customer
 from endwatch import audit
 from endwatch.config import Config
 from endwatch.db import utcnow
+from endwatch.errors import Refused
+from endwatch.events import escalation_requested
+from monitoring.errors import AlertAlreadyDecided, AlertNotFound, MonitoringError
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry, Feed, SuppressionRule
-from monitoring.services import MonitoringError
 from monitoring.text import fold
 
 EXPORT_COLUMNS = ("customer", "entry_id", "link", "title", "feed", "score", "level", "matched", "reasons")
 SUPPRESS_CHOICES = ("none", "phrase", "feed")
-
-
-class AlertNotFound(MonitoringError):
-    pass
-
-
-class AlertAlreadyDecided(MonitoringError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -143,19 +137,20 @@ def dismiss(
 def escalate(
     session: Session, alert_id: int, *, actor: str, config: Config, note: str | None = None
 ) -> Alert:
-    """Open a grievance case from the alert, linked to it, and record the decision on the alert."""
-    from grievance.escalation import open_case_from_alert
-    from grievance.intake import GrievanceError
-
+    """Have a case opened from the alert by whoever answers `escalation_requested` (the grievance
+    domain), and record the decision on the alert."""
     alert = get_alert(session, alert_id)
     if alert.status in (AlertStatus.DISMISSED, AlertStatus.ESCALATED):
         raise AlertAlreadyDecided(f"alert {alert.id} is already {alert.status.value}")
     try:
-        case = open_case_from_alert(session, config, alert, actor=actor)
-    except GrievanceError as exc:
+        answers = escalation_requested.send(session, alert=alert, actor=actor, config=config)
+    except Refused as exc:
         raise MonitoringError(f"No case could be opened: {exc}") from None
+    case_ids = [case_id for _receiver, case_id in answers if case_id is not None]
+    if not case_ids:
+        raise MonitoringError("No case could be opened: nothing handles escalations in this installation.")
     _decide(session, alert, AlertStatus.ESCALATED, actor, note)
-    alert.case_ref = f"case:{case.id}"
+    alert.case_ref = f"case:{case_ids[0]}"
     session.flush()
     audit.record(
         session, "alert.escalate", actor=actor, target=f"alert:{alert.id}", details={"case": alert.case_ref}

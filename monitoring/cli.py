@@ -9,10 +9,11 @@ import click
 from flask import current_app
 
 from endwatch import db
-from endwatch.cli import with_app
+from endwatch.cli_support import with_app
 from endwatch.config import Config
 from monitoring import alerts as alert_service
 from monitoring import notify, services
+from monitoring.errors import MonitoringError, NotifyError
 from monitoring.fetch import fetch_feed, limits_for
 from monitoring.polling import poll_due_feeds
 
@@ -47,7 +48,7 @@ def feeds_add(url: str, name: str, credibility: str) -> None:
     try:
         with db.unit_of_work() as session:
             feed = services.add_feed(session, url, name, credibility, actor=ACTOR)
-    except services.MonitoringError as exc:
+    except MonitoringError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Added feed {feed.id}: {feed.name} <{feed.url}> (credibility {feed.credibility:g})")
 
@@ -70,7 +71,7 @@ def feeds_import(path: Path, credibility: str) -> None:
     try:
         with db.unit_of_work() as session:
             added, skipped = services.import_opml(session, data, actor=ACTOR, default_credibility=credibility)
-    except services.MonitoringError as exc:
+    except MonitoringError as exc:
         raise click.ClickException(f"{path}: {exc}") from None
     for feed in added:
         click.echo(f"Added feed {feed.id}: {feed.name} <{feed.url}>")
@@ -99,7 +100,7 @@ def feeds_ingest(source: str, name: str | None, credibility: str | None) -> None
                 f"{feed.name}: {report.entries} new entries, {report.duplicates} already stored, "
                 f"{report.alerts} new alerts"
             )
-    except services.MonitoringError as exc:
+    except MonitoringError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(line)
     if report.alerts:
@@ -176,7 +177,7 @@ def alerts_digest() -> None:
     try:
         with db.unit_of_work() as session:
             sent = notify.send_digest(session, _config(), force=True)
-    except notify.NotifyError as exc:
+    except NotifyError as exc:
         raise click.ClickException(f"digest not sent: {exc}") from None
     click.echo(f"Digest sent with {sent} alert(s)." if sent else "No alerts waiting for a digest.")
 

@@ -16,7 +16,7 @@ from endwatch.db import utcnow
 from monitoring.matching import Matcher, Mention, WatchName
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry, Feed, Story, SuppressionRule
 from monitoring.parse import ParsedEntry, ParsedFeed, dedup_key
-from monitoring.risk import score_alert
+from monitoring.scoring import score_alert
 from monitoring.text import fold, html_to_text
 
 # Titles shorter than this are too generic ("Weekly news") to group copies on their own.

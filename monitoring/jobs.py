@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from endwatch.config import Config
 from endwatch.scheduler import JobSpec
-from monitoring import notify, services  # noqa: F401 - services connects the customers_changed signal
+from monitoring import notify
 from monitoring.polling import PollReport, poll_due_feeds
 
 

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import json
 import logging
-import smtplib
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from endwatch import mail
 from endwatch.config import Config
 from endwatch.crypto import hmac_sha256
 from endwatch.db import utcnow
+from monitoring.errors import NotifyError
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry
 
 log = logging.getLogger(__name__)
@@ -30,17 +30,13 @@ DIGEST_LIMIT = 500
 TIMEOUT = 15.0
 
 
-class NotifyError(Exception):
-    """A notice could not be delivered; the alerts stay pending."""
-
-
 def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac_sha256(secret.encode("utf-8"), body)
 
 
 def channels(config: Config) -> list[str]:
     found = []
-    if config.smtp_host and config.notify_emails:
+    if mail.staff_mail_enabled(config):
         found.append("email")
     if config.webhook_url:
         found.append("webhook")
@@ -150,21 +146,15 @@ def _deliver(config: Config, subject: str, text: str, payload: dict[str, Any]) -
                 send_email(config, subject, text)
             else:
                 post_webhook(config, payload)
-        except (OSError, smtplib.SMTPException, httpx.HTTPError, NotifyError) as exc:
+        except (mail.MailFailed, httpx.HTTPError, NotifyError) as exc:
             log.error("alert notice by %s failed: %s", channel, exc)
             failures.append(f"{channel}: {type(exc).__name__}: {exc}")
     if failures:
         raise NotifyError("; ".join(failures))
 
 
-def send_email(config: Config, subject: str, text: str, recipients: Sequence[str] | None = None) -> None:
-    message = EmailMessage()
-    message["From"] = config.smtp_from
-    message["To"] = ", ".join(recipients or config.notify_emails)
-    message["Subject"] = subject
-    message.set_content(text)
-    with smtplib.SMTP(config.smtp_host, config.smtp_port, timeout=TIMEOUT) as smtp:
-        smtp.send_message(message)
+def send_email(config: Config, subject: str, text: str, recipients: Sequence[str] = ()) -> None:
+    mail.send(mail.to_staff(config, subject, text, recipients))
 
 
 def post_webhook(config: Config, payload: dict[str, Any]) -> None:

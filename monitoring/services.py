@@ -1,7 +1,7 @@
 """Feeds: adding, importing from OPML, ingesting a file or URL now; re-matching when customers change.
 
-Importing this module connects the `customers_changed` signal (the app imports it through the views,
-the CLI and the jobs), so every process that can change customers re-matches recent entries.
+`rematch_on_customers_changed` answers the shell's `customers_changed` signal (connected by
+monitoring.wiring.init_app), so every process that can change customers re-matches recent entries.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from endwatch import audit
 from endwatch.db import utcnow
-from endwatch.events import customers_changed
 from monitoring.backoff import next_poll_delay
+from monitoring.errors import FeedExists, FeedInvalid, FeedUnavailable
 from monitoring.fetch import FetchResult, fetch_feed
 from monitoring.ingest import IngestReport, ingest_feed, rematch_recent
 from monitoring.models import Alert, Feed
@@ -33,22 +33,6 @@ from monitoring.parse import FeedError, parse_feed
 _URL_LIKE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 MAX_NAME = 200
 DEFAULT_CREDIBILITY = 0.5
-
-
-class MonitoringError(Exception):
-    """A request this domain refuses; the message is one line for a person."""
-
-
-class FeedInvalid(MonitoringError):
-    pass
-
-
-class FeedExists(MonitoringError):
-    pass
-
-
-class FeedUnavailable(MonitoringError):
-    pass
 
 
 def check_url(url: str) -> str:
@@ -229,8 +213,7 @@ def _rematch_days() -> int:
     return 30
 
 
-@customers_changed.connect
-def _on_customers_changed(sender: Any, customer_ids: Sequence[int] = (), **_: Any) -> list[Alert]:
+def rematch_on_customers_changed(sender: Any, customer_ids: Sequence[int] = (), **_: Any) -> list[Alert]:
     """New or changed customers: look for them in the entries of the last weeks."""
     if not isinstance(sender, Session):
         return []

@@ -12,8 +12,10 @@ from contracts.models import Customer
 from endwatch import db
 from endwatch.auth import actor, config, read_access, write_access
 from endwatch.confirm import ask_first
+from endwatch.handlers import back_on_refusal
 from monitoring import alerts as alert_service
 from monitoring import services
+from monitoring.errors import AlertNotFound, MonitoringError
 from monitoring.forms import SUPPRESS_CHOICES, DecisionForm, DismissForm, FeedForm
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry
 
@@ -76,6 +78,7 @@ def alert(alert_id: int) -> Any:
 
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
 @write_access
+@back_on_refusal("monitoring.alert", "alert_id")
 def acknowledge(alert_id: int) -> Any:
     form = DecisionForm()
     form.validate_on_submit() or abort(400)
@@ -84,6 +87,7 @@ def acknowledge(alert_id: int) -> Any:
 
 @bp.route("/alerts/<int:alert_id>/dismiss", methods=["POST"])
 @write_access
+@back_on_refusal("monitoring.alert", "alert_id")
 def dismiss(alert_id: int) -> Any:
     form = DismissForm()
     form.validate_on_submit() or abort(400)
@@ -110,6 +114,7 @@ def dismiss(alert_id: int) -> Any:
 
 @bp.route("/alerts/<int:alert_id>/escalate", methods=["POST"])
 @write_access
+@back_on_refusal("monitoring.alert", "alert_id")
 def escalate(alert_id: int) -> Any:
     form = DecisionForm()
     form.validate_on_submit() or abort(400)
@@ -133,7 +138,7 @@ def add_feed() -> Any:
             feed = services.add_feed(
                 db.session(), form.url.data or "", form.name.data or "", form.credibility.data, actor=actor()
             )
-        except services.MonitoringError as exc:
+        except MonitoringError as exc:
             form.url.errors = [*form.url.errors, str(exc)]
         else:
             flash(f"Feed {feed.name} added; it will be polled within a minute.", "info")
@@ -145,19 +150,16 @@ def add_feed() -> Any:
 def _decide(alert_id: int, done: str, action: Any, **kwargs: Any) -> Any:
     try:
         action(db.session(), alert_id, actor=actor(), **kwargs)
-    except alert_service.AlertNotFound:
+    except AlertNotFound:
         abort(404)
-    except services.MonitoringError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Alert {alert_id} {done}.", "info")
+    flash(f"Alert {alert_id} {done}.", "info")
     return redirect(url_for("monitoring.alert", alert_id=alert_id))
 
 
 def _alert_or_404(alert_id: int) -> Alert:
     try:
         return alert_service.get_alert(db.session(), alert_id)
-    except alert_service.AlertNotFound:
+    except AlertNotFound:
         abort(404)
 
 

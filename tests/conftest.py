@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from endwatch import accounts, db, keyring
 from endwatch.app import create_app
-from endwatch.cli import root
+from endwatch.cli import command_line
 from endwatch.config import load_config
 from endwatch.crypto import KdfParams
 from endwatch.migrate import target_metadata
@@ -34,6 +34,7 @@ from endwatch.models import User
 from tests import services
 
 BACKEND = os.environ.get("ENDWATCH_TEST_DB", "sqlite")
+services.forget_test_settings()
 # Cheap key derivation for tests only; production cost comes from the config defaults.
 CHEAP = {"argon2_time_cost": 1, "argon2_memory_kib": 256, "receipt_time_cost": 1, "receipt_memory_kib": 256}
 CHEAP_ENV = {f"ENDWATCH_{k.upper()}": str(v) for k, v in CHEAP.items()}
@@ -109,6 +110,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def cli(app: Flask):  # type: ignore[no-untyped-def]
     def invoke(*args: str, input: str | None = None) -> Result:
+        root = command_line()
         return CliRunner().invoke(root, list(args), obj={"app": app}, input=input, catch_exceptions=False)
 
     return invoke
@@ -176,6 +178,26 @@ def logged_in(client: FlaskClient, make_member, session: Session):  # type: igno
         return member
 
     return as_role
+
+
+# -- headless Chromium -------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--disable-sync", "--font-render-hinting=none",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole test session (Playwright's sync API allows one at a time)."""
+    services.require(services.chromium_available(), "Chromium is not installed at " + services.CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=services.CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 # -- real processes and fresh databases ------------------------------------------------------------

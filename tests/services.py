@@ -8,6 +8,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -19,6 +20,20 @@ POSTGRES_URL = os.environ.get(
 )
 REDIS_URL = os.environ.get("ENDWATCH_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 CHROMIUM = os.environ.get("ENDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
+SHARED_DATA = Path(
+    os.environ.get("ENDWATCH_TEST_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+CHECKOUT = Path(__file__).resolve().parents[1]
+# axe-core from npm (.ci/run installs it there) and where the browser tests leave their screenshots.
+AXE = Path(os.environ.get("ENDWATCH_TEST_AXE", CHECKOUT / ".ci/npm/node_modules/axe-core/axe.min.js"))
+SCREENSHOTS = Path(os.environ.get("ENDWATCH_TEST_SCREENSHOTS", CHECKOUT / "test-artifacts/screenshots"))
+
+
+def forget_test_settings() -> None:
+    """Take the suite's own ENDWATCH_TEST_* variables out of the environment once they are read above, so
+    that the strict configuration (which refuses unknown ENDWATCH_* names) never sees them."""
+    for name in [name for name in os.environ if name.startswith("ENDWATCH_TEST_")]:
+        del os.environ[name]
 
 
 def require(available: bool, reason: str) -> None:

@@ -9,12 +9,10 @@ on CI.
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -23,19 +21,15 @@ from click.testing import CliRunner
 
 from endwatch import db, keyring
 from endwatch.app import create_app
-from endwatch.cli import DEMO_PASSWORD, DEMO_TOTP_SECRET, root
+from endwatch.cli import command_line
 from endwatch.config import load_config
+from endwatch.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tests import services
 from tests.conftest import BACKEND, CHEAP
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = Path(os.environ.get("ENDWATCH_TEST_AXE", ROOT / ".ci/npm/node_modules/axe-core/axe.min.js"))
-SHOTS = Path(os.environ.get("ENDWATCH_TEST_SCREENSHOTS", ROOT / "test-artifacts/screenshots"))
+AXE = services.AXE
+SHOTS = services.SCREENSHOTS
 WIDTHS = {"wide": 1280, "narrow": 390}
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync", "--font-render-hinting=none",
-]
 # The test submits and mistypes receipts on every page pass; the real limits are tested elsewhere.
 LIMITS = {"intake_limit": "1000 per hour", "followup_limit": "1000 per hour", "login_limit": "100 per hour",
           "login_client_limit": "1000 per hour"}
@@ -74,7 +68,7 @@ def demo_site(demo_database_url: str, tmp_path_factory: pytest.TempPathFactory) 
         {"home": str(home), "database_url": demo_database_url, "scheduler": "off", **CHEAP, **LIMITS},
         environ={},
     )
-    result = CliRunner().invoke(root, ["init", "--demo"], obj={"app": app}, catch_exceptions=False)
+    result = CliRunner().invoke(command_line(), ["init", "--demo"], obj={"app": app}, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     receipts = dict(re.findall(r"C-\w+ \((\w\w)\): ([a-z ]+)\n", result.output))
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -85,17 +79,6 @@ def demo_site(demo_database_url: str, tmp_path_factory: pytest.TempPathFactory) 
     finally:
         server.shutdown()
         db.get_database(app).engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    services.require(services.chromium_available(), "Chromium is not installed at " + services.CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=services.CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="session")

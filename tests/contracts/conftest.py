@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from contracts import services
+from contracts import csv_import
 from contracts.models import Customer, Deployment
 
 PRODUCTS = (
@@ -52,10 +52,10 @@ def deployments_csv(today: date) -> str:
 
 @pytest.fixture
 def world(session) -> World:
-    services.import_products(session, PRODUCTS)
-    services.import_customers(session, CUSTOMERS)
-    services.import_contracts(session, CONTRACTS)
-    services.import_deployments(session, deployments_csv(date.today()))
+    csv_import.import_products(session, PRODUCTS)
+    csv_import.import_customers(session, CUSTOMERS)
+    csv_import.import_contracts(session, CONTRACTS)
+    csv_import.import_deployments(session, deployments_csv(date.today()))
     session.flush()
 
     def deployment(ref: str) -> Deployment:

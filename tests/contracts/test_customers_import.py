@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from contracts import services
-from contracts.csvio import ImportFailed
+from contracts import csv_import
+from contracts.errors import ImportFailed
 from contracts.models import Customer, CustomerKind
 from endwatch import events
 
@@ -31,7 +31,7 @@ def count(session) -> int:
 
 
 def test_import_creates_customers_with_aliases_and_supply_chain(session):
-    report = services.import_customers(session, GOOD)
+    report = csv_import.import_customers(session, GOOD)
     assert (report.created, report.updated) == (3, 0)
     ministry = session.scalars(select(Customer).where(Customer.country == "RU")).one()
     assert ministry.alias_list == ["МВД", "MVD", "Ministry of Internal Affairs"]
@@ -43,8 +43,8 @@ def test_import_creates_customers_with_aliases_and_supply_chain(session):
 
 
 def test_import_upserts_by_name_and_country(session):
-    services.import_customers(session, GOOD)
-    report = services.import_customers(
+    csv_import.import_customers(session, GOOD)
+    report = csv_import.import_customers(
         session, "name,aliases,country,kind\nGulf Secure Distribution,GSD;Gulf Secure,AE,reseller\n"
     )
     assert (report.created, report.updated) == (0, 1)
@@ -56,8 +56,8 @@ def test_import_upserts_by_name_and_country(session):
 
 
 def test_same_name_in_another_country_is_another_customer(session):
-    services.import_customers(session, "name,aliases,country,kind\nMinistry of Interior,,EG,government\n")
-    services.import_customers(session, "name,aliases,country,kind\nMinistry of Interior,,BH,government\n")
+    csv_import.import_customers(session, "name,aliases,country,kind\nMinistry of Interior,,EG,government\n")
+    csv_import.import_customers(session, "name,aliases,country,kind\nMinistry of Interior,,BH,government\n")
     assert count(session) == 2
 
 
@@ -69,7 +69,7 @@ def test_import_announces_changed_customers(session):
 
     events.customers_changed.connect(listener)
     try:
-        report = services.import_customers(session, GOOD)
+        report = csv_import.import_customers(session, GOOD)
     finally:
         events.customers_changed.disconnect(listener)
     assert received == [(session, sorted(report.ids))]
@@ -111,7 +111,7 @@ def test_import_announces_changed_customers(session):
 )
 def test_a_bad_row_names_line_and_column_and_imports_nothing(session, text, message):
     with pytest.raises(ImportFailed) as caught:
-        services.import_customers(session, text)
+        csv_import.import_customers(session, text)
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
     assert count(session) == 0
@@ -120,19 +120,19 @@ def test_a_bad_row_names_line_and_column_and_imports_nothing(session, text, mess
 def test_error_in_last_row_leaves_earlier_rows_unwritten(session):
     text = HEADER + "".join(f"Company {i},,GB,private,,,\n" for i in range(50)) + "Last,,UK,private,,,\n"
     with pytest.raises(ImportFailed, match="line 52, column 'country'"):
-        services.import_customers(session, text)
+        csv_import.import_customers(session, text)
     assert count(session) == 0
 
 
 def test_ambiguous_supplier_must_name_its_country(session):
-    services.import_customers(
+    csv_import.import_customers(
         session, "name,aliases,country,kind\nSecureNet,,AE,distributor\nSecureNet,,CY,distributor\n"
     )
     with pytest.raises(ImportFailed, match="exists in several countries; write it as 'Name \\[CC\\]'"):
-        services.import_customers(
+        csv_import.import_customers(
             session, "name,aliases,country,kind,supplied_by\nPolice,,BH,government,SecureNet\n"
         )
-    services.import_customers(
+    csv_import.import_customers(
         session, "name,aliases,country,kind,supplied_by\nPolice,,BH,government,SecureNet [CY]\n"
     )
     police = session.scalars(select(Customer).where(Customer.name == "Police")).one()
@@ -140,24 +140,24 @@ def test_ambiguous_supplier_must_name_its_country(session):
 
 
 def test_supply_chain_keeps_its_order_and_can_be_rewritten(session):
-    services.import_customers(
+    csv_import.import_customers(
         session,
         "name,aliases,country,kind,supplied_by\nD1,,AE,distributor,\nR1,,CY,reseller,\n"
         "End,,BH,government,D1;R1\n",
     )
     end = session.scalars(select(Customer).where(Customer.name == "End")).one()
     assert [s.name for s in end.suppliers] == ["D1", "R1"]
-    services.import_customers(session, "name,aliases,country,kind,supplied_by\nEnd,,BH,government,R1;D1\n")
+    csv_import.import_customers(session, "name,aliases,country,kind,supplied_by\nEnd,,BH,government,R1;D1\n")
     session.refresh(end)
     assert [s.name for s in end.suppliers] == ["R1", "D1"]
 
 
 def test_export_imports_back_unchanged(session):
-    services.import_customers(session, GOOD)
-    exported = services.export_customers(session)
-    report = services.import_customers(session, exported)
+    csv_import.import_customers(session, GOOD)
+    exported = csv_import.export_customers(session)
+    report = csv_import.import_customers(session, exported)
     assert report.created == 0
-    assert services.export_customers(session) == exported
+    assert csv_import.export_customers(session) == exported
 
 
 def test_cli_imports_and_exports(cli, session, tmp_path: Path):

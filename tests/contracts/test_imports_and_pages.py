@@ -7,8 +7,8 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from contracts import demo, services
-from contracts.csvio import ImportFailed
+from contracts import csv_import, demo
+from contracts.errors import ImportFailed
 from contracts.models import Contract, Deployment, DeploymentStatus, EnforcementAction, Product
 from tests.conftest import csrf_token
 
@@ -20,19 +20,19 @@ def test_products_carry_capability_categories_and_remote_flags(session, world):
     with pytest.raises(
         ImportFailed, match="line 2, column 'capabilities': 'mind_reading' is not one of sensors"
     ):
-        services.import_products(session, "name,capabilities\nThoughtNet,mind_reading\n")
+        csv_import.import_products(session, "name,capabilities\nThoughtNet,mind_reading\n")
 
 
 def test_contracts_record_clauses_and_remote_disabling_only_when_named(session, world):
-    services.import_contracts(
+    csv_import.import_contracts(
         session, "ref,customer,clauses\nC-OPT,Kestrel Analytics,human_rights;remote_disable\n"
     )
     opted = session.scalars(select(Contract).where(Contract.ref == "C-OPT")).one()
     assert [c.value for c in opted.clauses] == ["human_rights", "remote_disable"]
     with pytest.raises(ImportFailed, match="line 2, column 'clauses': 'kill_switch' is not one of"):
-        services.import_contracts(session, "ref,customer,clauses\nC-X,Kestrel Analytics,kill_switch\n")
+        csv_import.import_contracts(session, "ref,customer,clauses\nC-X,Kestrel Analytics,kill_switch\n")
     with pytest.raises(ImportFailed, match="line 2, column 'customer': no customer named 'Nobody'"):
-        services.import_contracts(session, "ref,customer,clauses\nC-X,Nobody,\n")
+        csv_import.import_contracts(session, "ref,customer,clauses\nC-X,Nobody,\n")
 
 
 @pytest.mark.parametrize(
@@ -52,12 +52,12 @@ def test_a_bad_deployment_row_imports_nothing(session, world, row, message):
     text = "ref,customer,product,version,contract,licence_start,status\n"
     text += "D0,Kestrel Analytics,Sentinel DPI,1.0,,,\n"
     with pytest.raises(ImportFailed, match="line 3, " + message):
-        services.import_deployments(session, text + row + "\n")
+        csv_import.import_deployments(session, text + row + "\n")
     assert session.scalar(select(func.count()).select_from(Deployment)) == before
 
 
 def test_deployment_import_updates_by_ref(session, world):
-    services.import_deployments(
+    csv_import.import_deployments(
         session, "ref,customer,product,version,status\nDEP-GB,Kestrel Analytics,Sentinel DPI,5.5,suspended\n"
     )
     session.refresh(world.gb)

@@ -5,24 +5,24 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from grievance.triage_models import CaseLink
 from sqlalchemy import select
 
-from contracts import safeguards, services
+from contracts import safeguards
 from contracts.errors import ApprovalBySameUser, ClauseMissing, InvalidAction
 from contracts.models import ActionStatus, DeploymentStatus, EnforcementAction
 from endwatch import audit, events
 from grievance.models import Case, CaseState
-from grievance.triage_models import CaseLink
 from tests.conftest import csrf_token, login
 
 
 def test_the_proposer_cannot_approve_their_own_action(session, world, make_member):
     member = make_member("triager")
-    action = services.propose_action(
+    action = safeguards.propose_action(
         session, world.ru.id, "suspend", "Misuse reported", ["case:1"], member.user
     )
     with pytest.raises(ApprovalBySameUser):
-        services.approve_action(session, action.id, member.user)
+        safeguards.approve_action(session, action.id, member.user)
     assert world.ru.status == DeploymentStatus.ACTIVE
     assert action.status == ActionStatus.PROPOSED
 
@@ -30,35 +30,35 @@ def test_the_proposer_cannot_approve_their_own_action(session, world, make_membe
 def test_an_action_is_refused_when_the_contract_lacks_its_clause(session, world, make_member):
     member = make_member("triager")
     with pytest.raises(ClauseMissing, match="C-THIN does not hold the clause 'right_to_deny_updates'"):
-        services.propose_action(session, world.gb.id, "deny_updates", "Misuse", ["alert:2"], member.user)
+        safeguards.propose_action(session, world.gb.id, "deny_updates", "Misuse", ["alert:2"], member.user)
     world.gb.contract = None
     with pytest.raises(ClauseMissing, match="no contract on record"):
-        services.propose_action(session, world.gb.id, "terminate", "Misuse", ["alert:2"], member.user)
+        safeguards.propose_action(session, world.gb.id, "terminate", "Misuse", ["alert:2"], member.user)
 
 
 def test_an_action_needs_a_reason_and_evidence(session, world, make_member):
     member = make_member("triager")
     with pytest.raises(InvalidAction, match="reason"):
-        services.propose_action(session, world.ru.id, "suspend", "  ", ["case:1"], member.user)
+        safeguards.propose_action(session, world.ru.id, "suspend", "  ", ["case:1"], member.user)
     with pytest.raises(InvalidAction, match="evidence"):
-        services.propose_action(session, world.ru.id, "suspend", "Misuse", [], member.user)
+        safeguards.propose_action(session, world.ru.id, "suspend", "Misuse", [], member.user)
     with pytest.raises(InvalidAction, match="case or an alert"):
-        services.propose_action(session, world.ru.id, "suspend", "Misuse", ["invoice:4"], member.user)
+        safeguards.propose_action(session, world.ru.id, "suspend", "Misuse", ["invoice:4"], member.user)
 
 
 def test_auditors_may_not_propose_or_approve(session, world, make_member):
     auditor, triager = make_member("auditor"), make_member("triager")
     with pytest.raises(InvalidAction):
-        services.propose_action(session, world.ru.id, "suspend", "Misuse", ["case:1"], auditor.user)
-    action = services.propose_action(session, world.ru.id, "suspend", "Misuse", ["case:1"], triager.user)
+        safeguards.propose_action(session, world.ru.id, "suspend", "Misuse", ["case:1"], auditor.user)
+    action = safeguards.propose_action(session, world.ru.id, "suspend", "Misuse", ["case:1"], triager.user)
     with pytest.raises(InvalidAction):
-        services.approve_action(session, action.id, auditor.user)
+        safeguards.approve_action(session, action.id, auditor.user)
 
 
 def test_approval_takes_effect_is_audited_and_announced(session, world, make_member):
     proposer, approver = make_member("triager"), make_member("admin")
     received = []
-    action = services.propose_action(
+    action = safeguards.propose_action(
         session,
         world.ru.id,
         "terminate",
@@ -73,7 +73,7 @@ def test_approval_takes_effect_is_audited_and_announced(session, world, make_mem
 
     events.safeguard_action_approved.connect(listener)
     try:
-        services.approve_action(session, action.id, approver.user, "Confirmed by two sources")
+        safeguards.approve_action(session, action.id, approver.user, "Confirmed by two sources")
     finally:
         events.safeguard_action_approved.disconnect(listener)
     assert received == [action.id]
@@ -86,28 +86,28 @@ def test_approval_takes_effect_is_audited_and_announced(session, world, make_mem
     ]
     assert audit.verify(session).ok
     with pytest.raises(InvalidAction, match="already approved"):
-        services.approve_action(session, action.id, approver.user)
+        safeguards.approve_action(session, action.id, approver.user)
 
 
 def test_reinstating_lifts_measures_in_force(session, world, make_member):
     a, b = make_member("triager"), make_member("triager")
     with pytest.raises(InvalidAction, match="no measure in force"):
-        services.propose_action(session, world.ru.id, "reinstate", "Remedied", ["case:1"], a.user)
+        safeguards.propose_action(session, world.ru.id, "reinstate", "Remedied", ["case:1"], a.user)
     for kind in ("deny_updates", "suspend"):
-        action = services.propose_action(session, world.ru.id, kind, "Misuse", ["case:1"], a.user)
-        services.approve_action(session, action.id, b.user)
-    reinstate = services.propose_action(
+        action = safeguards.propose_action(session, world.ru.id, kind, "Misuse", ["case:1"], a.user)
+        safeguards.approve_action(session, action.id, b.user)
+    reinstate = safeguards.propose_action(
         session, world.ru.id, "reinstate", "Remedied, audit passed", ["case:1"], b.user
     )
-    services.approve_action(session, reinstate.id, a.user)
+    safeguards.approve_action(session, reinstate.id, a.user)
     assert world.ru.status == DeploymentStatus.ACTIVE and not world.ru.updates_denied
 
 
 def test_the_same_action_cannot_wait_twice(session, world, make_member):
     member = make_member("triager")
-    services.propose_action(session, world.ru.id, "suspend", "Misuse", ["case:1"], member.user)
+    safeguards.propose_action(session, world.ru.id, "suspend", "Misuse", ["case:1"], member.user)
     with pytest.raises(InvalidAction, match="already awaiting approval"):
-        services.propose_action(session, world.ru.id, "suspend", "Misuse again", ["case:2"], member.user)
+        safeguards.propose_action(session, world.ru.id, "suspend", "Misuse again", ["case:2"], member.user)
 
 
 def test_a_rejected_action_changes_nothing(session, world, make_member):

@@ -84,6 +84,7 @@ def test_duplicate_email_is_refused(initialised):
         ("ENDWATCH_LOGIN_LIMIT", "lots", "ENDWATCH_LOGIN_LIMIT is not a rate limit"),
         ("ENDWATCH_SMTP_PORT", "-1", "ENDWATCH_SMTP_PORT must be greater than zero"),
         ("ENDWATCH_COLOUR", "blue", "ENDWATCH_COLOUR is not a known setting"),
+        ("ENDWATCH_TEST_DB", "sqlite", "ENDWATCH_TEST_DB is not a known setting"),
     ],
 )
 def test_malformed_setting_stops_with_one_line_naming_it(initialised, variable, value, message):

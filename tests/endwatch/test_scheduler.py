@@ -10,13 +10,14 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, select, text
 
-from endwatch import scheduler
+from endwatch import db, scheduler
+from endwatch.app import create_app
 from tests import services
 from tests.conftest import endwatch_env, run_endwatch
 
 
-def test_every_job_resolves_to_a_function():
-    specs = scheduler.all_jobs()
+def test_every_job_resolves_to_a_function(app):
+    specs = scheduler.all_jobs(app)
     assert len({spec.id for spec in specs}) == len(specs)
     for spec in specs:
         assert callable(scheduler.resolve(spec.func)), spec.func
@@ -25,7 +26,7 @@ def test_every_job_resolves_to_a_function():
 
 
 def test_every_job_runs_on_an_empty_platform(app):
-    for spec in scheduler.all_jobs():
+    for spec in scheduler.all_jobs(app):
         scheduler.run_in_app(app, spec.func)
 
 
@@ -41,6 +42,14 @@ def test_a_failing_job_rolls_back_its_work(app, session, monkeypatch):
     with pytest.raises(RuntimeError):
         scheduler.run_in_app(app, "whatever:broken")
     assert session.scalars(select(AuditRecord).where(AuditRecord.action == "job.half_done")).all() == []
+
+
+def registered_job_ids(tmp_path, database_url) -> set[str]:
+    """The jobs every domain registers with an app, as `serve` and `worker` build theirs."""
+    app = create_app({"home": str(tmp_path / "home"), "database_url": database_url}, environ={})
+    ids = {spec.id for spec in scheduler.all_jobs(app)}
+    db.get_database(app).engine.dispose()
+    return ids
 
 
 def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> httpx.Response:
@@ -70,7 +79,7 @@ def test_serve_answers_and_its_scheduler_stores_the_jobs(tmp_path, fresh_databas
         with engine.connect() as connection:
             stored = set(connection.execute(text("SELECT id FROM apscheduler_jobs")).scalars())
         engine.dispose()
-        assert stored == {spec.id for spec in scheduler.all_jobs()}
+        assert stored == registered_job_ids(tmp_path, fresh_database_url)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -85,9 +94,11 @@ def test_worker_runs_the_scheduler_without_a_web_server(tmp_path, fresh_database
     process = subprocess.Popen([sys.executable, "-m", "endwatch", "worker"], env=env, stdout=log, stderr=log)
     try:
         engine = create_engine(fresh_database_url)
+        expected = registered_job_ids(tmp_path, fresh_database_url)
         deadline = time.monotonic() + 60
         stored: set[str] = set()
-        while time.monotonic() < deadline and not stored:
+        # The worker adds its jobs one by one: wait for the whole set, not the first row.
+        while time.monotonic() < deadline and stored != expected:
             assert process.poll() is None, (tmp_path / "worker.log").read_text()
             time.sleep(0.5)
             with engine.connect() as connection:
@@ -96,7 +107,7 @@ def test_worker_runs_the_scheduler_without_a_web_server(tmp_path, fresh_database
                 except Exception:  # noqa: BLE001 - the job table appears once the worker has started
                     connection.rollback()
         engine.dispose()
-        assert stored == {spec.id for spec in scheduler.all_jobs()}
+        assert stored == expected
     finally:
         process.terminate()
         process.wait(timeout=30)

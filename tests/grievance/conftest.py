@@ -16,15 +16,30 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from endwatch import accounts, crypto, keyring
+from grievance import access
+from grievance.content import CaseContent
 from grievance.models import Case
+from grievance.triage import services as triage
 from tests.conftest import PASSWORD, Member, csrf_token
 
 RECEIPT_RE = re.compile(r'id="receipt"[^>]*>([^<]+)<')
 
 
 def private_key_of(member: Member) -> bytes:
-    account_key = crypto.unwrap_with_passphrase(member.user.key_wrap, PASSWORD)
+    account_key = crypto.unwrap_with_passphrase(member.user.key_wrap, member.password)
     return accounts.open_vault(member.user, account_key).private_key
+
+
+def read_case(session: Session, case: Case, member: Member) -> CaseContent:
+    """A case as a member reads it on the case page: through the audited, recusal-checked door."""
+    return triage.open_case(session, case, member.user, private_key_of(member)).content
+
+
+def read_with_recovery(session: Session, case: Case, recovery_key: bytes, member: Member) -> CaseContent:
+    """What the recovery key opens: it seals the case key to `member` (as `endwatch cases grant` does),
+    who then reads the case through the same door as on the case page."""
+    access.grant_access(session, case, recovery_key, member.user)
+    return read_case(session, case, member)
 
 
 @pytest.fixture

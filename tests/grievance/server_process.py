@@ -1,12 +1,11 @@
-"""A real intake server process for crash tests: `python -m tests.grievance.server_process PORT`.
+"""A real intake server process for crash tests: `python -m tests.grievance.server_process PORT [MARKER]`.
 
-With ENDWATCH_TEST_PAUSE_MARKER set, the process stops for a minute right after the first attachment
+With a MARKER path given, the process stops for a minute right after the first attachment
 file is written (and before the commit), after writing that marker file, so a test can kill it there.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ from grievance import attachments
 
 
 def main() -> None:
-    marker = os.environ.get("ENDWATCH_TEST_PAUSE_MARKER")
+    marker = sys.argv[2] if len(sys.argv) > 2 else ""
     if marker:
         real_store = attachments.store
 

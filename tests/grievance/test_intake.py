@@ -7,29 +7,32 @@ from sqlalchemy import func, select
 
 from endwatch import crypto
 from endwatch.models import AuditRecord
-from grievance import intake
+from grievance import access, receipts
+from grievance.errors import GrievanceError, NoCaseAccess
 from grievance.models import Attachment, Case, CaseKey, CaseState, FollowupSession
-from tests.conftest import csrf_token
+from tests.conftest import Member, csrf_token
 from tests.grievance.conftest import (
     latest_case,
     open_followup,
     private_key_of,
+    read_case,
+    read_with_recovery,
     submit,
 )
 
 
 def test_receipt_has_seven_words_and_ninety_bits():
-    receipt = intake.new_receipt()
+    receipt = receipts.new_receipt()
     words = receipt.split()
     assert len(words) == 7
-    assert all(word in intake.wordlist() for word in words)
-    assert len(intake.wordlist()) == 7776
-    assert 7 * math.log2(len(set(intake.wordlist()))) > 90
+    assert all(word in receipts.wordlist() for word in words)
+    assert len(receipts.wordlist()) == 7776
+    assert 7 * math.log2(len(set(receipts.wordlist()))) > 90
 
 
 def test_receipt_is_normalised_before_hashing(app):
     config = app.config["ENDWATCH"]
-    assert intake.receipt_keys(config, "Apple  banana\nCHERRY-pie.") == intake.receipt_keys(
+    assert receipts.receipt_keys(config, "Apple  banana\nCHERRY-pie.") == receipts.receipt_keys(
         config, "apple banana cherry-pie"
     )
 
@@ -53,15 +56,17 @@ def test_submission_stores_an_encrypted_case_sealed_to_readers_and_recovery(
     holders = set(session.scalars(select(CaseKey.holder).where(CaseKey.case_id == case.id)))
     assert holders == {"recovery", f"user:{reader.user.id}"}
     assert b"police" not in case.content_enc
-    for key in (private_key_of(reader), recovery_key):
-        content = intake.open_case(session, case, key)
+    for content in (
+        read_case(session, case, reader),
+        read_with_recovery(session, case, recovery_key, reader),
+    ):
         assert (content.what, content.who, content.contact) == (
             "The police read my messages.",
             "Unit 7",
             "signal: +1 555",
         )
     assert "case.decrypt" in session.scalars(select(AuditRecord.action)).all()
-    assert case.receipt_digest == intake.receipt_keys(app.config["ENDWATCH"], receipt)[0]
+    assert case.receipt_digest == receipts.receipt_keys(app.config["ENDWATCH"], receipt).lookup
 
 
 def test_receipt_is_shown_only_once(submit_report, client, session):
@@ -83,24 +88,24 @@ def test_auditors_get_no_key_and_new_members_get_one_by_grant(submit_report, ses
     auditor = make_member("auditor")
     submit_report()
     case = latest_case(session)
-    with pytest.raises(intake.NoCaseAccess):
-        intake.open_case(session, case, private_key_of(auditor))
+    with pytest.raises(NoCaseAccess):
+        read_case(session, case, auditor)
     newcomer = make_member("triager")
-    with pytest.raises(intake.NoCaseAccess):
-        intake.open_case(session, case, private_key_of(newcomer))
-    intake.grant_access(session, case, private_key_of(reader), newcomer.user)
-    assert intake.open_case(session, case, private_key_of(newcomer)).what
-    with pytest.raises(intake.GrievanceError):
-        intake.grant_access(session, case, private_key_of(reader), auditor.user)
-    assert intake.revoke_access(session, case, newcomer.user, actor="test")
-    with pytest.raises(intake.NoCaseAccess):
-        intake.open_case(session, case, private_key_of(newcomer))
+    with pytest.raises(NoCaseAccess):
+        read_case(session, case, newcomer)
+    access.grant_access(session, case, private_key_of(reader), newcomer.user)
+    assert read_case(session, case, newcomer).what
+    with pytest.raises(GrievanceError):
+        access.grant_access(session, case, private_key_of(reader), auditor.user)
+    assert access.revoke_access(session, case, newcomer.user, actor="test")
+    with pytest.raises(NoCaseAccess):
+        read_case(session, case, newcomer)
 
 
 def test_followup_shows_status_reply_and_accepts_a_message(submit_report, client, session, reader):
     receipt = submit_report(what="First account")
     case = latest_case(session)
-    intake.add_reply(session, case, "Thank you. Which city?", reader.user, private_key_of(reader))
+    access.add_reply(session, case, "Thank you. Which city?", reader.user, private_key_of(reader))
     session.flush()
     response = open_followup(client, receipt.upper().replace(" ", "  "))
     assert response.status_code == 302 and response.location.endswith("/followup/case")
@@ -111,7 +116,7 @@ def test_followup_shows_status_reply_and_accepts_a_message(submit_report, client
     token = csrf_token(client, "/followup/case")
     response = client.post("/followup/case", data={"csrf_token": token, "body": "In Minsk."})
     assert response.status_code == 302
-    content = intake.open_case(session, latest_case(session), private_key_of(reader))
+    content = read_case(session, latest_case(session), reader)
     assert [(m.direction, m.body) for m in content.messages] == [
         ("to_submitter", "Thank you. Which city?"),
         ("from_submitter", "In Minsk."),
@@ -121,7 +126,7 @@ def test_followup_shows_status_reply_and_accepts_a_message(submit_report, client
 def test_wrong_receipt_is_refused_and_throttled(submit_report, client, app):
     submit_report()
     limit = int(app.config["ENDWATCH"].followup_limit.split()[0])
-    statuses = [open_followup(client, intake.new_receipt()).status_code for _ in range(limit + 1)]
+    statuses = [open_followup(client, receipts.new_receipt()).status_code for _ in range(limit + 1)]
     assert statuses[:limit] == [401] * limit
     assert statuses[limit] == 429
 
@@ -199,17 +204,18 @@ def test_demo_reports_go_through_the_intake_and_can_be_followed_up(app, session,
     import pyotp
 
     from endwatch import accounts
-    from endwatch.cli import DEMO_PASSWORD
     from endwatch.crypto import KdfParams
+    from endwatch.demo import DEMO_PASSWORD
     from grievance import demo
 
-    accounts.create_user(
+    secret = pyotp.random_base32()
+    triager, _ = accounts.create_user(
         session,
         "triager@demo.endwatch.example",
         "triager",
         KdfParams(1, 256),
         password=DEMO_PASSWORD,
-        totp_secret=pyotp.random_base32(),
+        totp_secret=secret,
     )
     lines = demo.load_demo(session, app.config["ENDWATCH"])
     session.flush()
@@ -221,4 +227,5 @@ def test_demo_reports_go_through_the_intake_and_can_be_followed_up(app, session,
     assert "Which month was the protest?" in page
     cases = session.scalars(select(Case).order_by(Case.id)).all()
     assert {c.language for c in cases} == {"en", "es", "fr", "ar", "ru"}
-    assert intake.open_case(session, cases[3], recovery_key).what.startswith("تم تتبع")
+    member = Member(triager, DEMO_PASSWORD, secret)
+    assert read_with_recovery(session, cases[3], recovery_key, member).what.startswith("تم تتبع")

@@ -10,8 +10,9 @@ from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from grievance import attachments, intake
-from grievance.attachments import AttachmentRefused
+from grievance import access, attachments, intake
+from grievance.content import read_attachment, read_content
+from grievance.errors import AttachmentRefused
 from grievance.models import Attachment, Case
 from tests.grievance import samples
 from tests.grievance.conftest import latest_case, post_multipart, private_key_of, submit
@@ -19,11 +20,11 @@ from tests.grievance.conftest import latest_case, post_multipart, private_key_of
 
 def stored_plaintexts(app, session, reader) -> dict[str, bytes]:
     case = latest_case(session)
-    data_key = intake.unlock(session, case, private_key_of(reader))
-    content = intake.read_content(case, data_key)
+    data_key = access.unlock(session, case, private_key_of(reader))
+    content = read_content(case, data_key)
     by_id = {a.id: a for a in case.attachments}
     return {
-        view.filename: intake.read_attachment(app.config["ENDWATCH"], case, data_key, by_id[view.id])
+        view.filename: read_attachment(app.config["ENDWATCH"], case, data_key, by_id[view.id])
         for view in content.attachments
     }
 

@@ -43,12 +43,13 @@ def server_home(tmp_path, fresh_database_url):  # type: ignore[no-untyped-def]
     engine.dispose()
 
 
-def start(home: Path, url: str, **extra: str) -> tuple[subprocess.Popen[bytes], int]:
+def start(home: Path, url: str, pause_marker: Path | None = None) -> tuple[subprocess.Popen[bytes], int]:
     port = services.free_port()
-    env = endwatch_env(home, url, ENDWATCH_SCHEDULER="off", **extra)
+    env = endwatch_env(home, url, ENDWATCH_SCHEDULER="off")
+    marker = [str(pause_marker)] if pause_marker else []
     with (home / f"server-{port}.log").open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.grievance.server_process", str(port)],
+            [sys.executable, "-m", "tests.grievance.server_process", str(port), *marker],
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -95,7 +96,7 @@ def test_kill_while_the_body_is_half_sent_stores_nothing(server_home):
 def test_kill_after_files_are_written_but_before_commit(server_home, tmp_path):
     home, settings, engine = server_home
     marker = tmp_path / "paused"
-    process, port = start(home, settings.database_url, ENDWATCH_TEST_PAUSE_MARKER=str(marker))
+    process, port = start(home, settings.database_url, pause_marker=marker)
     visitor = Visitor(f"http://127.0.0.1:{port}")
     outcome: list[object] = []
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from endwatch import accounts, db, keyring
 from endwatch.config import load_config
 from endwatch.crypto import KdfParams
-from grievance import intake
+from grievance import access, receipts
 from grievance.models import Case
 from tests import services
 from tests.conftest import build_schema, endwatch_env
@@ -28,6 +28,7 @@ from tests.grievance.conftest import (
     open_followup,
     prepare_intake,
     private_key_of,
+    read_with_recovery,
     receipt_in,
     submit,
     table_bytes,
@@ -61,7 +62,7 @@ def test_canary_in_every_field_and_file_never_reaches_disk_in_clear(live_server,
     receipt = receipt_in(response)
     with live_server.session() as session:
         case = session.scalars(select(Case)).one()
-        intake.add_reply(session, case, f"reply {CANARY}", member.user, private_key_of(member))
+        access.add_reply(session, case, f"reply {CANARY}", member.user, private_key_of(member))
         session.commit()
     answer = visitor.follow_up(receipt, f"message {CANARY}", files=[(CANARY.encode() * 3, "more.txt")])
     assert answer.status_code == 302
@@ -71,7 +72,7 @@ def test_canary_in_every_field_and_file_never_reaches_disk_in_clear(live_server,
     config = live_server.app.config["ENDWATCH"]
     with live_server.session() as session:
         dump = table_bytes(session)
-        content = intake.open_case(session, session.scalars(select(Case)).one(), recovery)
+        content = read_with_recovery(session, session.scalars(select(Case)).one(), recovery, member)
         assert CANARY in content.what and any(CANARY in m.body for m in content.messages)
     assert CANARY.encode() not in dump
     assert CANARY.encode("utf-16-le") not in dump
@@ -103,7 +104,7 @@ def test_no_address_or_user_agent_is_stored_or_logged(app_config, proxies, tmp_p
         prepare_member_in_transaction(session)
         response = submit(client, files=[(b"evidence", "e.txt")])
         receipt = receipt_in(response)
-        open_followup(client, intake.new_receipt())
+        open_followup(client, receipts.new_receipt())
         open_followup(client, receipt)
         client.get("/followup/case")
         dump = table_bytes(session)

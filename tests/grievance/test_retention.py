@@ -7,12 +7,14 @@ from sqlalchemy import select
 from endwatch import audit
 from endwatch.db import utcnow
 from endwatch.models import AuditRecord
-from grievance import attachments, case_links, retention, triage
+from grievance import attachments, retention
 from grievance.models import Attachment, Case, CaseKey, CaseMessage, CaseState, FollowupSession
-from grievance.triage_models import CaseAssignment, CaseLink, CaseNote, CaseRecusal
+from grievance.triage import links
+from grievance.triage import services as triage
+from grievance.triage.models import CaseAssignment, CaseLink, CaseNote, CaseRecusal
 from tests.conftest import login
-from tests.grievance.conftest_triage import *  # noqa: F403 - triage fixtures and tables
-from tests.grievance.conftest_triage import CANARY
+from tests.grievance.triage.fixtures import *  # noqa: F403 - triage fixtures and tables
+from tests.grievance.triage.fixtures import CANARY
 
 CASE_TABLES = (
     Attachment,
@@ -30,7 +32,7 @@ def concluded_case(session, member, new_case, customer, days_ago):
     case = new_case(files=True)
     triage.add_note(session, case, member.user, member.key, f"note {CANARY}")
     triage.reply(session, case, member.user, member.key, f"reply {CANARY}")
-    case_links.link(session, case, member.user, "customer", customer().id)
+    links.link(session, case, member.user, "customer", customer().id)
     triage.assign(session, case, member.user, member.key, member.user)
     triage.conclude(session, case, member.user, member.key, "substantiated", f"reason {CANARY}")
     case.concluded_at = utcnow() - timedelta(days=days_ago)
@@ -47,7 +49,7 @@ def test_purge_deletes_files_and_rows_and_keeps_only_that_the_case_existed(
     recent = concluded_case(session, member, new_case, customer, config.retention_days - 1)
     open_case = new_case()
     duplicate = new_case()
-    case_links.merge(session, duplicate, open_case, member.user, member.key)
+    links.merge(session, duplicate, open_case, member.user, member.key)
     stored = [a.stored_name for a in old.attachments]
     assert all((attachments.folder(config) / name).exists() for name in stored)
     old_id, old_reference = old.id, old.reference
@@ -75,7 +77,7 @@ def test_a_merged_duplicate_outlives_the_case_it_pointed_to(app, session, staff,
     config = app.config["ENDWATCH"]
     member = staff()
     target, duplicate = new_case(), new_case()
-    case_links.merge(session, duplicate, target, member.user, member.key)
+    links.merge(session, duplicate, target, member.user, member.key)
     triage.conclude(session, target, member.user, member.key, "unsubstantiated", "no")
     target.concluded_at = utcnow() - timedelta(days=config.retention_days + 1)
     session.flush()
@@ -120,7 +122,7 @@ def test_concluded_cases_within_retention_are_kept(app, session, staff, new_case
 
 def test_recovery_key_grants_access_from_the_command_line(cli, session, staff, new_case, recovery):
     from endwatch import crypto
-    from grievance import intake
+    from grievance import access
 
     case = new_case()
     newcomer = staff()
@@ -130,6 +132,6 @@ def test_recovery_key_grants_access_from_the_command_line(cli, session, staff, n
     assert result.exit_code == 0, result.output
     assert "1 case(s)" in result.output
     session.expire_all()
-    assert intake.unlock(session, session.get(Case, case.id), newcomer.key)
+    assert access.unlock(session, session.get(Case, case.id), newcomer.key)
     bad = cli("cases", "grant", newcomer.user.email, input="not-a-key\n")
     assert bad.exit_code != 0

@@ -8,8 +8,8 @@ from aiosmtpd.controller import Controller
 from endwatch.db import utcnow
 from endwatch.scheduler import run_in_app
 from grievance import jobs
-from tests.grievance.conftest_triage import *  # noqa: F403 - triage fixtures and tables
-from tests.grievance.conftest_triage import CANARY
+from tests.grievance.triage.fixtures import *  # noqa: F403 - triage fixtures and tables
+from tests.grievance.triage.fixtures import CANARY
 from tests.services import free_port
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from endwatch import keyring
 from endwatch.models import AuditRecord
 from grievance.models import Case
-from grievance.triage_models import CaseLink
+from grievance.triage.models import CaseLink
 from monitoring import alerts
+from monitoring.errors import AlertAlreadyDecided, AlertNotFound, MonitoringError
 from monitoring.ingest import ingest_feed
 from monitoring.models import Alert, AlertStatus, SuppressionRule
 from tests.monitoring.watch_support import CRACKDOWN, Item, add_customer, add_feed, parsed
@@ -35,7 +36,7 @@ def test_acknowledging_records_who_and_when(session, alert):
     assert alert.status == AlertStatus.ACKNOWLEDGED and alert.decided_by == "a@x.example"
     assert alert.decided_at is not None and alert.decision_note == "seen"
     assert "alert.acknowledge" in actions(session)
-    with pytest.raises(alerts.AlertAlreadyDecided):
+    with pytest.raises(AlertAlreadyDecided):
         alerts.acknowledge(session, alert.id, actor="b@x.example")
 
 
@@ -61,12 +62,12 @@ def test_dismissing_with_a_feed_rule_only_silences_that_feed(session, alert):
 def test_dismissing_without_a_rule_creates_none(session, alert):
     alerts.dismiss(session, alert.id, actor="a@x.example")
     assert session.scalars(select(SuppressionRule)).all() == []
-    with pytest.raises(alerts.MonitoringError):
+    with pytest.raises(MonitoringError):
         alerts.dismiss(session, alert.id, actor="a@x.example", suppress="everything")
 
 
 def test_escalating_without_a_recovery_key_changes_nothing(app, session, alert):
-    with pytest.raises(alerts.MonitoringError, match="recovery key"):
+    with pytest.raises(MonitoringError, match="recovery key"):
         alerts.escalate(session, alert.id, config=app.config["ENDWATCH"], actor="a@x.example")
     assert alert.status == AlertStatus.NEW
     assert session.scalars(select(Case)).all() == []
@@ -83,7 +84,7 @@ def test_escalating_opens_a_sealed_case_linked_to_the_alert(app, session, alert)
     assert links == {("alert", alert.id), ("customer", alert.customer_id)}
     assert alert.matched.encode() not in case.content_enc  # the evidence is encrypted like any report
     assert "case.opened_from_alert" in actions(session)
-    with pytest.raises(alerts.AlertAlreadyDecided):
+    with pytest.raises(AlertAlreadyDecided):
         alerts.escalate(session, alert.id, config=app.config["ENDWATCH"], actor="a@x.example")
 
 
@@ -94,12 +95,12 @@ def test_escalating_is_recorded_on_the_alert_and_audited(app, session, alert):
     )
     assert alert.status == AlertStatus.ESCALATED
     assert "alert.escalate" in actions(session)
-    with pytest.raises(alerts.AlertAlreadyDecided):
+    with pytest.raises(AlertAlreadyDecided):
         alerts.dismiss(session, alert.id, actor="a@x.example")
 
 
 def test_unknown_alerts_are_refused(session):
-    with pytest.raises(alerts.AlertNotFound):
+    with pytest.raises(AlertNotFound):
         alerts.acknowledge(session, 999_999, actor="a@x.example")
 
 

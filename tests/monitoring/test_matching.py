@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from monitoring.matching import MIN_CONFIDENCE, Matcher, Mention, WatchName
-from monitoring.risk import score_alert
+from monitoring.scoring import score_alert
 from monitoring.text import html_to_text
 
 CORPUS = Path(__file__).parent / "corpus"

@@ -90,6 +90,13 @@ def app_config(app_config, inbox, receiver):
     }
 
 
+@pytest.fixture(autouse=True)
+def in_app_context(app):
+    """The notify services send mail through the app's mail extension, as the jobs and commands do."""
+    with app.app_context():
+        yield
+
+
 def raise_alerts(session) -> tuple[Alert, Alert]:
     add_customer(session, "Corvane Systems", kind="private")
     add_customer(session, "Aquila Aerial", kind="private")
@@ -166,10 +173,10 @@ def test_the_notify_job_announces_committed_critical_alerts(session, app, inbox)
     assert len(inbox[0].messages) == 1
 
 
-def test_monitoring_jobs_are_registered_with_the_scheduler():
+def test_monitoring_jobs_are_registered_with_the_scheduler(app):
     from endwatch.scheduler import all_jobs, resolve
 
-    specs = {spec.id: spec for spec in all_jobs()}
+    specs = {spec.id: spec for spec in all_jobs(app)}
     for job_id in ("monitoring.poll_feeds", "monitoring.notify_critical", "monitoring.send_digest"):
         assert callable(resolve(specs[job_id].func))
     assert specs["monitoring.poll_feeds"].trigger_args == {"minutes": 1}

@@ -1,0 +1,111 @@
+"""The submitter's follow-up: a visit opened with the receipt, replies read, messages and files added.
+
+A visit keeps the case key only encrypted under a key held in the submitter's cookie, and ends after
+ENDWATCH_SESSION_IDLE_MINUTES of inactivity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from endwatch import case_crypto, crypto
+from endwatch.config import Config
+from endwatch.db import utcnow
+from grievance import deadlines
+from grievance.attachments import CleanFile
+from grievance.errors import GrievanceError, ReceiptNotFound
+from grievance.intake import MAX_TEXT, hour_floor, store_attachment
+from grievance.models import Case, CaseMessage, Direction, FollowupSession
+from grievance.receipts import receipt_keys
+
+
+@dataclass
+class Followup:
+    """A live follow-up visit: the case and its key, opened with the half held in the submitter's cookie."""
+
+    session_id: str
+    cookie_key: str
+    case: Case
+    data_key: bytes
+
+
+def find_by_receipt(session: Session, config: Config, receipt: str) -> tuple[Case, bytes]:
+    secrets = receipt_keys(config, receipt)
+    case = session.scalars(select(Case).where(Case.receipt_digest == secrets.lookup)).first()
+    if case is None:
+        raise ReceiptNotFound("No report matches this receipt.")
+    return case, case_crypto.unwrap_for_submitter(case.submitter_key, case.reference, secrets.wrap_key)
+
+
+def start_followup(session: Session, config: Config, receipt: str) -> Followup:
+    case, data_key = find_by_receipt(session, config, receipt)
+    session_id = crypto.random_token(24)
+    cookie_key = crypto.new_key()
+    session.add(
+        FollowupSession(
+            id=session_id,
+            case_id=case.id,
+            vault=case_crypto.lock_visit(cookie_key, session_id, data_key),
+            last_seen_at=utcnow(),
+        )
+    )
+    session.flush()
+    return Followup(session_id, crypto.encode_key(cookie_key), case, data_key)
+
+
+def resume_followup(session: Session, session_id: str, cookie_key: str, idle: timedelta) -> Followup | None:
+    """The live follow-up of this cookie, touched; None (and the row removed) once idle too long."""
+    row = session.get(FollowupSession, session_id)
+    if row is None:
+        return None
+    now = utcnow()
+    if now - row.last_seen_at > idle:
+        session.delete(row)
+        return None
+    try:
+        data_key = case_crypto.open_visit(crypto.decode_key(cookie_key), session_id, row.vault)
+    except (crypto.DecryptionError, ValueError):
+        return None
+    row.last_seen_at = now
+    case = session.get(Case, row.case_id)
+    if case is None:
+        return None
+    return Followup(session_id, cookie_key, case, data_key)
+
+
+def end_followup(session: Session, session_id: str) -> None:
+    session.execute(delete(FollowupSession).where(FollowupSession.id == session_id))
+
+
+def purge_idle_followups(session: Session, idle: timedelta) -> int:
+    result = session.execute(delete(FollowupSession).where(FollowupSession.last_seen_at < utcnow() - idle))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def add_submitter_message(
+    session: Session, config: Config, followup: Followup, body: str, files: Sequence[CleanFile] = ()
+) -> CaseMessage:
+    if not body.strip() and not files:
+        raise GrievanceError("Please write a message or add a file.")
+    if len(body) > MAX_TEXT:
+        raise GrievanceError("A text field is too long.")
+    case = followup.case
+    message = CaseMessage(
+        direction=Direction.FROM_SUBMITTER,
+        body_enc=case_crypto.encrypt_text(followup.data_key, case.reference, case_crypto.MESSAGE, body),
+        created_at=hour_floor(utcnow()),
+    )
+    case.messages.append(message)
+    for clean in files:
+        case.attachments.append(store_attachment(session, config, case, followup.data_key, clean, message))
+    session.flush()
+    return message
+
+
+def next_deadline(case: Case) -> deadlines.Deadline | None:
+    return deadlines.next_deadline(case, utcnow())

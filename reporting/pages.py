@@ -1,0 +1,66 @@
+"""What the report pages show, in the current request's language: the page at /transparency, the stand-alone
+file `endwatch report` writes, and the charts of both."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from flask_babel import get_locale
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from endwatch.extensions import LANGUAGES, RTL_LANGUAGES
+from grievance.models import Case
+from reporting import figures, labels
+from reporting.charts import Bar, bar_chart
+
+FIRST_YEAR = 2000
+CHARTED = ("category", "region", "outcome", "actions")
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français", "ar": "العربية", "ru": "Русский"}
+
+
+def page_context(published: figures.PublicReport, years: list[int] | None = None) -> dict[str, Any]:
+    """What the report templates need, in the current request's language."""
+    locale = str(get_locale() or "en")
+    rtl = locale in RTL_LANGUAGES
+    return {
+        "report": published,
+        "rt": labels.rt,
+        "label": labels.label,
+        "titles": labels.TABLE_TITLES,
+        "columns": labels.COLUMN_TITLES,
+        "stages": labels.STAGES,
+        "routes": labels.ROUTES,
+        "show": lambda cell: show(cell, published.k),
+        "charts": {name: chart(published, name, rtl) for name in CHARTED},
+        "years": years or [],
+        "report_languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+    }
+
+
+def show(cell: figures.Cell, k: int) -> str:
+    if cell.count is not None:
+        return str(cell.count)
+    return labels.fewer_than(k) if cell.status == figures.FEWER_THAN else labels.withheld()
+
+
+def chart(published: figures.PublicReport, name: str, rtl: bool) -> Any:
+    table = published.tables[name]
+    bars = [Bar(labels.label(name, key), cell.count, show(cell, published.k)) for key, cell in table.rows]
+    return bar_chart(str(labels.TABLE_TITLES[name]), bars, rtl=rtl)
+
+
+def stylesheet() -> str:
+    """The report's CSS, inlined into the stand-alone HTML that `endwatch report` writes."""
+    static = Path(current_app.static_folder or "")
+    return "\n".join((static / name).read_text(encoding="utf-8") for name in ("style.css", "report.css"))
+
+
+def years(session: Session, now: datetime) -> list[int]:
+    """The years a visitor may pick: from the first report received (or last year) to this one."""
+    first = session.scalar(select(func.min(Case.created_at)))
+    start = max(FIRST_YEAR, first.year if first else now.year - 1)
+    return list(range(now.year, start - 1, -1))
