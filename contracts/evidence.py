@@ -81,7 +81,7 @@ def describe(session: Session, evidence: Iterable[ActionEvidence]) -> list[Item]
 def candidates(session: Session, deployment: Deployment) -> list[Item]:
     """What staff most likely cite: cases linked to this deployment, its customer or its contract, and
     the customer's recent alerts that were not dismissed."""
-    from grievance.triage_models import CaseLink
+    from grievance.triage.models import CaseLink
 
     from grievance.models import Case
     from monitoring.models import Alert, AlertStatus

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from grievance.triage_models import CaseLink
+from grievance.triage.models import CaseLink
 from sqlalchemy import select
 
 from contracts import safeguards

@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from endwatch import app as app_module
-from endwatch.cli import root
+from endwatch import cli_support
+from endwatch.cli import command_line
 from tests.conftest import endwatch_env, run_endwatch
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,8 +41,8 @@ def test_printed_commands_are_the_ones_that_work_from_here(tmp_path, fresh_datab
 
 def test_without_endwatch_home_a_command_refuses_instead_of_making_an_empty_home(tmp_path, monkeypatch):
     missing = tmp_path / "var"
-    monkeypatch.setattr(app_module, "default_home", lambda: str(missing))
-    result = CliRunner().invoke(root, ["users", "list"], obj={}, env={"ENDWATCH_HOME": None})
+    monkeypatch.setattr(cli_support, "default_home", lambda: str(missing))
+    result = CliRunner().invoke(command_line(), ["users", "list"], obj={}, env={"ENDWATCH_HOME": None})
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         f"Error: no Endwatch home at {missing}: run `{sys.executable} -m endwatch init` first, "
