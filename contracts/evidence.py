@@ -81,9 +81,8 @@ def describe(session: Session, evidence: Iterable[ActionEvidence]) -> list[Item]
 def candidates(session: Session, deployment: Deployment) -> list[Item]:
     """What staff most likely cite: cases linked to this deployment, its customer or its contract, and
     the customer's recent alerts that were not dismissed."""
-    from grievance.triage.models import CaseLink
-
     from grievance.models import Case
+    from grievance.triage.models import CaseLink
     from monitoring.models import Alert, AlertStatus
 
     targets = [("deployment", deployment.id), ("customer", deployment.customer_id)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from grievance.triage.models import CaseLink
 from sqlalchemy import select
 
 from contracts import safeguards
@@ -13,6 +12,7 @@ from contracts.errors import ApprovalBySameUser, ClauseMissing, InvalidAction
 from contracts.models import ActionStatus, DeploymentStatus, EnforcementAction
 from endwatch import audit, events
 from grievance.models import Case, CaseState
+from grievance.triage.models import CaseLink
 from tests.conftest import csrf_token, login
 
 
