@@ -8,7 +8,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from grievance.models import CaseState
-from grievance.triage.models import LinkKind
 from grievance.triage.services import (
     LIKELIHOOD_SCALE,
     MAX_NOTE,
@@ -130,12 +129,17 @@ class MergeForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    kind = SelectField("Link to", choices=choices((k.value, k.value.capitalize()) for k in LinkKind))
-    ref_id = IntegerField("Id", validators=[DataRequired(), NumberRange(min=1)])
+    """A record picked from the list (value "kind:id") or typed as people know it; choices from the page."""
+
+    picked = SelectField("Pick a customer, deployment or contract", choices=[], validate_choice=False)
+    reference = StringField(
+        "Or type a reference: deployment (DEP-EG-002), contract, customer name or alert number (alert 40)",
+        validators=[Length(max=300)],
+    )
 
 
 class SafeguardForm(FlaskForm):
-    deployment_id = IntegerField("Deployment id", validators=[DataRequired(), NumberRange(min=1)])
+    deployment_id = SelectField("Deployment", choices=[], validate_choice=False)
     kind = SelectField("Action", choices=choices(SAFEGUARD_KINDS))
     reason = TextAreaField(
         "Reason (stored in clear with the action: do not copy the report's words)",

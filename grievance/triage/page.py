@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from babel import Locale
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
@@ -21,8 +23,9 @@ from endwatch.forms import ConfirmForm
 from endwatch.models import Role, User
 from grievance import deadlines
 from grievance.errors import NoCaseAccess
+from grievance.forms import PERIODS, RIGHTS
 from grievance.models import Case, CaseState
-from grievance.triage import links, queue, services
+from grievance.triage import links, queue, references, services
 from grievance.triage.forms import (
     ConcludeForm,
     LinkForm,
@@ -101,7 +104,10 @@ def case_page(
     eligible = [u for u in members if u.id not in recused_ids]
     holders = services.key_holders(session, case)
     transitions = services.allowed_transitions(case)
+    case_links = links.links_of(session, case)
     return {
+        **clear_fields(session, case),
+        "link_views": references.link_views(session, case_links),
         "case": case,
         "opened": opened,
         "no_access": no_access,
@@ -112,7 +118,7 @@ def case_page(
         "users": {u.id: u.email for u in session.scalars(select(User))},
         "holders": holders,
         "recused": recused,
-        "links": links.links_of(session, case),
+        "links": case_links,
         "merged_into": session.get(Case, case.merged_into_id) if case.merged_into_id else None,
         "trail": audit.trail(session, f"case:{case.id}"),
         "states": services.STATE_LABELS,
@@ -129,10 +135,45 @@ def case_page(
         "note_form": NoteForm(),
         "reply_form": ReplyForm(),
         "merge_form": MergeForm(),
-        "link_form": LinkForm(),
-        "safeguard_form": SafeguardForm(),
+        "link_form": _link_form(session),
+        "safeguard_form": _safeguard_form(session, case_links),
         "confirm": ConfirmForm(),
     }
+
+
+def clear_fields(session: Session, case: Case) -> dict[str, Any]:
+    """The clear fields as people read them, in English (the staff interface): labels, not codes."""
+    chosen = set(filter(None, case.category.split(";")))
+    with force_locale("en"):
+        rights = [str(choice.label) for choice in RIGHTS if choice.value in chosen]
+        periods = {choice.value: str(choice.label) for choice in PERIODS}
+    product = session.get(Product, case.product_id) if case.product_id else None
+    return {
+        "category_labels": rights + sorted(chosen - {choice.value for choice in RIGHTS}),
+        "country_name": Locale("en").territories.get(case.country, "") if case.country else "",
+        "product_name": product.name if product else "",
+        "period_label": periods.get(case.incident_period, case.incident_period.replace("_", " ")),
+    }
+
+
+def fill_choices(form: Any, session: Session, case: Case) -> None:
+    """A form posted back for correction gets the same choices the case page offers."""
+    if isinstance(form, LinkForm):
+        form.picked.choices = references.link_choices(session)
+    elif isinstance(form, SafeguardForm):
+        form.deployment_id.choices = references.deployment_choices(session, links.links_of(session, case))
+
+
+def _link_form(session: Session) -> LinkForm:
+    form = LinkForm()
+    form.picked.choices = references.link_choices(session)
+    return form
+
+
+def _safeguard_form(session: Session, case_links: list[Any]) -> SafeguardForm:
+    form = SafeguardForm()
+    form.deployment_id.choices = references.deployment_choices(session, case_links)
+    return form
 
 
 def _state_form(transitions: list[CaseState]) -> StateForm:
