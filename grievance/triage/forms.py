@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from grievance.models import CaseState
 from grievance.triage.services import (
@@ -59,8 +59,8 @@ class QueueFilterForm(FlaskForm):
         validators=[Optional()],
     )
     country = StringField("Country (ISO code)", validators=[Optional(), Length(min=2, max=2)])
-    item = IntegerField("Item (product id)", validators=[Optional(), NumberRange(min=1)])
-    customer = IntegerField("Customer id", validators=[Optional(), NumberRange(min=1)])
+    item = SelectField("Product", choices=[], validate_choice=False)
+    customer = SelectField("Linked customer", choices=[], validate_choice=False)
     assignee = SelectField(
         "Assignee",
         choices=choices((("", "Anyone"), ("me", "Me"), ("none", "Unassigned"))),

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms.fields.choices import SelectChoice
 
-from contracts.models import Product
+from contracts.models import Customer, Product
 from endwatch import audit
 from endwatch.case_crypto import READER_ROLES
 from endwatch.forms import ConfirmForm
@@ -53,6 +53,12 @@ def queue_filters(args: Mapping[str, str], session: Session) -> QueueRequest:
     form.assignee.choices = list(form.assignee.choices or []) + [  # type: ignore[operator]
         SelectChoice(str(m.id), m.email) for m in members
     ]
+    products = session.execute(select(Product.id, Product.name).order_by(Product.name))
+    form.item.choices = [SelectChoice("", "Any product")] + [SelectChoice(str(pid), n) for pid, n in products]
+    form.customer.choices = [SelectChoice("", "Any customer")] + [
+        SelectChoice(str(c.id), f"{c.name} [{c.country}]")
+        for c in session.scalars(select(Customer).order_by(Customer.name))
+    ]
     if args and not form.validate():
         return QueueRequest(form, queue.QueueFilters())
     data = form.data
@@ -60,14 +66,18 @@ def queue_filters(args: Mapping[str, str], session: Session) -> QueueRequest:
         state=CaseState(data["state"]) if data["state"] else None,
         min_severity=int(data["severity"]) if data["severity"] else None,
         country=(data["country"] or "").strip().upper(),
-        product_id=data["item"],
-        customer_id=data["customer"],
+        product_id=_number(data["item"]),
+        customer_id=_number(data["customer"]),
         assignee=data["assignee"] or "",
         overdue=bool(data["overdue"]),
         older_than_days=int(data["age"]) if data["age"] else None,
         oldest_first=data["order"] == "oldest",
     )
     return QueueRequest(form, filters)
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 def queue_page(session: Session, result: queue.QueuePage) -> dict[str, Any]:
@@ -77,9 +87,16 @@ def queue_page(session: Session, result: queue.QueuePage) -> dict[str, Any]:
         "page": result,
         "users": {u.id: u.email for u in session.scalars(select(User))},
         "products": product_names(session, product_ids),
+        "rights": right_labels(),
         "states": services.STATE_LABELS,
         "outcomes": services.OUTCOME_LABELS,
     }
+
+
+def right_labels() -> dict[str, str]:
+    """The rights a report names, by their English labels (the staff interface is English)."""
+    with force_locale("en"):
+        return {choice.value: str(choice.label) for choice in RIGHTS}
 
 
 def product_names(session: Session, ids: set[int]) -> dict[int, str]:
@@ -143,13 +160,13 @@ def case_page(
 
 def clear_fields(session: Session, case: Case) -> dict[str, Any]:
     """The clear fields as people read them, in English (the staff interface): labels, not codes."""
-    chosen = set(filter(None, case.category.split(";")))
+    chosen = [code for code in case.category.split(";") if code]
+    labels = right_labels()
     with force_locale("en"):
-        rights = [str(choice.label) for choice in RIGHTS if choice.value in chosen]
         periods = {choice.value: str(choice.label) for choice in PERIODS}
     product = session.get(Product, case.product_id) if case.product_id else None
     return {
-        "category_labels": rights + sorted(chosen - {choice.value for choice in RIGHTS}),
+        "category_labels": [labels.get(code, code) for code in chosen],
         "country_name": Locale("en").territories.get(case.country, "") if case.country else "",
         "product_name": product.name if product else "",
         "period_label": periods.get(case.incident_period, case.incident_period.replace("_", " ")),

@@ -407,3 +407,23 @@ def test_download_names_are_safe_in_the_header(app, stored, header):
         name = download_name(stored, "case-C-TEST01-1")
         response = send_file(io.BytesIO(b"x"), as_attachment=True, download_name=name, etag=False)
     assert response.headers["Content-Disposition"] == header
+
+
+def test_case_and_queue_show_labels_not_codes(client, session, staff, new_case):
+    from contracts.models import Product
+
+    member = staff()
+    product = Product(name="Spectre Intercept 7")
+    session.add(product)
+    session.flush()
+    case = new_case(country="KE")
+    case.product_id, case.category, case.incident_period = product.id, "privacy;assembly", "past_6_months"
+    session.flush()
+    signed_in(client, session, member)
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert "Spectre Intercept 7" in page and "Item #" not in page
+    assert "Privacy, Freedom of assembly and association" in page and "Kenya (KE)" in page
+    assert "In the past six months" in page
+    queue_page = client.get("/staff/cases/").get_data(as_text=True)
+    assert "Spectre Intercept 7" in queue_page and "Privacy, Freedom of assembly and association" in queue_page
+    assert f'<option value="{product.id}">Spectre Intercept 7</option>' in queue_page  # a pick list, not an id
