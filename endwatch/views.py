@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 
 from endwatch import accounts, audit, db, resume
@@ -21,6 +32,7 @@ from endwatch.auth import (
     self_service,
     staff_open,
 )
+from endwatch.db import utcnow
 from endwatch.extensions import hashed_key, limiter
 from endwatch.forms import ConfirmForm, LoginForm, PasswordForm, TotpForm, UserForm
 from endwatch.models import AuditRecord, Role, User
@@ -128,7 +140,11 @@ def setup() -> Any:
 @bp.route("/")
 @read_access
 def home() -> Any:
-    return render_template("staff/home.html", user=current_user())
+    """The work due, as the domains report it through the `endwatch.work_due` hook."""
+    user = current_user()
+    provider = current_app.extensions.get("endwatch.work_due")
+    due = provider(db.session(), utcnow(), user) if provider and user else None
+    return render_template("staff/home.html", user=user, due=due)
 
 
 @bp.route("/password", methods=["GET", "POST"])
