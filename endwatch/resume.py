@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, render_template, request
+from flask import flash, g, redirect, render_template, request, url_for
 
 from endwatch.forms import LoginForm
 
@@ -71,3 +71,24 @@ def resume_page() -> str | None:
     # The login started a new session: drop the CSRF token cached for this request under the old one.
     g.pop("csrf_token", None)
     return render_template("staff/resume.html", **context)
+
+
+def page_after_bad_token() -> Any:
+    """A staff POST whose CSRF token no longer holds (the page was left open, the browser restarted):
+    the same fields again under a fresh token, after a new login if the session is gone too."""
+    from endwatch.auth import config, current_session
+
+    if request.path in ("/staff/login", "/staff/logout", "/staff/setup"):
+        flash("The form had expired. Please log in again.", "info")
+        return redirect(url_for("staff.login"))
+    if current_session() is None:
+        ended = g.get("staff_session_ended", False)
+        return login_page_for_lost_post(config().session_idle_minutes if ended else 0)
+    page = render_template(
+        "staff/resume.html",
+        carried=_posted_fields(),
+        resume_to=request.path,
+        files_dropped=_had_files(),
+        expired_form=True,
+    )
+    return page, 400

@@ -88,3 +88,25 @@ def test_a_carried_post_never_leaves_the_staff_pages(client, make_member, sessio
         },
     )
     assert response.status_code == 302 and response.location.endswith("/staff/")
+
+
+def test_a_post_with_a_stale_form_token_is_offered_again_not_lost(client, make_member, session):
+    member = make_member("admin")
+    assert login(client, member, session).status_code == 302
+    typed = {"email": "stale.form@staff.example", "role": "auditor"}
+    stale = client.post("/staff/users", data={"csrf_token": "left-open-for-a-day", **typed})
+    page = stale.get_data(as_text=True)
+    assert stale.status_code == 400 and "The form had expired" in page
+    assert 'action="/staff/users"' in page and 'value="stale.form@staff.example"' in page
+    sent = client.post("/staff/users", data={"csrf_token": _token(page), **typed})
+    assert sent.status_code in (200, 302) and users_by_email(session, typed["email"]) is not None
+
+
+def test_a_post_from_a_browser_that_lost_its_session_gets_the_login_page_with_the_text(app, session):
+    lost = app.test_client()  # no cookie at all, as after a browser restart
+    response = lost.post("/staff/cases/1/notes", data={"csrf_token": "gone", "body": "Call the lawyer back"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401 and 'name="carry-body" value="Call the lawyer back"' in page
+    assert 'name="resume_to" value="/staff/cases/1/notes"' in page
+    public = lost.post("/report", data={"csrf_token": "gone", "what": "x"})
+    assert public.status_code == 400 and "carry-" not in public.get_data(as_text=True)
