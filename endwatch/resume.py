@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, render_template, request
 
 from endwatch.forms import LoginForm
 
@@ -80,7 +80,7 @@ def page_after_bad_token() -> Any:
 
     if request.path in ("/staff/login", "/staff/logout", "/staff/setup"):
         flash("The form had expired. Please log in again.", "info")
-        return redirect(url_for("staff.login"))
+        return render_template("staff/login.html", form=LoginForm(formdata=None)), 400
     if current_session() is None:
         ended = g.get("staff_session_ended", False)
         return login_page_for_lost_post(config().session_idle_minutes if ended else 0)

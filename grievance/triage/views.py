@@ -17,7 +17,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import StringField
+from wtforms import HiddenField, StringField
 
 from endwatch import db, handlers
 from endwatch.auth import (
@@ -125,7 +125,9 @@ def _invalid(case: Case, form: Any) -> Any:
 
 def _typed(form: Any) -> bool:
     """Whether the form carries text someone typed, which a refusal must not throw away."""
-    return any(isinstance(field, StringField) and field.data for field in form)
+    return any(
+        isinstance(field, StringField) and not isinstance(field, HiddenField) and field.data for field in form
+    )
 
 
 def _retry(case: Case, form: Any, errors: list[str]) -> Any:
