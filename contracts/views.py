@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from limits import parse
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
@@ -296,9 +297,10 @@ def approve(action_id: int) -> Any:
     DecisionForm().validate_on_submit() or abort(400)
     question = ask_first(
         title=f"Approve: {ACTION_LABELS[action.kind].lower()} for {action.deployment.ref}?",
-        consequence=f"It takes effect now for {action.deployment.customer.name}'s deployment "
-        f"{action.deployment.ref} and is recorded in the audit log; undoing it takes a new "
-        "reinstatement action, proposed and approved by two members.",
+        consequence=Markup(
+            "It takes effect now for deployment {} of <bdi>{}</bdi> and is recorded in the audit log; "
+            "undoing it takes a new reinstatement action, proposed and approved by two members."
+        ).format(action.deployment.ref, action.deployment.customer.name),
         button=f"Approve: {ACTION_LABELS[action.kind]}",
         back=url_for("contracts.actions"),
         shown={"Reason given": action.reason},

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy import select
 
 from contracts.models import Customer
@@ -95,8 +96,9 @@ def dismiss(alert_id: int) -> Any:
     rule = dict((choice.value, choice.label) for choice in SUPPRESS_CHOICES)[form.suppress.data or "none"]
     question = ask_first(
         title=f"Dismiss alert {alert_id} as a false positive?",
-        consequence=f"The alert on {found.customer.name} is closed for good: it can no longer be escalated "
-        "to a case. " + ("" if form.suppress.data in (None, "none") else f"Rule: {rule}."),
+        consequence=Markup(
+            "The alert on <bdi>{}</bdi> is closed for good: it can no longer be escalated to a case."
+        ).format(found.customer.name),
         button="Dismiss the alert",
         back=url_for("monitoring.alert", alert_id=alert_id),
         shown={"Why": form.note.data or "", "Suppression rule": rule},

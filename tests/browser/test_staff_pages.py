@@ -88,6 +88,61 @@ def test_staff_page_fits_is_labelled_and_passes_axe(browser, demo_site, axe_sour
         page.context.close()
 
 
+def confirm_dismissal(page: Any, site: DemoSite, language: str) -> None:
+    page.goto(f"{site.url}/staff/monitoring/alerts/{alert_in(site, language)}")
+    page.fill("#dismiss-note", "Same name, another ministry" if language == "en" else "اسم مشابه لوزارة أخرى")
+    page.click("button:has-text('Dismiss…')")
+    assert page.locator("text=This cannot be undone.").count() == 1
+
+
+def refused_link(page: Any, site: DemoSite, language: str) -> None:
+    page.goto(f"{site.url}/staff/cases/{case_in(site, language)}")
+    page.fill("input[name=reference]", "No such record anywhere")
+    page.click("button:has-text('Add link')")
+    assert page.locator("input[name=reference]").input_value() == "No such record anywhere"
+
+
+def lost_post(page: Any, site: DemoSite, language: str) -> None:
+    """A note sent from a browser whose session is gone: the login page keeps it."""
+    page.goto(f"{site.url}/staff/login")
+    page.evaluate(
+        """([url, text]) => {
+          const form = document.createElement('form');
+          form.method = 'post'; form.action = url;
+          for (const [name, value] of [['csrf_token', 'stale'], ['body', text]]) {
+            const input = document.createElement('input');
+            input.type = 'hidden'; input.name = name; input.value = value; form.appendChild(input);
+          }
+          document.body.appendChild(form); form.submit();
+        }""",
+        [f"/staff/cases/{case_in(site, language)}/notes", "اتصل بالمحامي" if language == "ar" else "Call"],
+    )
+    page.wait_for_selector("input[name=resume_to]", state="attached")
+
+
+FLOWS: dict[str, tuple[str, Any]] = {
+    "confirm-dismissal": ("admin", confirm_dismissal),
+    "refused-link": ("triager", refused_link),
+    "login-keeping-a-note": ("anonymous", lost_post),
+}
+
+
+@pytest.mark.parametrize("language", ("en", "ar"))
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", FLOWS)
+def test_staff_answers_after_a_post_fit_are_labelled_and_pass_axe(
+    browser, demo_site, axe_source, name, width, language
+):
+    role, flow = FLOWS[name]
+    state = None if role == "anonymous" else staff_state(browser, demo_site, role)
+    page = open_page(browser, width, language, state)
+    try:
+        flow(page, demo_site, language)
+        check_page(page, axe_source, f"staff-{name}-{language}-{width}")
+    finally:
+        page.context.close()
+
+
 @pytest.mark.parametrize("language", ("en", "ar"))
 @pytest.mark.parametrize("width", WIDTHS)
 def test_first_login_pages_pass_and_the_enrolment_qr_code_scans(
