@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from flask import Flask, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from endwatch import db
+from endwatch import auth, db, resume
 from endwatch.config import Config
 from endwatch.errors import Refused
 from endwatch.extensions import LANGUAGES, limiter
@@ -77,9 +77,9 @@ def refused(error: Refused) -> Any:
 def csrf_failed(error: CSRFError) -> Any:
     """Staff keep what they sent (see endwatch.resume); the public side gets its own page."""
     if request.method == "POST" and request.path.startswith("/staff/"):
-        from endwatch import resume
-
-        return resume.page_after_bad_token()
+        signed_in = auth.current_session() is not None
+        ended = auth.config().session_idle_minutes if g.get("staff_session_ended") else 0
+        return resume.page_after_bad_token(signed_in, ended)
     return render_template("errors/400.html"), 400
 
 

@@ -73,17 +73,15 @@ def resume_page() -> str | None:
     return render_template("staff/resume.html", **context)
 
 
-def page_after_bad_token() -> Any:
+def page_after_bad_token(signed_in: bool, ended_after: int) -> Any:
     """A staff POST whose CSRF token no longer holds (the page was left open, the browser restarted):
-    the same fields again under a fresh token, after a new login if the session is gone too."""
-    from endwatch.auth import config, current_session
-
+    the same fields again under a fresh token, after a new login if the session is gone too
+    (`ended_after`: the idle minutes after which it ended, 0 if there was none)."""
     if request.path in ("/staff/login", "/staff/logout", "/staff/setup"):
         flash("The form had expired. Please log in again.", "info")
         return render_template("staff/login.html", form=LoginForm(formdata=None)), 400
-    if current_session() is None:
-        ended = g.get("staff_session_ended", False)
-        return login_page_for_lost_post(config().session_idle_minutes if ended else 0)
+    if not signed_in:
+        return login_page_for_lost_post(ended_after)
     page = render_template(
         "staff/resume.html",
         carried=_posted_fields(),
