@@ -49,7 +49,7 @@ class ProposeForm(FlaskForm):
     reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=8000)])
     picked = CheckboxesField("Evidence on record", choices=[], validate_choice=False)
     evidence = StringField(
-        "Other evidence: case references and alert numbers (e.g. C-XT5TSF, alert 40)",
+        "Other evidence (case references, alert numbers: C-XT5TSF, alert 40)",
         validators=[Length(max=1000)],
     )
 
