@@ -40,7 +40,7 @@ from contracts.models import (
     Product,
     SupplyLink,
 )
-from endwatch import audit, events
+from endwatch import audit, events, progress
 
 Key = Any  # a hashable key: (folded name, country), a folded name or a ref
 Values = dict[str, Any]
@@ -107,7 +107,7 @@ def import_csv(session: Session, kind: str, csv_text: str, actor: str = "system"
     lookups = Lookups(session)
     seen: dict[Key, int] = {}
     parsed: list[tuple[Row, Key, Values]] = []
-    for row in rows:
+    for row in progress.steps(f"Checking {kind}", rows):
         key = spec.key(row, lookups)
         if key in seen:
             raise row.fail(spec.key_column, f"duplicate of line {seen[key]}{spec.duplicate(row)}")
@@ -121,7 +121,7 @@ def import_csv(session: Session, kind: str, csv_text: str, actor: str = "system"
     report = ImportReport(kind)
     stored = spec.stored(lookups)
     saved: dict[Key, Any] = {}
-    for row, key, values in parsed:
+    for row, key, values in progress.steps(f"Saving {kind}", parsed):
         record = stored.get(key)
         if record is None:
             record = spec.new(row)

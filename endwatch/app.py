@@ -46,6 +46,15 @@ def templates_dir() -> str:
     return str(shipped if shipped.is_dir() else PACKAGE_DIR.parent / "templates")
 
 
+def default_home() -> str:
+    """ENDWATCH_HOME when unset: ./var in a checkout (as scripts/run uses), the Flask instance folder
+    of an installed package otherwise."""
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "scripts" / "run").is_file():
+        return str(checkout / "var")
+    return Flask("endwatch").instance_path
+
+
 def create_app(
     config: Mapping[str, Any] | None = None,
     *,
@@ -53,7 +62,7 @@ def create_app(
     bind: Connection | None = None,
 ) -> Flask:
     app = Flask("endwatch", template_folder=templates_dir(), static_folder=str(PACKAGE_DIR / "static"))
-    settings = load_config(environ, overrides=config, default_home=app.instance_path)
+    settings = load_config(environ, overrides=config, default_home=default_home())
     keyring.ensure_home(settings)
     app.config.update(
         ENDWATCH=settings,

@@ -11,6 +11,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from contracts.models import Customer
+from endwatch import progress
 from endwatch.db import utcnow
 from monitoring.matching import Matcher, Mention, WatchName
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry, Feed, Story, SuppressionRule
@@ -113,7 +114,7 @@ def ingest_feed(
     if matcher is None:
         matcher = build_matcher(session)
     suppressions = load_suppressions(session)
-    for entry in entries:
+    for entry in progress.steps(f"Matching entries of {feed.name}", entries):
         for alert in match_entry(session, entry, feed, matcher, suppressions):
             report.alerts += 1
             report.alert_ids.append(alert.id)
@@ -232,6 +233,7 @@ def rematch_recent(
     created: list[Alert] = []
     recent = or_(Entry.fetched_at >= cutoff, Entry.published_at >= cutoff)
     last_id = 0
+    done = 0
     while True:
         batch = session.scalars(
             select(Entry).where(recent, Entry.id > last_id).order_by(Entry.id).limit(500)
@@ -240,4 +242,6 @@ def rematch_recent(
             return created
         for entry in batch:
             created.extend(match_entry(session, entry, feeds[entry.feed_id], matcher, suppressions))
+            done += 1
+            progress.report("Matching recent entries again", done)
         last_id = batch[-1].id
