@@ -248,6 +248,14 @@ def _announce_customers(session: Session, report: ImportReport) -> None:
     events.customers_changed.send(session, customer_ids=list(report.ids))
 
 
+def _announce_deployments(session: Session, report: ImportReport) -> None:
+    """Screening raises its alert when a listed customer (or its supplier) comes to be deployed."""
+    customer_ids = session.scalars(
+        select(Deployment.customer_id).where(Deployment.id.in_(report.ids)).distinct()
+    ).all()
+    events.deployments_changed.send(session, customer_ids=list(customer_ids))
+
+
 # -- products --------------------------------------------------------------------------------------
 
 
@@ -392,6 +400,7 @@ SPECS: dict[str, RowSpec] = {
                 updates_denied=False,
                 status=DeploymentStatus.ACTIVE,
             ),
+            announce=_announce_deployments,
         ),
     )
 }
