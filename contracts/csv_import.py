@@ -250,10 +250,11 @@ def _announce_customers(session: Session, report: ImportReport) -> None:
 
 def _announce_deployments(session: Session, report: ImportReport) -> None:
     """Screening raises its alert when a listed customer (or its supplier) comes to be deployed."""
-    customer_ids = session.scalars(
-        select(Deployment.customer_id).where(Deployment.id.in_(report.ids)).distinct()
-    ).all()
-    events.deployments_changed.send(session, customer_ids=list(customer_ids))
+    customer_ids: set[int] = set()
+    for start in range(0, len(report.ids), 10_000):
+        chunk = report.ids[start : start + 10_000]
+        customer_ids.update(session.scalars(select(Deployment.customer_id).where(Deployment.id.in_(chunk))))
+    events.deployments_changed.send(session, customer_ids=sorted(customer_ids))
 
 
 # -- products --------------------------------------------------------------------------------------

@@ -308,8 +308,10 @@ def queue_with_suppliers(session: Session, customer_ids: Iterable[int]) -> None:
     """Customers whose deployments or supply chain changed, and their suppliers: screened again, so that
     a listed party that has come to be deployed (or to supply a deployed customer) raises its alert."""
     ids = set(customer_ids)
-    if ids:
-        ids |= set(session.scalars(select(SupplyLink.supplier_id).where(SupplyLink.end_user_id.in_(ids))))
+    given = list(ids)
+    for start in range(0, len(given), CHUNK):
+        chunk = given[start : start + CHUNK]
+        ids.update(session.scalars(select(SupplyLink.supplier_id).where(SupplyLink.end_user_id.in_(chunk))))
     queue_customers(session, ids)
 
 
