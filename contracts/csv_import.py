@@ -248,6 +248,15 @@ def _announce_customers(session: Session, report: ImportReport) -> None:
     events.customers_changed.send(session, customer_ids=list(report.ids))
 
 
+def _announce_deployments(session: Session, report: ImportReport) -> None:
+    """Screening raises its alert when a listed customer (or its supplier) comes to be deployed."""
+    customer_ids: set[int] = set()
+    for start in range(0, len(report.ids), 10_000):
+        chunk = report.ids[start : start + 10_000]
+        customer_ids.update(session.scalars(select(Deployment.customer_id).where(Deployment.id.in_(chunk))))
+    events.deployments_changed.send(session, customer_ids=sorted(customer_ids))
+
+
 # -- products --------------------------------------------------------------------------------------
 
 
@@ -392,6 +401,7 @@ SPECS: dict[str, RowSpec] = {
                 updates_denied=False,
                 status=DeploymentStatus.ACTIVE,
             ),
+            announce=_announce_deployments,
         ),
     )
 }

@@ -33,8 +33,9 @@ def _source(session: Session, lst: ScreeningList) -> Feed:
     return feed
 
 
-def raise_for_hit(session: Session, hit: ScreeningHit, why: str) -> Alert:
-    """One critical alert per customer and listing version."""
+def raise_for_hit(session: Session, hit: ScreeningHit, why: str, *, new_listing: bool = True) -> Alert:
+    """One critical alert per customer and listing version: for a new listing of an exposed customer, or
+    (`new_listing=False`) for a listed customer that has come to be exposed since its hit was found."""
     lst = hit.screening_list or session.get(ScreeningList, hit.list_id)
     assert lst is not None
     feed = _source(session, lst)
@@ -74,7 +75,12 @@ def raise_for_hit(session: Session, hit: ScreeningHit, why: str) -> Alert:
             matched=hit.matched_name[:500],
             snippet=f"{hit.entity_name} ({lst.name}, entity {hit.entity_id})"[:1000],
         )
-        alert.reasons = [f"new listing on {lst.name}", why, *hit.reasons]
+        news = (
+            f"new listing on {lst.name}"
+            if new_listing
+            else f"listed on {lst.name} (hit found {hit.first_seen_at:%Y-%m-%d}), now exposed"
+        )
+        alert.reasons = [news, why, *hit.reasons]
         session.add(alert)
         session.flush()
     hit.alert_id = alert.id

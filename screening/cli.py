@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from endwatch.cli_support import with_app
 from flask import current_app
 
 from endwatch import db
+from endwatch.cli_support import with_app
 from endwatch.config import Config
 from screening import lists as list_service
 from screening import review, runs

@@ -207,14 +207,20 @@ def record_hits(
         session.flush()
         if fresh:
             report.new_hit_ids.append(hit.id)
-            if item.customer_id in exposed:
-                alerts.raise_for_hit(session, hit, exposed[item.customer_id])
-                report.alerts += 1
+        if item.customer_id in exposed and (fresh or _newly_exposed(hit)):
+            alerts.raise_for_hit(session, hit, exposed[item.customer_id], new_listing=fresh)
+            report.alerts += 1
     for key, hit in existing.items():
         if key not in seen and hit.active and hit.delisted_at is None:
             hit.active = False  # the names no longer match (a customer renamed, a listing corrected)
             report.cleared += 1
     session.flush()
+
+
+def _newly_exposed(hit: ScreeningHit) -> bool:
+    """A hit found before its customer was deployed (or supplied a deployed one): alerted once, unless
+    staff dismissed it as a false positive."""
+    return hit.alert_id is None and hit.status != HitStatus.DISMISSED
 
 
 def run(
@@ -296,6 +302,17 @@ def queue_customers(session: Session, customer_ids: Iterable[int]) -> None:
     for customer_id in set(customer_ids) - queued:
         session.add(PendingScreening(customer_id=customer_id))
     session.flush()
+
+
+def queue_with_suppliers(session: Session, customer_ids: Iterable[int]) -> None:
+    """Customers whose deployments or supply chain changed, and their suppliers: screened again, so that
+    a listed party that has come to be deployed (or to supply a deployed customer) raises its alert."""
+    ids = set(customer_ids)
+    given = list(ids)
+    for start in range(0, len(given), CHUNK):
+        chunk = given[start : start + CHUNK]
+        ids.update(session.scalars(select(SupplyLink.supplier_id).where(SupplyLink.end_user_id.in_(chunk))))
+    queue_customers(session, ids)
 
 
 def take_pending(session: Session) -> list[int]:

@@ -71,12 +71,17 @@ def test_approval_takes_effect_is_audited_and_announced(session, world, make_mem
     def listener(sender, action_id):
         received.append(action_id)
 
+    def deployments(sender, customer_ids):
+        received.append(customer_ids)
+
     events.safeguard_action_approved.connect(listener)
+    events.deployments_changed.connect(deployments)
     try:
         safeguards.approve_action(session, action.id, approver.user, "Confirmed by two sources")
     finally:
         events.safeguard_action_approved.disconnect(listener)
-    assert received == [action.id]
+        events.deployments_changed.disconnect(deployments)
+    assert received == [action.id, [world.ru.customer_id]]
     assert world.ru.status == DeploymentStatus.TERMINATED and world.ru.updates_denied
     assert action.decided_at is not None and action.decided_by_id == approver.user.id
     trail = audit.trail(session, f"action:{action.id}")

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts import csv_import as contracts
-from contracts.models import Customer
+from contracts import safeguards
+from contracts.models import Customer, Deployment
 from monitoring.fetch import fetch_feed
 from monitoring.models import Alert, AlertLevel
-from screening import lists, services
+from screening import lists, review, services
 from screening.models import HitStatus, ListFormat, ScreeningHit
 from tests.screening.support import ftm_line, write_ftm
 
@@ -147,3 +149,93 @@ def test_a_renamed_customer_that_no_longer_matches_is_cleared_not_deleted(
     session.flush()
     report = services.run(session, customer_ids=[world["GB"].id])
     assert report.cleared == 1 and hit_of(session, world["GB"]).active is False
+
+
+def _deploy(session: Session, customer: str, ref: str, status: str = "active") -> None:
+    contracts.import_deployments(
+        session, f"ref,customer,product,version,status\n{ref},{customer},Sentinel DPI,5.4,{status}\n"
+    )
+
+
+def _alerts_of(session: Session, customer: Customer) -> list[Alert]:
+    return list(session.scalars(select(Alert).where(Alert.customer_id == customer.id)))
+
+
+def test_a_listed_customer_deployed_later_raises_one_critical_alert(
+    session: Session, world: dict[str, Customer], tmp_path: Path
+) -> None:
+    load(
+        session,
+        write_ftm(tmp_path / "l.json", ftm_line("kes", "Kestrel Signal Analytics Ltd", countries=("gb",))),
+    )
+    assert services.run(session).alerts == 0 and hit_of(session, world["GB"]).alert_id is None
+    services.take_pending(session)
+    _deploy(session, "Kestrel Signal Analytics", "DEP-GB")
+    # The deployments import queued the customer (deployments_changed); the job screens it within a minute.
+    report = services.screen_pending(session)
+    assert report is not None and (report.new_hits, report.alerts) == (0, 1)
+    alert = session.get(Alert, hit_of(session, world["GB"]).alert_id)
+    assert alert is not None and alert.level == AlertLevel.CRITICAL and alert.customer_id == world["GB"].id
+    assert alert.reasons[0].startswith("listed on Sanctions") and "active deployment DEP-GB" in alert.reasons
+    # Once: the deployment suspended and reactivated, a second one, a full run: still the one alert.
+    for ref, status in (("DEP-GB", "suspended"), ("DEP-GB", "active"), ("DEP-GB2", "active")):
+        _deploy(session, "Kestrel Signal Analytics", ref, status)
+        assert services.screen_pending(session).alerts == 0  # type: ignore[union-attr]
+    assert services.run(session).alerts == 0
+    assert _alerts_of(session, world["GB"]) == [alert]
+
+
+def test_a_listed_party_that_comes_to_supply_a_deployed_customer_raises_one_critical_alert(
+    session: Session, world: dict[str, Customer], tmp_path: Path
+) -> None:
+    load(session, write_ftm(tmp_path / "l.json", ftm_line("nor", "NORDLICHT SYSTEMHAUS", countries=("de",))))
+    assert services.run(session).alerts == 0
+    services.take_pending(session)
+    chain = (
+        "name,aliases,country,kind,government_ties,supplied_by\n"
+        "Министерство внутренних дел,МВД;MVD,RU,government,yes,"
+        "Gulf Secure Distribution FZE;Nordlicht Systemhaus GmbH\n"
+    )
+    contracts.import_customers(session, chain)  # only the end user's row: its new supplier is queued too
+    assert services.screen_pending(session).alerts == 1  # type: ignore[union-attr]
+    (alert,) = _alerts_of(session, world["DE"])
+    assert alert.level == AlertLevel.CRITICAL
+    assert "supplier of Министерство внутренних дел, which has an active deployment" in alert.reasons
+    contracts.import_customers(session, chain)
+    assert services.screen_pending(session).alerts == 0  # type: ignore[union-attr]
+    assert len(_alerts_of(session, world["DE"])) == 1
+
+
+def test_a_dismissed_hit_raises_no_alert_when_its_customer_is_deployed(
+    session: Session, world: dict[str, Customer], tmp_path: Path
+) -> None:
+    load(
+        session,
+        write_ftm(tmp_path / "l.json", ftm_line("kes", "Kestrel Signal Analytics Ltd", countries=("gb",))),
+    )
+    services.run(session)
+    review.dismiss(session, hit_of(session, world["GB"]).id, actor="a@b.example", note="another Kestrel")
+    _deploy(session, "Kestrel Signal Analytics", "DEP-GB")
+    assert services.screen_pending(session).alerts == 0  # type: ignore[union-attr]
+    assert _alerts_of(session, world["GB"]) == []
+
+
+def test_a_suspended_deployment_reinstated_by_a_safeguard_action_raises_the_alert(
+    session: Session, world: dict[str, Customer], tmp_path: Path, make_member: Any
+) -> None:
+    _deploy(session, "Kestrel Signal Analytics", "DEP-GB", status="suspended")
+    load(
+        session,
+        write_ftm(tmp_path / "l.json", ftm_line("kes", "Kestrel Signal Analytics Ltd", countries=("gb",))),
+    )
+    assert services.run(session).alerts == 0  # a suspended deployment is not an active one
+    services.take_pending(session)
+    proposer, approver = make_member("triager"), make_member("admin")
+    deployment = session.scalars(select(Deployment).where(Deployment.ref == "DEP-GB")).one()
+    action = safeguards.propose_action(
+        session, deployment.id, "reinstate", "Cleared", ["case:1"], proposer.user
+    )
+    safeguards.approve_action(session, action.id, approver.user)
+    assert services.screen_pending(session).alerts == 1  # type: ignore[union-attr]
+    (alert,) = _alerts_of(session, world["GB"])
+    assert "active deployment DEP-GB" in alert.reasons
