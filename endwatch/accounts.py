@@ -144,7 +144,11 @@ def reset_account(session: Session, member: User, admin: User, params: crypto.Kd
     ended = _end_sessions(session, member)
     events.member_keys_revoked.send(session, user=member, actor=admin.email)
     audit.record(
-        session, "user.reset", actor=admin.email, target=f"user:{member.id}", details={"sessions_ended": ended}
+        session,
+        "user.reset",
+        actor=admin.email,
+        target=f"user:{member.id}",
+        details={"sessions_ended": ended},
     )
     return one_time
 
@@ -264,7 +268,8 @@ def claim_totp(session: Session, user: User, vault: Vault, code: str) -> bool:
     code = "".join(code.split())
     totp = pyotp.TOTP(vault.totp_secret)
     now_step = totp.timecode(utcnow())
-    matched = [step for step in (now_step - 1, now_step, now_step + 1) if crypto.equal(totp.generate_otp(step), code)]
+    steps = (now_step - 1, now_step, now_step + 1)
+    matched = [step for step in steps if crypto.equal(totp.generate_otp(step), code)]
     if not matched:
         return False
     step = matched[0]

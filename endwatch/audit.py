@@ -151,7 +151,8 @@ def verify(session: Session, checkpoint: Checkpoint | None = None) -> ChainRepor
             False,
             report.records,
             checkpoint.seq,
-            f"record {checkpoint.seq} differs from the checkpoint outside the database: the chain was rewritten",
+            f"record {checkpoint.seq} differs from the checkpoint outside the database: "
+            "the chain was rewritten",
         )
     return ChainReport(True, report.records, checkpoint=checkpoint.seq)
 

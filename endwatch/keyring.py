@@ -22,7 +22,7 @@ RECOVERY = "recovery"
 
 
 def ensure_home(config: Config) -> None:
-    """Create the home, key and data folders for the owner only, or fail with one line naming ENDWATCH_HOME."""
+    """Create the home, key and data folders, for the owner only; fail with one line naming ENDWATCH_HOME."""
     try:
         for folder in (config.home_path, config.keys_path, config.data_path):
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_limiter import RequestLimit
 from sqlalchemy import select
 
@@ -24,8 +35,8 @@ from endwatch.auth import (
     staff_open,
 )
 from endwatch.extensions import hashed_key, limiter
-from endwatch.handlers import back_on_refusal
 from endwatch.forms import ConfirmForm, LoginForm, PasswordForm, TotpForm, UserForm
+from endwatch.handlers import back_on_refusal
 from endwatch.models import AuditRecord, Role, User
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

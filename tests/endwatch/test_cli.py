@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
-import stat
 
 import pytest
 from sqlalchemy import func, select
@@ -122,8 +122,9 @@ def test_database_data_and_keys_are_created_for_the_owner_only(tmp_path):
     home = tmp_path / "home"
     env = endwatch_env(home, "unused")
     del env["ENDWATCH_DATABASE_URL"]  # the embedded default: HOME/endwatch.db
-    script = "import os, sys; os.umask(0o022); from endwatch.cli import main; sys.argv = ['endwatch', 'init', '--demo']; main()"
-    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=300)
+    script = "import os; os.umask(0o022); from endwatch.cli import main; main()"
+    command = [sys.executable, "-c", script, "init", "--demo"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     wide = []
     for folder, folders, files in os.walk(home):
