@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import assessment, csv_import, entitlements
+from contracts import assessment, csv_export, csv_import, entitlements
 from contracts.errors import ContractsError
 from contracts.models import Deployment
 from endwatch import db
@@ -58,7 +58,7 @@ def customers_import(file: str) -> None:
 @with_app
 def customers_export() -> None:
     """Print every customer as CSV in the import format."""
-    click.echo(csv_import.export_customers(db.session()), nl=False)
+    click.echo(csv_export.export_customers(db.session()), nl=False)
 
 
 @click.group()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from contracts import assessment, csv_import, entitlements, safeguards
+from contracts import assessment, changes, csv_import, entitlements, safeguards
 from contracts import checklist as checklists
 from contracts.errors import BadToken, ContractsError, NotFound
 from contracts.forms import ACTION_LABELS, DecisionForm, FlagForm, ImportForm, ProposeForm, ReviewForm
@@ -169,7 +169,8 @@ def import_csv() -> Any:
     if form.validate_on_submit():
         try:
             text = form.file.data.read().decode("utf-8")
-            report = csv_import.import_csv(db.session(), form.kind.data or "customers", text, actor())
+            kind = form.kind.data or "customers"
+            report = csv_import.import_csv(db.session(), kind, text, actor(), proposer=_member())
         except UnicodeDecodeError:
             flash("The file is not UTF-8 text; nothing was imported.", "error")
         except ContractsError as exc:  # answered 400 below: nothing of the file is committed
@@ -266,8 +267,27 @@ def actions() -> Any:
     pending = [a for a in all_actions if a.status == ActionStatus.PROPOSED]
     decided = [a for a in all_actions if a.status != ActionStatus.PROPOSED]
     return render_template(
-        "contracts/actions.html", pending=pending, decided=decided, decision=DecisionForm(), me=current_user()
+        "contracts/actions.html",
+        pending=pending,
+        decided=decided,
+        changes=changes.pending_changes(session),
+        decision=DecisionForm(),
+        me=current_user(),
     )
+
+
+@bp.post("/changes/<int:change_id>/approve")
+@write_access
+@back_on_refusal("contracts.actions")
+def approve_change(change_id: int) -> Any:
+    return _decide(change_id, changes.approve_change, "Change approved: it is in effect now.")
+
+
+@bp.post("/changes/<int:change_id>/reject")
+@write_access
+@back_on_refusal("contracts.actions")
+def reject_change(change_id: int) -> Any:
+    return _decide(change_id, changes.reject_change, "Change rejected.")
 
 
 @bp.post("/actions/<int:action_id>/approve")

@@ -223,7 +223,7 @@ def sponsors(session: Session, user: User) -> set[int]:
 def not_independent(session: Session, first: User, second: User) -> str:
     """Why `second` cannot be the other person of a decision `first` took part in ('' if they can)."""
     if first.id == second.id:
-        return "the same member cannot both propose and approve"
+        return "an action must be approved by someone other than its proposer"
     if first.id in sponsors(session, second):
         return f"{second.email} cannot approve: their account was created or reset by {first.email}"
     if second.id in sponsors(session, first):

@@ -58,10 +58,10 @@ def test_a_bad_deployment_row_imports_nothing(session, world, row, message):
 
 def test_deployment_import_updates_by_ref(session, world):
     csv_import.import_deployments(
-        session, "ref,customer,product,version,status\nDEP-GB,Kestrel Analytics,Sentinel DPI,5.5,suspended\n"
+        session, "ref,customer,product,version,status\nDEP-GB,Kestrel Analytics,Sentinel DPI,5.5,active\n"
     )
     session.refresh(world.gb)
-    assert world.gb.version == "5.5" and world.gb.status == DeploymentStatus.SUSPENDED
+    assert world.gb.version == "5.5" and world.gb.status == DeploymentStatus.ACTIVE
     assert world.gb.contract is not None  # column left out of the file: kept
 
 

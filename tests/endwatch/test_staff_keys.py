@@ -1,4 +1,4 @@
-"""Staff sessions and keys attacked with a copy of the server: the database, keys/secret_key, old passwords."""
+"""Staff sessions and keys attacked with a copied server: database, keys/secret_key, old passwords."""
 
 from __future__ import annotations
 
