@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contracts import assessment, csv_export, csv_import, entitlements
+from contracts import assessment, csv_export, csv_import, entitlement_keys, entitlements
 from contracts.errors import ContractsError
 from contracts.models import Customer, Deployment
 from endwatch import audit, db
@@ -121,7 +121,7 @@ def deployments_token(ref: str) -> None:
 def deployments_rotate_key() -> None:
     """Create a new entitlement signing key; the old public key stays published for a while."""
     with db.unit_of_work() as session:
-        kid = entitlements.rotate_key(session, current_app.config["ENDWATCH"], actor="cli")
+        kid = entitlement_keys.rotate_key(session, current_app.config["ENDWATCH"], actor="cli")
     click.echo(f"New entitlement signing key {kid}")
 
 

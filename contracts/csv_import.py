@@ -29,6 +29,7 @@ from contracts.csvio import (
     read_rows,
     text_field,
 )
+from contracts.entitlements import parse_version
 from contracts.models import (
     Clause,
     Contract,
@@ -322,6 +323,8 @@ def _deployment_values(row: Row, lookups: Lookups) -> Values:
     if status not in {s.value for s in DeploymentStatus}:
         known = "|".join(s.value for s in DeploymentStatus)
         raise row.fail("status", f"{row.get('status')!r} is not one of {known}")
+    if parse_version(text_field(row, "max_version", 64) or "0") is None:
+        raise row.fail("max_version", f"{row.get('max_version')!r} is not a version number such as 5.9")
     values = {
         "version": text_field(row, "version", 64),
         "contract": lookups.contracts.get(contract_ref) if contract_ref else None,
