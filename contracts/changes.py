@@ -141,7 +141,7 @@ def approve_change(session: Session, proposal_id: int, approver: User, note: str
     proposal = _pending(session, proposal_id)
     check_second_person(session, proposal.proposed_by, approver)
     check_decider(approver)
-    record = session.get(RECORDS[proposal.record_kind], proposal.record_id)
+    record: Any = session.get(RECORDS[proposal.record_kind], proposal.record_id)
     if record is None:
         raise NotFound(f"{proposal.record_kind} {proposal.record_ref} no longer exists")
     for field, (old, _new) in proposal.changes.items():

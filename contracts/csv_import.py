@@ -133,7 +133,7 @@ def import_csv(
     report = ImportReport(kind)
     stored = spec.stored(lookups)
     saved: dict[Key, Any] = {}
-    rows: list[dict[str, Any]] = []
+    changed_rows: list[dict[str, Any]] = []
     staged: list[changes.Staged] = []
     for row, key, values in parsed:
         record = stored.get(key)
@@ -141,14 +141,14 @@ def import_csv(
             record = spec.new(row)
             session.add(record)
             report.created += 1
-            rows.append({"line": row.line, "record": changes.label(key), "created": True})
+            changed_rows.append({"line": row.line, "record": changes.label(key), "created": True})
         else:
             report.updated += 1
             values, fields, protected = changes.split(kind, row, record, values, proposer)
             fields += _chain_change(key, record, lookups)
             if fields or protected:
                 entry = {"line": row.line, "record": changes.label(key), "fields": fields}
-                rows.append({**entry, "proposed": list(protected)})
+                changed_rows.append({**entry, "proposed": list(protected)})
             if protected:
                 staged.append((row.line, changes.label(key), record, protected))
         for attribute, value in values.items():
@@ -162,7 +162,10 @@ def import_csv(
     report.proposed = changes.stage_all(session, kind, staged, proposer)
     totals = {"created": report.created, "updated": report.updated}
     audit.record(
-        session, f"{kind}.import", actor=actor, details={**totals, "rows": rows, "proposals": report.proposed}
+        session,
+        f"{kind}.import",
+        actor=actor,
+        details={**totals, "rows": changed_rows, "proposals": report.proposed},
     )
     if spec.announce:
         spec.announce(session, report)

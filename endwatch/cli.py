@@ -172,7 +172,7 @@ def audit_group() -> None:
 def audit_verify(anchors: tuple[str, ...]) -> None:
     """Exit 1 and name the first bad record if the chain is broken."""
     session = db.session()
-    checkpoint = audit.load_checkpoint(current_app.config["ENDWATCH"], current_app.secret_key)
+    checkpoint = audit.load_checkpoint(current_app.config["ENDWATCH"], str(current_app.secret_key))
     report = audit.verify(session, checkpoint)
     if not report.ok:
         click.echo(f"audit chain broken at record {report.bad_seq}: {report.problem}", err=True)

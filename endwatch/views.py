@@ -265,7 +265,7 @@ def user_reset(user_id: int) -> Any:
 @roles_required(Role.ADMIN, Role.AUDITOR)
 def audit_log() -> Any:
     audit.record(db.session(), "audit.viewed", actor=actor())
-    report = audit.verify(db.session(), audit.load_checkpoint(config(), current_app.secret_key))
+    report = audit.verify(db.session(), audit.load_checkpoint(config(), str(current_app.secret_key)))
     records = db.session().scalars(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(200)).all()
     return render_template("staff/audit.html", report=report, records=records)
 
