@@ -23,6 +23,7 @@ from endwatch.extensions import LANGUAGES, RTL_LANGUAGES, babel, csrf, limiter, 
 from grievance import wiring as grievance
 from monitoring import wiring as monitoring
 from reporting import wiring as reporting
+from screening import wiring as screening
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -35,6 +36,7 @@ STAFF_NAV = (
     ("contracts.deployments", "Deployments"),
     ("contracts.gaps", "Safeguard gaps"),
     ("contracts.actions", "Enforcement"),
+    ("screening.hits", "Screening"),
 )
 
 
@@ -85,6 +87,7 @@ def create_app(
     monitoring.init_app(app)
     grievance.init_app(app)
     reporting.init_app(app)
+    screening.init_app(app)
 
     _quiet_request_logs()
     return app

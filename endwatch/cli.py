@@ -24,6 +24,8 @@ from grievance import demo as grievance_demo
 from monitoring import cli as monitoring_cli
 from monitoring import demo as monitoring_demo
 from reporting import cli as reporting_cli
+from screening import cli as screening_cli
+from screening import demo as screening_demo
 
 # Every domain's commands, attached to the root group by main(): one list, in the order `--help` shows them.
 DOMAIN_COMMANDS: tuple[click.Command, ...] = (
@@ -31,9 +33,15 @@ DOMAIN_COMMANDS: tuple[click.Command, ...] = (
     *monitoring_cli.COMMANDS,
     *grievance_cli.COMMANDS,
     *reporting_cli.COMMANDS,
+    *screening_cli.COMMANDS,
 )
 # Demo data of every domain, loaded in this order (monitoring matches contracts' customers, and so on).
-DEMO_LOADERS = (contracts_demo.load_demo, monitoring_demo.load_demo, grievance_demo.load_demo)
+DEMO_LOADERS = (
+    contracts_demo.load_demo,
+    monitoring_demo.load_demo,
+    grievance_demo.load_demo,
+    screening_demo.load_demo,
+)
 
 
 @click.group()

@@ -3,7 +3,7 @@
 Sessions opened before this revision have no key check: they are ended (everyone logs in again).
 
 Revision ID: 0003_security
-Revises: 0002
+Revises: 0003_screening
 Create Date: 2026-11-29
 """
 
@@ -13,7 +13,7 @@ import endwatch.db
 
 
 revision = '0003_security'
-down_revision = '0002'
+down_revision = '0003_screening'
 branch_labels = None
 depends_on = None
 
