@@ -8,13 +8,13 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contracts import assessment, csv_import, entitlements
+from contracts import assessment, csv_export, csv_import, entitlement_keys, entitlements
 from contracts.errors import ContractsError
-from contracts.models import Deployment
-from endwatch import db
+from contracts.models import Customer, Deployment
+from endwatch import audit, db
 from endwatch.cli_support import with_app
 
 
@@ -57,8 +57,12 @@ def customers_import(file: str) -> None:
 @customers.command("export")
 @with_app
 def customers_export() -> None:
-    """Print every customer as CSV in the import format."""
-    click.echo(csv_import.export_customers(db.session()), nl=False)
+    """Print every customer as CSV in the import format; the export is audited."""
+    with db.unit_of_work() as session:
+        text = csv_export.export_customers(session)
+        rows = session.scalar(select(func.count()).select_from(Customer))
+        audit.record(session, "customers.export", actor="cli", details={"rows": rows})
+    click.echo(text, nl=False)
 
 
 @click.group()
@@ -117,7 +121,7 @@ def deployments_token(ref: str) -> None:
 def deployments_rotate_key() -> None:
     """Create a new entitlement signing key; the old public key stays published for a while."""
     with db.unit_of_work() as session:
-        kid = entitlements.rotate_key(session, current_app.config["ENDWATCH"], actor="cli")
+        kid = entitlement_keys.rotate_key(session, current_app.config["ENDWATCH"], actor="cli")
     click.echo(f"New entitlement signing key {kid}")
 
 

@@ -13,8 +13,9 @@ from functools import cached_property
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from contracts import changes
 from contracts.checklist import CAPABILITIES
 from contracts.csvio import (
     CustomerIndex,
@@ -27,9 +28,8 @@ from contracts.csvio import (
     name_key,
     read_rows,
     text_field,
-    write_csv,
-    yes_no,
 )
+from contracts.entitlements import parse_version
 from contracts.models import (
     Clause,
     Contract,
@@ -41,6 +41,7 @@ from contracts.models import (
     SupplyLink,
 )
 from endwatch import audit, events, progress
+from endwatch.models import User
 
 Key = Any  # a hashable key: (folded name, country), a folded name or a ref
 Values = dict[str, Any]
@@ -52,9 +53,13 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     ids: list[int] = field(default_factory=list)
+    proposed: list[int] = field(default_factory=list)  # staged changes awaiting a second member
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.created} created, {self.updated} updated"
+        text = f"{self.kind}: {self.created} created, {self.updated} updated"
+        if self.proposed:
+            text += f"; {len(self.proposed)} changes await another member's approval"
+        return text
 
 
 class Lookups:
@@ -100,8 +105,15 @@ class RowSpec:
     announce: Callable[[Session, ImportReport], None] | None = None  # after the import is audited
 
 
-def import_csv(session: Session, kind: str, csv_text: str, actor: str = "system") -> ImportReport:
-    """Check every row of a file of `kind`, then upsert its records; audited. ImportFailed changes nothing."""
+def import_csv(
+    session: Session, kind: str, csv_text: str, actor: str = "system", proposer: User | None = None
+) -> ImportReport:
+    """Check every row of a file of `kind`, then upsert its records; audited. ImportFailed changes nothing.
+
+    Changes to what a deployment may receive (contracts.changes.PROTECTED) of existing records are staged
+    as proposals by `proposer` for another member to approve; without a proposer (the command line) a
+    file asking for one is refused. The audit names every row and field that changed.
+    """
     spec = SPECS[kind]
     rows = read_rows(csv_text, spec.required, spec.optional)
     lookups = Lookups(session)
@@ -121,14 +133,24 @@ def import_csv(session: Session, kind: str, csv_text: str, actor: str = "system"
     report = ImportReport(kind)
     stored = spec.stored(lookups)
     saved: dict[Key, Any] = {}
+    changed_rows: list[dict[str, Any]] = []
+    staged: list[changes.Staged] = []
     for row, key, values in progress.steps(f"Saving {kind}", parsed):
         record = stored.get(key)
         if record is None:
             record = spec.new(row)
             session.add(record)
             report.created += 1
+            changed_rows.append({"line": row.line, "record": changes.label(key), "created": True})
         else:
             report.updated += 1
+            values, fields, protected = changes.split(kind, row, record, values, proposer)
+            fields += _chain_change(key, record, lookups)
+            if fields or protected:
+                entry = {"line": row.line, "record": changes.label(key), "fields": fields}
+                changed_rows.append({**entry, "proposed": list(protected)})
+            if protected:
+                staged.append((row.line, changes.label(key), record, protected))
         for attribute, value in values.items():
             setattr(record, attribute, value)
         saved[key] = record
@@ -137,12 +159,25 @@ def import_csv(session: Session, kind: str, csv_text: str, actor: str = "system"
     if spec.finish:
         spec.finish(session, saved, lookups)
     report.ids = [record.id for record in saved.values()]
+    report.proposed = changes.stage_all(session, kind, staged, proposer)
+    totals = {"created": report.created, "updated": report.updated}
     audit.record(
-        session, f"{kind}.import", actor=actor, details={"created": report.created, "updated": report.updated}
+        session,
+        f"{kind}.import",
+        actor=actor,
+        details={**totals, "rows": changed_rows, "proposals": report.proposed},
     )
     if spec.announce:
         spec.announce(session, report)
     return report
+
+
+def _chain_change(key: Key, record: Any, lookups: Lookups) -> list[str]:
+    """A customer's suppliers as a column that changed, when the row names other suppliers than stored."""
+    if key not in lookups.supply_chains or not isinstance(record, Customer):
+        return []
+    stored = [name_key(s.name, s.country) for s in record.suppliers]
+    return ["supplied_by"] if stored != lookups.supply_chains[key] else []
 
 
 def import_customers(session: Session, csv_text: str, actor: str = "system") -> ImportReport:
@@ -160,31 +195,6 @@ def import_contracts(session: Session, csv_text: str, actor: str = "system") -> 
 
 def import_deployments(session: Session, csv_text: str, actor: str = "system") -> ImportReport:
     return import_csv(session, "deployments", csv_text, actor)
-
-
-def export_customers(session: Session) -> str:
-    """Every customer as CSV in the import format, so that the file imports back unchanged."""
-    customers = session.scalars(
-        select(Customer)
-        .options(selectinload(Customer.supply_links).selectinload(SupplyLink.supplier))
-        .order_by(Customer.country, Customer.name)
-    )
-    spec = SPECS["customers"]
-    return write_csv(
-        [*spec.required, *spec.optional],
-        (
-            [
-                c.name,
-                ";".join(c.alias_list),
-                c.country,
-                c.kind.value,
-                yes_no(c.government_ties),
-                ";".join(s.label for s in c.suppliers),
-                c.notes,
-            ]
-            for c in customers
-        ),
-    )
 
 
 # -- customers -------------------------------------------------------------------------------------
@@ -325,6 +335,8 @@ def _deployment_values(row: Row, lookups: Lookups) -> Values:
     if status not in {s.value for s in DeploymentStatus}:
         known = "|".join(s.value for s in DeploymentStatus)
         raise row.fail("status", f"{row.get('status')!r} is not one of {known}")
+    if parse_version(text_field(row, "max_version", 64) or "0") is None:
+        raise row.fail("max_version", f"{row.get('max_version')!r} is not a version number such as 5.9")
     values = {
         "version": text_field(row, "version", 64),
         "contract": lookups.contracts.get(contract_ref) if contract_ref else None,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from contracts.errors import ImportFailed
 from contracts.models import Customer
+from endwatch.csvfile import safe_row, unescape_cell
 
 MAX_ROWS = 50_000
 TRUE = frozenset({"1", "true", "yes", "y", "x"})
@@ -61,7 +62,7 @@ def read_rows(text: str, required: Iterable[str], optional: Iterable[str]) -> li
                 raise ImportFailed(reader.line_num, "", message)
             if len(rows) >= MAX_ROWS:
                 raise ImportFailed(reader.line_num, "", f"more than {MAX_ROWS} rows; split the file")
-            values = dict(zip(columns, cells, strict=False))
+            values = dict(zip(columns, map(unescape_cell, cells), strict=False))
             rows.append(Row(reader.line_num, values, frozenset(columns)))
     except csv.Error as exc:
         raise ImportFailed(reader.line_num, "", f"not readable as CSV ({exc})") from None
@@ -146,7 +147,7 @@ def write_csv(header: list[str], rows: Iterable[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(safe_row(row) for row in rows)
     return out.getvalue()
 
 

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts import assessment, checklist, csv_import, entitlements, safeguards
+from contracts import assessment, checklist, csv_import, entitlement_keys, entitlements, safeguards
 from contracts.models import Customer, Deployment
 from endwatch.config import Config
 from endwatch.models import Role, User
@@ -143,8 +143,8 @@ def load_demo(session: Session, config: Config) -> list[str]:
             "Contracts: one approved action (updates denied to DEP-EG-002) and one awaiting approval."
         )
 
-    key = entitlements.signing_key(config)
-    entitlements.ensure_published(session, key)
+    key = entitlement_keys.signing_key(config)
+    entitlement_keys.ensure_published(session, key)
     token = entitlements.issue_token(session, _deployment(session, "DEP-GB-001"), actor="demo")
     lines += [
         f"Entitlement signing key {key.key_id}; public keys at /api/v1/signing-key.",

@@ -1,49 +1,41 @@
-"""Signed update-entitlement answers, deployment tokens and the entitlement signing keys.
+"""Signed update-entitlement answers and deployment tokens.
 
-The private signing key lives in ENDWATCH_HOME/keys (0600) because the server signs with nobody logged in;
-its public half is published from the `org_keys` table so that devices verify answers offline.
+An answer is a compact JWS (RFC 7515, EdDSA over Ed25519 per RFC 8037) whose payload names the deployment,
+the version asked about and the device's nonce, valid for five minutes. Devices verify it offline with
+any JOSE library and the JWKS published at /.well-known/jwks.json (contracts.entitlement_keys), as
+`verify_answer` does here and docs/ENTITLEMENTS.md shows.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import re
-import threading
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from packaging.version import InvalidVersion, Version
 from sqlalchemy import Connection, bindparam, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from contracts.entitlement_keys import SigningKey
 from contracts.errors import BadToken, ContractsError
 from contracts.models import Deployment, DeploymentStatus, DeploymentToken, Product
 from endwatch import audit, crypto
-from endwatch.config import Config
 from endwatch.db import utcnow
-from endwatch.models import OrgKey
 
-PURPOSE = "entitlement"
-KEY_FILE = "entitlement_signing_key"
 ANSWER_TTL = timedelta(minutes=5)
-RETIRED_KEYS_PUBLISHED_FOR = timedelta(days=30)
+ANSWER_TYPE = "entitlement+jwt"
 TOKEN_PREFIX = "ewd_"  # noqa: S105 - a visible marker, not a secret
 VERSION_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$")
+NONCE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 CLOCK_SKEW = timedelta(seconds=60)
 
 
 class AnswerInvalid(ContractsError):
-    """A signed answer that must not be trusted: bad signature, unknown key or expired."""
-
-
-@dataclass(frozen=True)
-class SigningKey:
-    key_id: str
-    private: bytes
-    public: bytes
+    """A signed answer that must not be trusted: bad signature, unknown or retired key, expired, or the
+    answer to another request."""
 
 
 # -- tokens -----------------------------------------------------------------------------------------
@@ -116,8 +108,13 @@ class Decision:
     reasons: tuple[str, ...]
 
 
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in re.findall(r"\d+", version))
+@functools.lru_cache(maxsize=1024)
+def parse_version(text: str) -> Version | None:
+    """A version number (PEP 440: 5.4, 5.4.1, 5.5rc1), or None for text such as 'latest'."""
+    try:
+        return Version(Version(text).public)
+    except InvalidVersion:
+        return None
 
 
 def decide(deployment: Facts, version: str, today: date) -> Decision:
@@ -141,66 +138,73 @@ def decide(deployment: Facts, version: str, today: date) -> Decision:
         reasons.append("updates denied")
     if not deployment.receives_updates:
         reasons.append("product receives no updates")
-    if deployment.max_version and version_key(version) > version_key(deployment.max_version):
-        reasons.append(f"licence covers versions up to {deployment.max_version}")
+    asked = parse_version(version)
+    if asked is None:
+        reasons.append(f"{version!r} is not a version number")
+    elif deployment.max_version:
+        highest = parse_version(deployment.max_version)
+        if highest is None:
+            reasons.append(f"the licence's highest version {deployment.max_version!r} cannot be read")
+        elif asked > highest:
+            reasons.append(f"licence covers versions up to {deployment.max_version}")
     return Decision(not reasons, service_active, tuple(reasons))
 
 
-def answer(
-    session: Session | Connection, key: SigningKey, token: str, version: str, nonce: str = ""
-) -> dict[str, Any]:
-    """The signed entitlement document for the deployment holding `token`.
+def answer(session: Session | Connection, key: SigningKey, token: str, version: str, nonce: str) -> str:
+    """The signed entitlement answer (a compact JWS) for the deployment holding `token`.
 
-    The caller makes sure `key` is published (`ensure_published`) before answering with it.
+    The caller makes sure `key` is published (`entitlement_keys.ensure_published`) before answering.
     """
     deployment = facts_for_token(session, token)
-    now = utcnow()
+    now = utcnow().replace(microsecond=0)
     decision = decide(deployment, version, now.date())
     payload: dict[str, Any] = {
         "v": 1,
         "deployment": deployment.ref,
         "version": version,
+        "nonce": nonce,
         "may_install": decision.may_install,
         "service_active": decision.service_active,
         "reasons": list(decision.reasons),
         "issued_at": _timestamp(now),
         "expires_at": _timestamp(now + ANSWER_TTL),
         "key_id": key.key_id,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ANSWER_TTL).timestamp()),
     }
-    if nonce:
-        payload["nonce"] = nonce
-    return sign_payload(key, payload)
-
-
-def sign_payload(key: SigningKey, payload: dict[str, Any]) -> dict[str, Any]:
     text = json.dumps(payload, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    signature = crypto.sign(key.private, text.encode())
-    return {
-        "alg": "Ed25519",
-        "key_id": key.key_id,
-        "payload": text,
-        "signature": crypto.encode_key(signature),
-    }
+    return crypto.jws_sign(key.private, key.public, key.key_id, text.encode(), ANSWER_TYPE)
 
 
-def verify_answer(document: dict[str, Any], public_keys: dict[str, bytes], now: datetime) -> dict[str, Any]:
-    """What a device does offline: check the signature with a published key, then the validity window."""
+def verify_answer(
+    answer_jws: str, jwks: dict[str, Any], now: datetime, *, deployment: str, version: str, nonce: str
+) -> dict[str, Any]:
+    """What a device does offline: verify the JWS with a published key that was not yet retired when it
+    signed, check the validity window, and check that it answers this request (deployment, version,
+    nonce)."""
     try:
-        key = public_keys[document["key_id"]]
-        text = document["payload"]
-        signature = crypto.decode_key(document["signature"])
-    except (KeyError, TypeError, ValueError):
-        raise AnswerInvalid("unknown key or malformed answer") from None
-    if document.get("alg") != "Ed25519" or not crypto.verify_signature(key, signature, text.encode()):
-        raise AnswerInvalid("signature does not verify")
-    payload: dict[str, Any] = json.loads(text)
-    if payload.get("key_id") != document["key_id"]:
-        raise AnswerInvalid("the signed key id differs from the envelope")
-    issued, expires = _parse_time(payload["issued_at"]), _parse_time(payload["expires_at"])
+        kid = crypto.jws_header(answer_jws).get("kid")
+        key = next(k for k in jwks["keys"] if k.get("kid") == kid and k.get("kty") == "OKP")
+        payload: dict[str, Any] = json.loads(crypto.jws_verify(answer_jws, crypto.decode_key(key["x"])))
+        issued = datetime.fromtimestamp(int(payload["iat"]), UTC)
+        expires = datetime.fromtimestamp(int(payload["exp"]), UTC)
+    except (crypto.SignatureInvalid, StopIteration, KeyError, TypeError, ValueError) as exc:
+        raise AnswerInvalid(f"unknown key, malformed answer or bad signature ({exc})") from None
+    if payload.get("key_id") != kid:
+        raise AnswerInvalid("the signed key id differs from the header")
+    retired = key.get("retired_at")
+    if retired and issued > _parse_time(retired):
+        raise AnswerInvalid("signed after its key was retired")
+    if expires - issued > ANSWER_TTL:
+        raise AnswerInvalid("valid for longer than the server ever answers")
     if issued - CLOCK_SKEW > now:
         raise AnswerInvalid("issued in the future")
     if now >= expires:
         raise AnswerInvalid("answer expired")
+    asked = {"deployment": deployment, "version": version, "nonce": nonce}
+    for field, expected in asked.items():
+        if payload.get(field) != expected:
+            raise AnswerInvalid(f"the answer is for another {field}: not the answer to this request")
     return payload
 
 
@@ -210,106 +214,3 @@ def _timestamp(moment: datetime) -> str:
 
 def _parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-# -- signing keys -----------------------------------------------------------------------------------
-
-_lock = threading.Lock()
-_cache: dict[str, tuple[tuple[int, int], SigningKey]] = {}
-
-
-def key_path(config: Config) -> Path:
-    return config.keys_path / KEY_FILE
-
-
-def signing_key(config: Config) -> SigningKey:
-    """The current private signing key, created on first use (O_EXCL, so concurrent workers agree)."""
-    path = key_path(config)
-    try:
-        stat = path.stat()
-    except FileNotFoundError:
-        _write_key(path, exclusive=True)
-        stat = path.stat()
-    stamp = (stat.st_mtime_ns, stat.st_ino)
-    cached = _cache.get(str(path))
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    with _lock:
-        private_text, public_text = path.read_text().split()
-        private, public = crypto.decode_key(private_text), crypto.decode_key(public_text)
-        key = SigningKey(crypto.key_id(public), private, public)
-        _cache[str(path)] = (stamp, key)
-        return key
-
-
-def _write_key(path: Path, *, exclusive: bool) -> None:
-    private, public = crypto.new_signing_key()
-    body = f"{crypto.encode_key(private)}\n{crypto.encode_key(public)}\n"
-    target = path if exclusive else path.with_name(f"{path.name}.{crypto.random_token(6)}.new")
-    try:
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return  # another worker created it first; use theirs
-    with os.fdopen(fd, "w") as handle:
-        handle.write(body)
-        handle.flush()
-        os.fsync(handle.fileno())
-    if not exclusive:
-        os.replace(target, path)
-
-
-def ensure_published(session: Session, key: SigningKey, published: set[str] | None = None) -> None:
-    """Make sure the key's public half is in org_keys; `published` skips the check once it is known."""
-    if published is not None and key.key_id in published:
-        return
-    exists = session.scalars(select(OrgKey.id).where(OrgKey.key_id == key.key_id)).first()
-    if exists is None:
-        try:
-            with session.begin_nested():
-                session.add(OrgKey(purpose=PURPOSE, key_id=key.key_id, public_key=key.public))
-        except IntegrityError:
-            pass  # published by a concurrent request
-    if published is not None:
-        published.add(key.key_id)
-
-
-def rotate_key(session: Session, config: Config, actor: str) -> str:
-    """Replace the signing key; earlier public keys are marked retired but stay published for a while."""
-    _write_key(key_path(config), exclusive=False)
-    key = signing_key(config)
-    now = utcnow()
-    session.execute(
-        update(OrgKey)
-        .where(OrgKey.purpose == PURPOSE, OrgKey.retired_at.is_(None), OrgKey.key_id != key.key_id)
-        .values(retired_at=now)
-    )
-    ensure_published(session, key)
-    audit.record(session, "entitlement.rotate_key", actor=actor, target=f"org_key:{key.key_id}")
-    return key.key_id
-
-
-def published_keys(session: Session) -> list[OrgKey]:
-    cutoff = utcnow() - RETIRED_KEYS_PUBLISHED_FOR
-    return list(
-        session.scalars(
-            select(OrgKey)
-            .where(OrgKey.purpose == PURPOSE, (OrgKey.retired_at.is_(None)) | (OrgKey.retired_at > cutoff))
-            .order_by(OrgKey.created_at.desc(), OrgKey.id.desc())
-        )
-    )
-
-
-def key_document(keys: list[OrgKey]) -> dict[str, Any]:
-    return {
-        "alg": "Ed25519",
-        "keys": [
-            {
-                "key_id": k.key_id,
-                "public_key": crypto.encode_key(k.public_key),
-                "encoding": "base64url, raw 32 bytes",
-                "created_at": _timestamp(k.created_at),
-                "retired_at": _timestamp(k.retired_at) if k.retired_at else None,
-            }
-            for k in keys
-        ],
-    }

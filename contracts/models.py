@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -327,3 +328,28 @@ class ActionEvidence(Base):
     @property
     def label(self) -> str:
         return f"{self.kind}:{self.ref_id}"
+
+
+class ChangeProposal(Base):
+    """Changes to what a deployment may receive that a file asked for: effective only when another member
+    approves them (status, licence window and versions, the contract, enforcement clauses, updates)."""
+
+    __tablename__ = "change_proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_kind: Mapped[str] = mapped_column(String(16))  # deployment, contract or product
+    record_id: Mapped[int] = mapped_column(Integer, index=True)
+    record_ref: Mapped[str] = mapped_column(String(220))
+    changes: Mapped[dict[str, list[Any]]] = mapped_column(JSON)  # field: [stored value, proposed value]
+    source: Mapped[str] = mapped_column(String(200))
+    status: Mapped[ActionStatus] = mapped_column(
+        _enum(ActionStatus), default=ActionStatus.PROPOSED, index=True
+    )
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

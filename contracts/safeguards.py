@@ -17,7 +17,7 @@ from contracts.models import (
     DeploymentStatus,
     EnforcementAction,
 )
-from endwatch import audit, events
+from endwatch import accounts, audit, events
 from endwatch.db import utcnow
 from endwatch.models import Role, User
 
@@ -73,7 +73,7 @@ def propose_action(
     references = parse_evidence(evidence)
     if not references:
         raise InvalidAction("link at least one case or alert as evidence")
-    _check_decider(proposer)
+    check_decider(proposer)
     _check_allowed(deployment, kind)
     pending = session.scalars(
         select(EnforcementAction.id).where(
@@ -110,9 +110,8 @@ def propose_action(
 def approve_action(session: Session, action_id: int, approver: User, note: str = "") -> EnforcementAction:
     """Approve and apply an action: it takes effect now, in this unit of work."""
     action = _pending(session, action_id)
-    if approver.id == action.proposed_by_id:
-        raise ApprovalBySameUser("an action must be approved by someone other than its proposer")
-    _check_decider(approver)
+    check_second_person(session, action.proposed_by, approver)
+    check_decider(approver)
     deployment = action.deployment
     _check_allowed(deployment, action.kind)
     status = deployment.status
@@ -143,7 +142,7 @@ def approve_action(session: Session, action_id: int, approver: User, note: str =
 def reject_action(session: Session, action_id: int, decider: User, note: str = "") -> EnforcementAction:
     """Reject a proposal (or let its proposer withdraw it); nothing changes on the deployment."""
     action = _pending(session, action_id)
-    _check_decider(decider)
+    check_decider(decider)
     action.status = ActionStatus.REJECTED
     action.decided_by_id = decider.id
     action.decided_at = utcnow()
@@ -159,6 +158,13 @@ def reject_action(session: Session, action_id: int, decider: User, note: str = "
     return action
 
 
+def check_second_person(session: Session, proposer: User, approver: User) -> None:
+    """The approver must be provably another person: not the proposer, nor an account either made."""
+    reason = accounts.not_independent(session, proposer, approver)
+    if reason:
+        raise ApprovalBySameUser(reason)
+
+
 def _pending(session: Session, action_id: int) -> EnforcementAction:
     action = session.get(EnforcementAction, action_id, with_for_update=True)
     if action is None:
@@ -168,7 +174,7 @@ def _pending(session: Session, action_id: int) -> EnforcementAction:
     return action
 
 
-def _check_decider(member: User) -> None:
+def check_decider(member: User) -> None:
     if member.role not in DECIDING_ROLES or not member.active:
         raise InvalidAction("only active admins and triagers may propose or decide safeguard actions")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from contracts import assessment, csv_import, entitlements, evidence, safeguards
+from contracts import assessment, changes, csv_import, entitlement_keys, entitlements, evidence, safeguards
 from contracts import checklist as checklists
 from contracts.errors import BadToken, ContractsError, NotFound
 from contracts.forms import ACTION_LABELS, DecisionForm, FlagForm, ImportForm, ProposeForm, ReviewForm
@@ -35,8 +34,8 @@ from endwatch.models import User
 
 bp = Blueprint("contracts", __name__, url_prefix="/staff/contracts")
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+wellknown_bp = Blueprint("wellknown", __name__)
 FAILED_TOKEN_LIMIT = parse("30 per minute")
-NONCE = re.compile(r"^[A-Za-z0-9_-]{0,64}$")
 
 
 @bp.context_processor
@@ -171,7 +170,8 @@ def import_csv() -> Any:
     if form.validate_on_submit():
         try:
             text = form.file.data.read().decode("utf-8")
-            report = csv_import.import_csv(db.session(), form.kind.data or "customers", text, actor())
+            kind = form.kind.data or "customers"
+            report = csv_import.import_csv(db.session(), kind, text, actor(), proposer=_member())
         except UnicodeDecodeError:
             flash("The file is not UTF-8 text; nothing was imported.", "error")
         except ContractsError as exc:  # answered 400 below: nothing of the file is committed
@@ -284,9 +284,24 @@ def actions() -> Any:
         pending=pending,
         decided=decided,
         evidence_of={a.id: evidence.describe(session, a.evidence) for a in all_actions},
+        changes=changes.pending_changes(session),
         decision=DecisionForm(),
         me=current_user(),
     )
+
+
+@bp.post("/changes/<int:change_id>/approve")
+@write_access
+@back_on_refusal("contracts.actions")
+def approve_change(change_id: int) -> Any:
+    return _decide(change_id, changes.approve_change, "Change approved: it is in effect now.")
+
+
+@bp.post("/changes/<int:change_id>/reject")
+@write_access
+@back_on_refusal("contracts.actions")
+def reject_change(change_id: int) -> Any:
+    return _decide(change_id, changes.reject_change, "Change rejected.")
 
 
 @bp.post("/actions/<int:action_id>/approve")
@@ -357,37 +372,47 @@ def _problem(status: int, message: str) -> Any:
 @api_bp.get("/entitlements")
 @limiter.limit(lambda: config().entitlement_limit, key_func=_token_key)
 def entitlement() -> Any:
-    """May the deployment holding the bearer token install ?version=V? A signed, short-lived answer."""
+    """May the deployment holding the bearer token install ?version=V? A signed, short-lived answer (a
+    compact JWS) that echoes the device's ?nonce=N."""
     token = _bearer()
     if not token:
         return _problem(401, "send the deployment token as 'Authorization: Bearer TOKEN'")
     version = request.args.get("version", "").strip()
-    if not entitlements.VERSION_PATTERN.match(version):
-        return _problem(400, "give the version to install as ?version=V (letters, digits, . + _ -)")
+    if not entitlements.VERSION_PATTERN.match(version) or entitlements.parse_version(version) is None:
+        return _problem(
+            400, "give the version to install as ?version=V, a version number such as 5.4 or 5.4.1"
+        )
     nonce = request.args.get("nonce", "")
-    if not NONCE.match(nonce):
-        return _problem(400, "nonce: up to 64 letters, digits, dashes or underscores")
+    if not entitlements.NONCE_PATTERN.match(nonce):
+        return _problem(400, "give a fresh random ?nonce=N: 16 to 128 letters, digits, dashes or underscores")
     published = current_app.extensions.setdefault("contracts.published_keys", set())
-    key = entitlements.signing_key(config())
+    key = entitlement_keys.signing_key(config())
     if key.key_id not in published:
-        entitlements.ensure_published(db.session(), key, published)
+        entitlement_keys.ensure_published(db.session(), key, published)
     try:
         with db.read_connection() as connection:
-            document = entitlements.answer(connection, key, token, version, nonce)
+            answer = entitlements.answer(connection, key, token, version, nonce)
     except BadToken:
         # Failures also count per client (keyed without the address), checked only on this path so
         # that valid checks pay for one limit, not two.
         if limiter.enabled and not limiter.limiter.hit(FAILED_TOKEN_LIMIT, "ent-fail", client_key()):
             return _problem(429, "too many failed checks; slow down")
         return _problem(401, "unknown or revoked deployment token")
-    return jsonify(document)
+    return current_app.response_class(answer, mimetype="application/jwt")
 
 
 @api_bp.get("/signing-key")
 def signing_key() -> Any:
-    """The public keys devices use to verify entitlement answers offline; retired keys stay listed a while."""
+    """The earlier address of the key set (kept working): the same JWKS as /.well-known/jwks.json."""
+    return jwks()
+
+
+@wellknown_bp.get("/.well-known/jwks.json")
+def jwks() -> Any:
+    """The public keys devices verify entitlement answers with (RFC 7517); retired keys stay listed a
+    while, with their retirement time."""
     session = db.session()
-    entitlements.ensure_published(session, entitlements.signing_key(config()))
-    response = jsonify(entitlements.key_document(entitlements.published_keys(session)))
-    response.headers["Cache-Control"] = "public, max-age=300"
+    entitlement_keys.ensure_published(session, entitlement_keys.signing_key(config()))
+    response = jsonify(entitlement_keys.jwks(entitlement_keys.published_keys(session)))
+    response.headers["Cache-Control"] = f"public, max-age={entitlement_keys.JWKS_MAX_AGE}"
     return response

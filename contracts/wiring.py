@@ -12,5 +12,6 @@ from endwatch.extensions import csrf
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(views.api_bp)
+    app.register_blueprint(views.wellknown_bp)
     csrf.exempt(views.api_bp)  # devices authenticate with a bearer token, not a browser session
     scheduler.add_jobs(app, jobs.JOBS)

@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from contracts import wiring as contracts
-from endwatch import db, handlers, keyring, mail, scheduler
+from endwatch import audit, db, handlers, keyring, mail, scheduler
 from endwatch import jobs as shell_jobs
 from endwatch import views as staff_views
 from endwatch.auth import current_user
@@ -82,6 +82,7 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     db.init_app(app, settings.database_url, bind)
+    audit.init_app(app, settings)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

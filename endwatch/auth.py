@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, g, redirect, request, session, url_for
 
-from endwatch import accounts, db, resume
+from endwatch import accounts, db, resume, staff_login
 from endwatch.config import Config
 from endwatch.crypto import KdfParams
 from endwatch.models import Role, StaffSession, User
@@ -36,7 +36,8 @@ def current_session() -> StaffSession | None:
         session_id = session.get("sid")
         if session_id:
             idle = timedelta(minutes=config().session_idle_minutes)
-            g.staff_session = accounts.load_session(db.session(), session_id, idle)
+            cookie_key = str(session.get("k") or "")
+            g.staff_session = staff_login.load_session(db.session(), session_id, cookie_key, idle)
             if g.staff_session is None:
                 session.clear()
                 g.staff_session_ended = True
@@ -58,7 +59,15 @@ def account_key() -> bytes:
     staff_session = current_session()
     if staff_session is None:
         abort(401)
-    return accounts.session_account_key(staff_session, session["k"])
+    return staff_login.session_account_key(staff_session, cookie_key())
+
+
+def cookie_key() -> bytes:
+    """The key half kept in the member's cookie (current_session has checked it against the server's)."""
+    key = staff_login.cookie_key_bytes(str(session.get("k") or ""))
+    if key is None:
+        abort(401)
+    return key
 
 
 def private_key() -> bytes:

@@ -76,6 +76,7 @@ def init(demo: bool) -> None:
         with db.unit_of_work() as session:
             recovery = keyring.ensure_recovery_key(session)
             lines = _load_demo(session) if demo else []
+        audit.ensure_checkpoint(db.session(), app.config["ENDWATCH"], str(app.secret_key))
     settings = app.config["ENDWATCH"]
     click.echo(f"Database ready at revision {migrate.head_revision()} ({_safe_url(settings.database_url)})")
     if recovery:
@@ -194,7 +195,8 @@ def audit_group() -> None:
 def audit_verify(anchors: tuple[str, ...]) -> None:
     """Exit 1 and name the first bad record if the chain is broken."""
     session = db.session()
-    report = audit.verify(session)
+    checkpoint = audit.load_checkpoint(current_app.config["ENDWATCH"], str(current_app.secret_key))
+    report = audit.verify(session, checkpoint)
     if not report.ok:
         click.echo(f"audit chain broken at record {report.bad_seq}: {report.problem}", err=True)
         sys.exit(1)
@@ -207,7 +209,7 @@ def audit_verify(anchors: tuple[str, ...]) -> None:
         if not audit.matches_anchor(session, int(seq_text), expected):
             click.echo(f"audit chain rewritten: record {seq_text} no longer matches its anchor", err=True)
             sys.exit(1)
-    click.echo(f"audit chain intact: {report.records} records")
+    click.echo(f"audit chain intact: {report.records} records (checkpoint at record {report.checkpoint})")
 
 
 @audit_group.command("head")

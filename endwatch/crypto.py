@@ -17,12 +17,14 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from argon2.low_level import hash_secret_raw
-from cryptography.exceptions import InvalidSignature, InvalidTag
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from jwcrypto import jwk, jws
+from jwcrypto.common import JWException, json_encode
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
@@ -166,25 +168,69 @@ def new_signing_key() -> tuple[bytes, bytes]:
     return raw, public
 
 
-def sign(private_key: bytes, message: bytes) -> bytes:
-    return _ed25519_private(private_key).sign(message)
+def key_id(public_key: bytes) -> str:
+    return hashlib.sha256(public_key).hexdigest()[:16]
+
+
+# -- JOSE (RFC 7515 JWS, RFC 8037 EdDSA over Ed25519), through jwcrypto -------------------------------
+
+JWS_ALG = "EdDSA"
+
+
+class SignatureInvalid(Exception):
+    """A JWS that does not verify with the given key, or is not a compact EdDSA JWS at all."""
+
+
+def public_jwk(public_key: bytes, kid: str) -> dict[str, str]:
+    """The RFC 8037 JWK of an Ed25519 public key."""
+    return {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": encode_key(public_key),
+        "kid": kid,
+        "use": "sig",
+        "alg": JWS_ALG,
+    }
+
+
+def jws_sign(private_key: bytes, public_key: bytes, kid: str, payload: bytes, typ: str) -> str:
+    """A compact JWS of `payload`, signed with EdDSA (Ed25519), naming the key as `kid`."""
+    token = jws.JWS(payload)
+    token.add_signature(
+        _private_jwk(private_key, public_key, kid),
+        JWS_ALG,
+        json_encode({"alg": JWS_ALG, "kid": kid, "typ": typ}),
+    )
+    return str(token.serialize(compact=True))
+
+
+def jws_header(compact: str) -> dict[str, object]:
+    """The protected header of a compact JWS, not yet verified (to pick the key it names)."""
+    try:
+        token = jws.JWS()
+        token.deserialize(compact)
+        header = token.jose_header
+    except (JWException, ValueError, TypeError) as exc:
+        raise SignatureInvalid(f"not a compact JWS: {exc}") from None
+    if not isinstance(header, dict):
+        raise SignatureInvalid("not a compact JWS")
+    return header
+
+
+def jws_verify(compact: str, public_key: bytes) -> bytes:
+    """The payload of a compact JWS that verifies with `public_key` under EdDSA and no other algorithm."""
+    try:
+        token = jws.JWS()
+        token.allowed_algs = [JWS_ALG]
+        token.deserialize(compact, jwk.JWK(**public_jwk(public_key, "")), alg=JWS_ALG)
+        return bytes(token.payload)
+    except (JWException, ValueError, TypeError) as exc:
+        raise SignatureInvalid(f"signature does not verify: {exc}") from None
 
 
 @functools.lru_cache(maxsize=8)
-def _ed25519_private(private_key: bytes) -> Ed25519PrivateKey:
-    return Ed25519PrivateKey.from_private_bytes(private_key)
-
-
-def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> bool:
-    try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
-    except (InvalidSignature, ValueError):
-        return False
-    return True
-
-
-def key_id(public_key: bytes) -> str:
-    return hashlib.sha256(public_key).hexdigest()[:16]
+def _private_jwk(private_key: bytes, public_key: bytes, kid: str) -> jwk.JWK:
+    return jwk.JWK(**public_jwk(public_key, kid), d=encode_key(private_key))
 
 
 # -- small helpers -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -51,11 +52,26 @@ class Base(DeclarativeBase):
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
+        _create_private(url)
         engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 30}, **kwargs)
         _sqlite_pragmas(engine)
         return engine
     # No pre-ping (a round trip per checkout on hot paths); a dropped connection is invalidated on error.
     return create_engine(url, pool_recycle=1800, pool_size=5, max_overflow=5, **kwargs)
+
+
+def _create_private(url: str) -> None:
+    """Create a SQLite database file readable by the owner only; SQLite gives its -wal and -shm files the
+    same mode."""
+    path = url.removeprefix("sqlite:///").split("?", 1)[0]
+    if not url.startswith("sqlite:///") or path in {"", ":memory:"} or os.path.exists(path):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # created by a concurrent process
+    except FileNotFoundError:
+        pass  # no such folder: SQLite itself gives the clear error on connecting
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

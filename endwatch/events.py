@@ -16,3 +16,10 @@ safeguard_action_approved = signals.signal("safeguard-action-approved")
 # sender: the Session; kwargs: alert (monitoring.models.Alert), actor (str), config (Config). A staff
 # member escalated an alert: the grievance domain opens a case from it and returns the case's id.
 escalation_requested = signals.signal("escalation-requested")
+# sender: the Session; kwargs: user (endwatch.models.User, already holding its new public key),
+# old_private_key (bytes). A member's key pair was replaced (password change): every case key sealed to
+# the old public key is sealed again to the new one. Receivers return how many they re-sealed.
+member_key_replaced = signals.signal("member-key-replaced")
+# sender: the Session; kwargs: user (User), actor (str). A member's keys were thrown away (admin reset):
+# every case key sealed to them is deleted; access is granted again by a member who holds it.
+member_keys_revoked = signals.signal("member-keys-revoked")

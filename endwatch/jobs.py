@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from endwatch import accounts
+from endwatch import staff_login
 from endwatch.config import Config
 from endwatch.scheduler import JobSpec
 
 
 def purge_idle_sessions(session: Session, config: Config) -> int:
-    return accounts.purge_idle_sessions(session, timedelta(minutes=config.session_idle_minutes))
+    return staff_login.purge_idle_sessions(session, timedelta(minutes=config.session_idle_minutes))
 
 
 JOBS = [

@@ -22,11 +22,14 @@ RECOVERY = "recovery"
 
 
 def ensure_home(config: Config) -> None:
-    """Create the home, key and data folders, or fail with one line naming ENDWATCH_HOME."""
+    """Create the home, key and data folders, for the owner only; fail with one line naming ENDWATCH_HOME."""
     try:
         for folder in (config.home_path, config.keys_path, config.data_path):
-            folder.mkdir(parents=True, exist_ok=True)
-        config.keys_path.chmod(0o700)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            folder.chmod(0o700)
+        database = sqlite_file(config.database_url)
+        if database is not None and database.exists():
+            database.chmod(0o600)
         probe = config.home_path / f".write-test-{secrets.token_hex(4)}"
         probe.write_bytes(b"")
         probe.unlink()
@@ -47,6 +50,13 @@ def ensure_file_secrets(config: Config) -> list[str]:
             handle.write(secrets.token_hex(32))
         created.append(name)
     return created
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL (None for PostgreSQL or an in-memory database)."""
+    if not url.startswith("sqlite:///") or url in {"sqlite://", "sqlite:///:memory:"}:
+        return None
+    return Path(url.removeprefix("sqlite:///").split("?", 1)[0])
 
 
 def read_file_secret(config: Config, name: str) -> str:

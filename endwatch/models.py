@@ -36,8 +36,15 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Who made this account (none: the command line) and who last reset it: neither may be the second
+    # person of a two-person decision with it. A web-made admin waits for a second admin's confirmation.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reset_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    awaiting_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     sessions: Mapped[list[StaffSession]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    created_by: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[created_by_id])
 
 
 class StaffSession(Base):
@@ -48,6 +55,8 @@ class StaffSession(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     vault: Mapped[bytes] = mapped_column(LargeBinary)
+    # SHA-256 of the cookie's key half: the session opens only for whoever holds that key.
+    key_check: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     stage: Mapped[str] = mapped_column(String(16), default="ready")

@@ -16,14 +16,16 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter import RequestLimit
 from sqlalchemy import select
 
-from endwatch import accounts, audit, db, resume
+from endwatch import accounts, audit, db, resume, staff_login
 from endwatch.auth import (
     account_key,
     actor,
     admin_only,
     config,
+    cookie_key,
     current_session,
     current_user,
     password_params,
@@ -35,6 +37,7 @@ from endwatch.auth import (
 from endwatch.db import utcnow
 from endwatch.extensions import hashed_key, limiter
 from endwatch.forms import ConfirmForm, LoginForm, PasswordForm, TotpForm, UserForm
+from endwatch.handlers import back_on_refusal
 from endwatch.models import AuditRecord, Role, User
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -44,19 +47,40 @@ def _account_limit_key() -> str:
     return hashed_key("a", (request.form.get("email") or "").strip().lower())
 
 
+def _locked_out(limit: RequestLimit) -> None:
+    """Audit a lock-out once per window: of the account named in the form, or of a client (unnamed)."""
+    per_account = str(limit.request_args[0]).startswith("a:")
+    email = (request.form.get("email") or "").strip()
+    member = accounts.find_user(db.session(), email) if per_account else None
+    target = f"user:{member.id}" if member is not None else ""
+    reason = "account" if per_account else "client"
+    window = limit.limit.get_expiry()
+    if audit.recent(db.session(), "login.locked_out", target, window, reason=reason):
+        return
+    audit.record(
+        db.session(),
+        "login.locked_out",
+        actor=member.email if member is not None else "anonymous",
+        target=target,
+        details={"reason": reason, "limit": str(limit.limit)},
+    )
+    db.keep_on_error()
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: config().login_client_limit, methods=["POST"])
+@limiter.limit(lambda: config().login_client_limit, methods=["POST"], on_breach=_locked_out)
 @limiter.limit(
     lambda: config().login_limit,
     key_func=_account_limit_key,
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 401,
+    on_breach=_locked_out,
 )
 @staff_open
 def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():
-        result = accounts.login(
+        result = staff_login.login(
             db.session(),
             form.email.data or "",
             form.password.data or "",
@@ -87,7 +111,7 @@ def logout() -> Any:
         audit.record(
             db.session(), "logout", actor=staff_session.user.email, target=f"user:{staff_session.user_id}"
         )
-        accounts.end_session(db.session(), staff_session.id)
+        staff_login.end_session(db.session(), staff_session.id)
     session.clear()
     return redirect(url_for("staff.login"))
 
@@ -106,8 +130,9 @@ def setup() -> Any:
             try:
                 accounts.change_password(
                     db.session(),
-                    user,
+                    staff_session,
                     account_key(),
+                    cookie_key(),
                     form.current.data or "",
                     form.new.data or "",
                     password_params(),
@@ -156,8 +181,9 @@ def password() -> Any:
         try:
             accounts.change_password(
                 db.session(),
-                g.staff_session.user,
+                g.staff_session,
                 account_key(),
+                cookie_key(),
                 form.current.data or "",
                 form.new.data or "",
                 password_params(),
@@ -165,7 +191,7 @@ def password() -> Any:
         except accounts.AccountError as exc:
             flash(str(exc), "error")
         else:
-            flash("Password changed.", "info")
+            flash("Password changed; your other sessions have ended.", "info")
             return redirect(url_for("staff.home"))
     return render_template("staff/setup_password.html", form=form)
 
@@ -178,12 +204,19 @@ def users() -> Any:
     if form.validate_on_submit():
         try:
             created, one_time = accounts.create_user(
-                db.session(), form.email.data or "", form.role.data or "", password_params(), actor=actor()
+                db.session(),
+                form.email.data or "",
+                form.role.data or "",
+                password_params(),
+                actor=actor(),
+                creator=current_user(),
             )
         except accounts.AccountError as exc:
             flash(str(exc), "error")
         else:
             flash(f"Created {created.email}. Give them this one-time password in person.", "info")
+            if created.awaiting_confirmation:
+                flash("A second admin must confirm this admin account before it can log in.", "info")
     members = db.session().scalars(select(User).order_by(User.email)).all()
     return render_template(
         "staff/users.html", form=form, members=members, one_time=one_time, confirm=ConfirmForm()
@@ -192,6 +225,7 @@ def users() -> Any:
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 @admin_only
+@back_on_refusal("staff.users")
 def user_active(user_id: int) -> Any:
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -203,10 +237,41 @@ def user_active(user_id: int) -> Any:
     return redirect(url_for("staff.users"))
 
 
+@bp.route("/users/<int:user_id>/confirm", methods=["POST"])
+@admin_only
+@back_on_refusal("staff.users")
+def user_confirm(user_id: int) -> Any:
+    ConfirmForm().validate_on_submit() or abort(400)
+    member = db.session().get(User, user_id) or abort(404)
+    accounts.confirm_admin(db.session(), member, g.staff_session.user)
+    flash(f"{member.email} is confirmed and may log in.", "info")
+    return redirect(url_for("staff.users"))
+
+
+@bp.route("/users/<int:user_id>/reset", methods=["POST"])
+@admin_only
+@back_on_refusal("staff.users")
+def user_reset(user_id: int) -> Any:
+    """A new one-time password; the member chooses a password and enrols an authenticator again."""
+    ConfirmForm().validate_on_submit() or abort(400)
+    member = db.session().get(User, user_id) or abort(404)
+    one_time = accounts.reset_account(db.session(), member, g.staff_session.user, password_params())
+    flash(
+        f"{member.email} was reset: they set a new password and authenticator at their next login, and a "
+        "member who holds their cases must grant them again.",
+        "info",
+    )
+    members = db.session().scalars(select(User).order_by(User.email)).all()
+    return render_template(
+        "staff/users.html", form=UserForm(), members=members, one_time=one_time, confirm=ConfirmForm()
+    )
+
+
 @bp.route("/audit")
 @roles_required(Role.ADMIN, Role.AUDITOR)
 def audit_log() -> Any:
-    report = audit.verify(db.session())
+    audit.record(db.session(), "audit.viewed", actor=actor())
+    report = audit.verify(db.session(), audit.load_checkpoint(config(), str(current_app.secret_key)))
     records = db.session().scalars(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(200)).all()
     return render_template("staff/audit.html", report=report, records=records)
 

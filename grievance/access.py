@@ -94,3 +94,38 @@ def revoke_access(session: Session, case: Case, user: User, *, actor: str) -> bo
             session, "case.revoke", actor=actor, target=f"case:{case.id}", details={"from": f"user:{user.id}"}
         )
     return removed
+
+
+def reseal_for_new_key(session: Session, user: User, old_private_key: bytes, **_: object) -> int:
+    """A member's key pair was replaced: seal each case key they held to the new public key.
+
+    A copy of the database taken before holds copies sealed to the old key only; cases that arrive later
+    are sealed to the new key, which the old password does not open.
+    """
+    copies = session.execute(
+        select(CaseKey, Case.reference)
+        .join(Case, Case.id == CaseKey.case_id)
+        .where(CaseKey.holder == user_holder(user.id))
+    ).all()
+    resealed = 0
+    for copy, reference in copies:
+        try:
+            data_key = case_crypto.unseal_data_key(copy.sealed_key, reference, old_private_key)
+        except crypto.DecryptionError:
+            session.delete(copy)  # a copy the member could not open anyway
+            continue
+        copy.sealed_key = case_crypto.seal_data_key(data_key, reference, user.public_key)
+        resealed += 1
+    session.flush()
+    return resealed
+
+
+def revoke_all(session: Session, user: User, actor: str, **_: object) -> int:
+    """An admin reset a member's account: no copy of any case key stays sealed to them."""
+    result = session.execute(delete(CaseKey).where(CaseKey.holder == user_holder(user.id)))
+    removed = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    if removed:
+        audit.record(
+            session, "case.revoke_all", actor=actor, target=f"user:{user.id}", details={"case_keys": removed}
+        )
+    return removed

@@ -54,7 +54,7 @@ class CleanFile:
 
 def folder(config: Config) -> Path:
     path = config.data_path / "attachments"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

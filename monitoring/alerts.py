@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from contracts.models import Customer
 from endwatch import audit
 from endwatch.config import Config
+from endwatch.csvfile import safe_cell
 from endwatch.db import utcnow
 from endwatch.errors import Refused
 from endwatch.events import escalation_requested
@@ -203,5 +204,6 @@ def export_csv(session: Session) -> str:
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in export_rows(session):
-        writer.writerow({**row, "reasons": "; ".join(row["reasons"])})
+        cells = {**row, "reasons": "; ".join(row["reasons"])}
+        writer.writerow({column: safe_cell(value) for column, value in cells.items()})
     return buffer.getvalue()

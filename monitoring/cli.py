@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from endwatch import db
+from endwatch import audit, db
 from endwatch.cli_support import with_app
 from endwatch.config import Config
 from monitoring import alerts as alert_service
@@ -158,16 +158,18 @@ def alerts() -> None:
 )
 @with_app
 def alerts_export(fmt: str, output: Path | None) -> None:
-    """Every alert, every level and status."""
-    session = db.session()
-    text = alert_service.export_json(session) if fmt == "json" else alert_service.export_csv(session)
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    """Every alert, every level and status; the export is audited."""
+    with db.unit_of_work() as session:
+        text = alert_service.export_json(session) if fmt == "json" else alert_service.export_csv(session)
+        where = "standard output" if output is None else "file"
+        audit.record(session, "alerts.export", actor="cli", details={"format": fmt, "to": where})
+        if output is None:
+            click.echo(text, nl=False)
+            return
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 @alerts.command("digest")

@@ -211,6 +211,22 @@ def _fetch(client: httpx.Client, url: str, limits: FetchLimits, deadline: _Deadl
     raise _FetchFailed(f"too many redirects (more than {limits.max_redirects})")
 
 
+# IPv6 ranges that carry an IPv4 address a gateway or relay reaches on our behalf (NAT64, 6to4,
+# IPv4-compatible): `is_global` calls them public whatever IPv4 address they hold, so they are refused.
+TRANSLATED_RANGES = tuple(
+    ipaddress.ip_network(net) for net in ("64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "::/96")
+)
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address.ipv4_mapped.is_global
+        if any(address in network for network in TRANSLATED_RANGES):
+            return False
+    return address.is_global
+
+
 def _pin_public_address(url: httpx.URL) -> tuple[httpx.URL, dict[str, Any]]:
     """Resolve the host once, refuse it unless every address is public, and connect to that address.
 
@@ -224,7 +240,7 @@ def _pin_public_address(url: httpx.URL) -> tuple[httpx.URL, dict[str, Any]]:
         raise _FetchFailed(f"cannot resolve {url.host}: {exc}") from None
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
     for address in addresses:
-        if not address.is_global:
+        if not is_public(address):
             raise _FetchFailed(f"refused address {address} of {url.host}: only public addresses are fetched")
     if not addresses:
         raise _FetchFailed(f"cannot resolve {url.host}: no address")

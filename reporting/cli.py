@@ -13,6 +13,7 @@ from flask import current_app, render_template
 
 from endwatch import db
 from endwatch.cli_support import with_app
+from endwatch.csvfile import safe_row
 from endwatch.extensions import LANGUAGES
 from reporting import figures, labels, pages
 
@@ -69,7 +70,7 @@ def as_csv(published: figures.PublicReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["figure", "value"])
-    writer.writerows(csv_rows(figures.as_json(published, {})))
+    writer.writerows(safe_row(row) for row in csv_rows(figures.as_json(published, {})))
     return buffer.getvalue()
 
 

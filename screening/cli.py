@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from endwatch import db
+from endwatch import audit, db
 from endwatch.cli_support import with_app
 from endwatch.config import Config
 from screening import lists as list_service
@@ -105,9 +105,11 @@ def screening_run() -> None:
 @click.option("--format", "fmt", type=click.Choice(("json", "csv")), default="json", show_default=True)
 @with_app
 def screening_export(fmt: str) -> None:
-    """Every hit: customer, list, entity_id, entity_name, score, status, reasons (and more)."""
-    session = db.session()
-    click.echo(review.export_json(session) if fmt == "json" else review.export_csv(session), nl=False)
+    """Every hit: customer, list, entity_id, entity_name, score, status, reasons (and more); audited."""
+    with db.unit_of_work() as session:
+        text = review.export_json(session) if fmt == "json" else review.export_csv(session)
+        audit.record(session, "screening.export", actor="cli", details={"format": fmt})
+    click.echo(text, nl=False)
 
 
 COMMANDS = [lists_group, screening_group]

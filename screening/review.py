@@ -18,6 +18,7 @@ from contracts.errors import ContractsError
 from contracts.models import Customer
 from endwatch import audit
 from endwatch.config import Config
+from endwatch.csvfile import safe_row
 from endwatch.db import utcnow
 from screening.errors import AlreadyDecided, NotFound, ScreeningError
 from screening.models import HitStatus, ScreeningHit, ScreeningList
@@ -37,7 +38,6 @@ EXTRA_COLUMNS = (
     "first_seen_at",
 )
 # Cells a spreadsheet would run as a formula (OWASP "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -175,11 +175,6 @@ def export_json(session: Session) -> str:
     return json.dumps(list(export_rows(session)), ensure_ascii=False, indent=2) + "\n"
 
 
-def safe_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def export_csv(session: Session) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -187,5 +182,5 @@ def export_csv(session: Session) -> str:
     writer.writerow(columns)
     for row in export_rows(session):
         row["reasons"] = "; ".join(row["reasons"])
-        writer.writerow([safe_cell(row[column]) for column in columns])
+        writer.writerow(safe_row(row[column] for column in columns))
     return buffer.getvalue()

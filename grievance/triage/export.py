@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from endwatch import audit
 from endwatch.config import Config
+from endwatch.csvfile import safe_row
 from endwatch.models import User
 from grievance.content import read_attachment
 from grievance.models import Case
@@ -120,27 +121,29 @@ def queue_csv(session: Session, rows: Iterable[QueueRow], filters: QueueFilters,
         count += 1
         case = row.case
         writer.writerow(
-            [
-                case.reference,
-                _iso(case.created_at),
-                case.state.value,
-                case.outcome.value if case.outcome else "",
-                case.severity or "",
-                case.likelihood or "",
-                case.category,
-                case.country,
-                case.product_id or "",
-                case.incident_period,
-                case.language,
-                case.assignee_id or "",
-                _iso(case.acknowledged_at),
-                _iso(case.feedback_given_at),
-                _iso(case.concluded_at),
-                row.deadline.kind if row.deadline else "",
-                _iso(row.deadline.due) if row.deadline else "",
-                "yes" if row.overdue else "",
-                case.merged_into_id or "",
-            ]
+            safe_row(
+                [
+                    case.reference,
+                    _iso(case.created_at),
+                    case.state.value,
+                    case.outcome.value if case.outcome else "",
+                    case.severity or "",
+                    case.likelihood or "",
+                    case.category,
+                    case.country,
+                    case.product_id or "",
+                    case.incident_period,
+                    case.language,
+                    case.assignee_id or "",
+                    _iso(case.acknowledged_at),
+                    _iso(case.feedback_given_at),
+                    _iso(case.concluded_at),
+                    row.deadline.kind if row.deadline else "",
+                    _iso(row.deadline.due) if row.deadline else "",
+                    "yes" if row.overdue else "",
+                    case.merged_into_id or "",
+                ]
+            )
         )
     audit.record(
         session, "cases.exported_csv", actor=actor, details={"filters": filters.names(), "rows": count}

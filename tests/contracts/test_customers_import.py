@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from contracts import csv_import
+from contracts import csv_export, csv_import
 from contracts.errors import ImportFailed
 from contracts.models import Customer, CustomerKind
 from endwatch import events
@@ -154,10 +154,10 @@ def test_supply_chain_keeps_its_order_and_can_be_rewritten(session):
 
 def test_export_imports_back_unchanged(session):
     csv_import.import_customers(session, GOOD)
-    exported = csv_import.export_customers(session)
+    exported = csv_export.export_customers(session)
     report = csv_import.import_customers(session, exported)
     assert report.created == 0
-    assert csv_import.export_customers(session) == exported
+    assert csv_export.export_customers(session) == exported
 
 
 def test_cli_imports_and_exports(cli, session, tmp_path: Path):

@@ -67,13 +67,13 @@ def test_deployment_import_updates_by_ref_and_announces_the_customers(session, w
     try:
         csv_import.import_deployments(
             session,
-            "ref,customer,product,version,status\nDEP-GB,Kestrel Analytics,Sentinel DPI,5.5,suspended\n",
+            "ref,customer,product,version,status\nDEP-GB,Kestrel Analytics,Sentinel DPI,5.5,active\n",
         )
     finally:
         events.deployments_changed.disconnect(listener)
     assert received == [(session, [world.gb.customer_id])]
     session.refresh(world.gb)
-    assert world.gb.version == "5.5" and world.gb.status == DeploymentStatus.SUSPENDED
+    assert world.gb.version == "5.5" and world.gb.status == DeploymentStatus.ACTIVE
     assert world.gb.contract is not None  # column left out of the file: kept
 
 

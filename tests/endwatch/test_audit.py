@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -13,7 +14,7 @@ from tests.conftest import build_schema
 def _write(session, count: int) -> None:
     for n in range(count):
         audit.record(session, "test.event", actor="tester", target=f"thing:{n}", details={"n": n})
-    session.flush()
+    session.commit()  # the commit also writes the checkpoint outside the database
 
 
 def test_intact_chain_verifies(cli, session):
@@ -39,6 +40,64 @@ def test_deleted_record_is_named(cli, session):
     result = cli("audit", "verify")
     assert result.exit_code == 1
     assert "record 2 is missing" in result.output
+
+
+def _cut_tail(session, keep: int) -> None:
+    """What someone with write access to the database does: delete the last records, move the head back."""
+    session.execute(delete(AuditRecord).where(AuditRecord.seq > keep))
+    tip = session.get(AuditRecord, keep)
+    session.execute(update(AuditHead).values(last_seq=keep, last_hash=tip.hash))
+    session.flush()
+
+
+def test_a_cut_tail_with_the_head_moved_back_is_caught_without_the_operator(cli, session, app):
+    _write(session, 6)
+    old_anchor = cli("audit", "head").output.strip()
+    _write(session, 2)
+    _cut_tail(session, 6)
+    assert audit.verify(session).ok  # the chain alone is consistent again
+    for extra in ((), ("--anchor", old_anchor)):
+        result = cli("audit", "verify", *extra)
+        assert result.exit_code == 1, result.output
+        assert "records after 6 were removed" in result.output
+        assert "checkpoint outside the database names record 8" in result.output
+
+
+def test_a_rewritten_tail_differs_from_the_checkpoint(cli, session):
+    _write(session, 4)
+    record = session.get(AuditRecord, 4)
+    record.details = '{"n": 99}'
+    record.hash = audit.record_hash(record)
+    session.execute(update(AuditHead).values(last_hash=record.hash))
+    session.flush()
+    result = cli("audit", "verify")
+    assert result.exit_code == 1
+    assert "record 4 differs from the checkpoint" in result.output
+
+
+def test_a_forged_or_missing_checkpoint_is_reported(cli, session, app):
+    _write(session, 3)
+    path = audit.checkpoint_path(app.config["ENDWATCH"])
+    assert path.stat().st_mode & 0o777 == 0o600
+    stored = json.loads(path.read_text())
+    assert stored["seq"] == 3
+    _cut_tail(session, 2)
+    # Rewriting the checkpoint to match needs the server's secret key.
+    path.write_text(json.dumps({**stored, "seq": 2, "hash": session.get(AuditRecord, 2).hash}))
+    result = cli("audit", "verify")
+    assert result.exit_code == 1 and "does not carry a valid signature" in result.output
+    path.unlink()
+    result = cli("audit", "verify")
+    assert result.exit_code == 1 and "checkpoint outside the database is missing" in result.output
+
+
+def test_the_checkpoint_keeps_up_with_requests(client, logged_in, session, app):
+    logged_in("admin")
+    assert client.get("/staff/audit").status_code == 200
+    checkpoint = audit.load_checkpoint(app.config["ENDWATCH"], app.secret_key)
+    assert (checkpoint.seq, checkpoint.hash) == audit.head(session)
+    last = session.scalars(select(AuditRecord.action).order_by(AuditRecord.seq.desc())).first()
+    assert last == "audit.viewed"
 
 
 def test_deleted_tail_is_detected(cli, session):
@@ -105,7 +164,7 @@ def test_concurrent_writers_never_fork_the_chain(fresh_database_url):
     assert seqs == list(range(1, 91))
 
 
-def test_a_rewritten_chain_fails_its_anchor(cli, session):
+def test_a_rewritten_chain_fails_its_anchor(cli, session, app):
     _write(session, 4)
     anchor = cli("audit", "head").output.strip()
     assert anchor.startswith("4:") and len(anchor) == 2 + 64
@@ -119,7 +178,12 @@ def test_a_rewritten_chain_fails_its_anchor(cli, session):
     following.hash = audit.record_hash(following)
     session.execute(update(AuditHead).values(last_hash=following.hash))
     session.flush()
-    assert cli("audit", "verify").exit_code == 0  # the chain alone cannot tell
+    assert cli("audit", "verify").exit_code == 1  # the checkpoint outside the database tells...
+    # ...unless they also hold the server's keys folder and write a new checkpoint.
+    config = app.config["ENDWATCH"]
+    audit.checkpoint_path(config).unlink()
+    assert audit.ensure_checkpoint(session, config, app.secret_key)
+    assert cli("audit", "verify").exit_code == 0
     result = cli("audit", "verify", "--anchor", anchor)
     assert result.exit_code == 1
     assert "record 4 no longer matches its anchor" in result.output

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import func, select
@@ -31,7 +33,7 @@ def test_init_shows_the_recovery_key_once_and_a_second_run_changes_nothing(initi
     assert again.returncode == 0
     assert "RECOVERY KEY" not in again.stdout
     keys = sorted(os.listdir(os.path.join(initialised["ENDWATCH_HOME"], "keys")))
-    assert keys[:2] == ["receipt_pepper", "secret_key"]
+    assert {"receipt_pepper", "secret_key", "audit_checkpoint"} <= set(keys)
     mode = os.stat(os.path.join(initialised["ENDWATCH_HOME"], "keys", "secret_key")).st_mode
     assert stat.S_IMODE(mode) == 0o600
 
@@ -113,3 +115,23 @@ def test_unwritable_home_stops_init_with_one_line(tmp_path, fresh_database_url):
     assert result.returncode == 2
     assert "ENDWATCH_HOME" in result.stderr and "is not writable" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_database_data_and_keys_are_created_for_the_owner_only(tmp_path):
+    """With the usual umask (022), nothing that `init` and a first request create is readable by others."""
+    home = tmp_path / "home"
+    env = endwatch_env(home, "unused")
+    del env["ENDWATCH_DATABASE_URL"]  # the embedded default: HOME/endwatch.db
+    script = "import os; os.umask(0o022); from endwatch.cli import main; main()"
+    command = [sys.executable, "-c", script, "init", "--demo"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    wide = []
+    for folder, folders, files in os.walk(home):
+        for name in [*folders, *files]:
+            path = os.path.join(folder, name)
+            if stat.S_IMODE(os.stat(path).st_mode) & 0o077:
+                wide.append(os.path.relpath(path, home))
+    assert stat.S_IMODE(os.stat(home).st_mode) == 0o700
+    assert wide == []
+    assert (home / "endwatch.db").exists()

@@ -347,3 +347,35 @@ def test_a_pinned_fetch_reaches_the_checked_address(server, monkeypatch):
     assert result.ok, result.error
     headers = {k.lower(): v for k, v in server.last_request_headers("/feeds/plain.rss").items()}
     assert headers["host"] == httpx.URL(url).netloc.decode()
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "[64:ff9b::7f00:1]",  # NAT64 of 127.0.0.1
+        "[64:ff9b::a9fe:a9fe]",  # NAT64 of the cloud metadata address
+        "[64:ff9b:1::a00:1]",  # local-use NAT64 of 10.0.0.1
+        "[2002:7f00:1::1]",  # 6to4 of 127.0.0.1
+        "[2002:c0a8:1::1]",  # 6to4 of 192.168.0.1
+        "[::ffff:10.0.0.1]",  # IPv4-mapped
+        "[::a00:1]",  # IPv4-compatible
+    ],
+)
+def test_nat64_and_6to4_addresses_are_refused(host):
+    result = fetch_feed(f"http://{host}:9/feed.xml", limits=FetchLimits(total_timeout=3))
+    assert result.error is not None and result.error.startswith("refused address"), result.error
+
+
+def test_a_name_resolving_to_a_nat64_address_is_refused(monkeypatch):
+    import socket as socket_module
+
+    from monitoring import fetch as fetch_module
+
+    def nat64(host, port, *args, **kwargs):
+        return [
+            (socket_module.AF_INET6, socket_module.SOCK_STREAM, 6, "", ("64:ff9b::a9fe:a9fe", port, 0, 0))
+        ]
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", nat64)
+    result = fetch_feed("http://feeds.example.org/feed.xml", limits=FetchLimits(total_timeout=3))
+    assert result.error is not None and "refused address 64:ff9b::a9fe:a9fe" in result.error
