@@ -26,7 +26,7 @@ from contracts.models import (
     Product,
 )
 from contracts.safeguards import CLAUSE_FOR, check_decider, check_second_person
-from endwatch import audit
+from endwatch import audit, events
 from endwatch.db import Base, utcnow
 from endwatch.models import User
 
@@ -154,6 +154,8 @@ def approve_change(session: Session, proposal_id: int, approver: User, note: str
         setattr(record, field, _typed(session, proposal.record_kind, field, new))
     _decide(proposal, ActionStatus.APPROVED, approver, note)
     session.flush()
+    if isinstance(record, Deployment):
+        events.deployments_changed.send(session, customer_ids=[record.customer_id])
     audit.record(
         session,
         "change.approve",

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from contracts import changes, safeguards
 from contracts import csv_import as contracts
-from contracts import safeguards
 from contracts.models import Customer, Deployment
 from monitoring.fetch import fetch_feed
 from monitoring.models import Alert, AlertLevel
@@ -151,10 +151,19 @@ def test_a_renamed_customer_that_no_longer_matches_is_cleared_not_deleted(
     assert report.cleared == 1 and hit_of(session, world["GB"]).active is False
 
 
-def _deploy(session: Session, customer: str, ref: str, status: str = "active") -> None:
-    contracts.import_deployments(
-        session, f"ref,customer,product,version,status\n{ref},{customer},Sentinel DPI,5.4,{status}\n"
+def _deploy(
+    session: Session, customer: str, ref: str, status: str = "active", members: Any = None
+) -> None:
+    """Import a deployment row; a status change of an existing one goes through two members."""
+    proposer, approver = members or (None, None)
+    report = contracts.import_csv(
+        session,
+        "deployments",
+        f"ref,customer,product,version,status\n{ref},{customer},Sentinel DPI,5.4,{status}\n",
+        proposer=proposer,
     )
+    for proposal_id in report.proposed:
+        changes.approve_change(session, proposal_id, approver)
 
 
 def _alerts_of(session: Session, customer: Customer) -> list[Alert]:
@@ -162,8 +171,9 @@ def _alerts_of(session: Session, customer: Customer) -> list[Alert]:
 
 
 def test_a_listed_customer_deployed_later_raises_one_critical_alert(
-    session: Session, world: dict[str, Customer], tmp_path: Path
+    session: Session, world: dict[str, Customer], tmp_path: Path, make_member: Any
 ) -> None:
+    members = (make_member("triager").user, make_member("triager").user)
     load(
         session,
         write_ftm(tmp_path / "l.json", ftm_line("kes", "Kestrel Signal Analytics Ltd", countries=("gb",))),
@@ -179,7 +189,7 @@ def test_a_listed_customer_deployed_later_raises_one_critical_alert(
     assert alert.reasons[0].startswith("listed on Sanctions") and "active deployment DEP-GB" in alert.reasons
     # Once: the deployment suspended and reactivated, a second one, a full run: still the one alert.
     for ref, status in (("DEP-GB", "suspended"), ("DEP-GB", "active"), ("DEP-GB2", "active")):
-        _deploy(session, "Kestrel Signal Analytics", ref, status)
+        _deploy(session, "Kestrel Signal Analytics", ref, status, members)
         assert services.screen_pending(session).alerts == 0  # type: ignore[union-attr]
     assert services.run(session).alerts == 0
     assert _alerts_of(session, world["GB"]) == [alert]
@@ -239,3 +249,29 @@ def test_a_suspended_deployment_reinstated_by_a_safeguard_action_raises_the_aler
     assert services.screen_pending(session).alerts == 1  # type: ignore[union-attr]
     (alert,) = _alerts_of(session, world["GB"])
     assert "active deployment DEP-GB" in alert.reasons
+
+
+def test_a_listed_customer_whose_deployment_is_activated_by_an_approved_change_raises_the_alert(
+    session: Session, world: dict[str, Customer], tmp_path: Path, make_member: Any
+) -> None:
+    load(
+        session,
+        write_ftm(tmp_path / "l.json", ftm_line("kes", "Kestrel Signal Analytics Ltd", countries=("gb",))),
+    )
+    services.run(session)
+    services.take_pending(session)
+    _deploy(session, "Kestrel Signal Analytics", "DEP-GB", "suspended")
+    assert services.screen_pending(session).alerts == 0  # type: ignore[union-attr]
+    proposer, approver = make_member("triager").user, make_member("triager").user
+    report = contracts.import_csv(
+        session,
+        "deployments",
+        "ref,customer,product,version,status\nDEP-GB,Kestrel Signal Analytics,Sentinel DPI,5.4,active\n",
+        proposer=proposer,
+    )
+    # The job runs while the change waits for its second member: still suspended, no alert yet.
+    assert services.screen_pending(session).alerts == 0  # type: ignore[union-attr]
+    (proposal_id,) = report.proposed
+    changes.approve_change(session, proposal_id, approver)
+    assert services.screen_pending(session).alerts == 1  # type: ignore[union-attr]
+    assert [a.level for a in _alerts_of(session, world["GB"])] == [AlertLevel.CRITICAL]
