@@ -1,95 +1,225 @@
 """Watchlist matching: find customers named in a plain text, in one pass whatever the watchlist size.
 
-Every alias is folded (case, accents, Cyrillic and Arabic to Latin, punctuation to spaces) and added to
-one Aho-Corasick automaton as " alias " so that hits are whole words. Each hit is then judged on how it
-is written (capitals, acronyms, common words) and on country context (monitoring.judging), and gets a
-confidence; the best hit per customer at or above `MIN_CONFIDENCE` becomes a `Mention`.
+Every alias is folded (case, accents, other scripts to Latin, Traditional to Simplified Chinese,
+punctuation to spaces) and added to one Aho-Corasick automaton as " alias " so that hits are whole words
+(Chinese and Japanese aliases match inside runs of characters). Derived forms are added too: the name
+without its country ("National Security Agency (Bahrain)" -> "National Security Agency", "Nicaraguan
+National Police" -> "National Police"), romanisations, inflections, Greek lookalike capitals. A police
+force is also found as its country's police ("die türkische Polizei", "Ugandan police").
+Each hit gets named features (monitoring.judging, plus the kinds of context around it from
+monitoring.lexicon) that the mention model of parameters.json turns into a confidence; the best hit per
+customer at or above the model's threshold becomes a `Mention`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 
 import ahocorasick
 
+from monitoring import lexicon
 from monitoring.countries import CountryMention, country_automaton, country_mentions
-from monitoring.judging import HOPELESS, Alias, Hit, Mention, WatchName, alias_shape, judge, written_as
-from monitoring.text import fold_key, fold_text
-from monitoring.variants import arabic_clitics, latin_variants, russian_cases, script_of
+from monitoring.judging import (
+    HOPELESS,
+    Alias,
+    Hit,
+    Mention,
+    WatchName,
+    alias_shape,
+    features,
+    snippet,
+    written_as,
+)
+from monitoring.parameters import parameters
+from monitoring.text import Folded, fold_key, fold_text
+from monitoring.variants import arabic_clitics, greek_lookalike, latin_variants, russian_cases, script_of
 
-__all__ = ["MIN_CONFIDENCE", "Matcher", "Mention", "WatchName"]
+__all__ = ["Matcher", "Mention", "WatchName", "min_confidence"]
 
-#: Hits below this confidence are dropped. A generic or common-word alias alone scores 0.4: it needs
-#: support (its customer's country nearby, the acronym in capitals) to be reported.
-MIN_CONFIDENCE = 0.5
+_QUALIFIER = re.compile(r"\s*\(([^()]+)\)\s*\Z")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_SECURITY = frozenset({"surveillance", "detention", "violence", "repression", "police"})
+_POLICE_REACH = 24  # view characters between a country word and a police word ("la policía de Nicaragua")
+
+
+def min_confidence() -> float:
+    return parameters().mention.threshold
 
 
 class Matcher:
     """An immutable watchlist automaton; `scan` finds the customers a text names."""
 
-    def __init__(self, automaton: ahocorasick.Automaton, aliases: list[Alias]) -> None:
+    def __init__(
+        self, automaton: ahocorasick.Automaton, aliases: list[Alias], police: dict[str, list[Alias]]
+    ) -> None:
         self._automaton = automaton
         self._aliases = aliases
+        self._police = police
 
     @classmethod
     def build(cls, names: Iterable[WatchName]) -> Matcher:
-        """Fold every alias of every customer into one automaton."""
+        """Fold every alias of every customer, and its derived forms, into one automaton."""
         keys: dict[str, list[tuple[int, str]]] = {}
         aliases: list[Alias] = []
+        police: dict[str, list[Alias]] = {}
         for watch in names:
             seen: set[str] = set()
-            for raw in (watch.name, *watch.aliases):
+            is_police = False
+            for raw, form in _alias_texts(watch):
                 text = " ".join(raw.split())
                 folded = fold_key(text)
                 if len(folded.replace(" ", "")) < 2 or folded in seen:
                     continue
                 seen.add(folded)
+                is_police = is_police or lexicon.names_police(folded)
                 alias = Alias(watch, text, alias_shape(text, folded), script_of(text))
                 aliases.append(alias)
-                for key, form in _keys(alias, folded):
+                for key, key_form in _keys(alias, folded):
                     for variant in {key, " ".join(key.split())}:  # "Centre «E»" also as "Centre E"
-                        keys.setdefault(variant, []).append((len(aliases) - 1, form))
+                        keys.setdefault(variant, []).append((len(aliases) - 1, form or key_form))
+            if is_police:
+                police.setdefault(watch.country, []).append(Alias(watch, watch.name, "generic", "latin"))
+        if police:
+            for word in lexicon.police_words():
+                keys.setdefault(word.rstrip("*"), []).append((-1, "stem" if word.endswith("*") else "word"))
         country_automaton()  # built once per process, here rather than in the first scan
         automaton = ahocorasick.Automaton()
         for key, entries in keys.items():
-            automaton.add_word(f" {key} ", (len(key) + 2, tuple(entries)))
+            if _UNSPACED.search(key):
+                automaton.add_word(key, (len(key), False, tuple(entries)))
+            else:
+                stem = any(form == "stem" for _, form in entries)
+                automaton.add_word(f" {key}" if stem else f" {key} ", (len(key) + 2 - stem, True, tuple(entries)))
         if keys:
             automaton.make_automaton()
-        return cls(automaton, aliases)
+        return cls(automaton, aliases, police)
+
+    def _police_hits(
+        self, folded: Folded, police_words: list[tuple[int, int]], countries: list[CountryMention]
+    ) -> list[tuple[Hit, int, int, str]]:
+        found = []
+        for word_start, word_end in police_words:
+            for country in countries:
+                if country.country not in self._police:
+                    continue
+                before = 0 <= word_start - country.view_end <= _POLICE_REACH
+                after = 0 <= country.view_start - word_end <= _POLICE_REACH
+                if not (before or after):
+                    continue
+                low, high = min(word_start, country.view_start), max(word_end, country.view_end)
+                start, end = folded.span(low, high)
+                for alias in self._police[country.country]:
+                    hit = Hit(alias, "country-police", low, high)
+                    found.append((hit, start, end, "title"))
+        return found
+
+    def _judge(
+        self,
+        hits: list[tuple[Hit, int, int, str]],
+        folded: Folded,
+        countries: list[CountryMention],
+        terms: list[tuple[str, int, int]],
+    ) -> Iterator[tuple[Hit, int, int, dict[str, float], list[str]]]:
+        window = parameters().context_window
+        named: dict[int, set[str]] = {}
+        for hit, *_ in hits:
+            if hit.alias.shape == "name" and hit.form != "country-police":
+                named.setdefault(hit.alias.customer.customer_id, set()).add(hit.alias.text)
+        for hit, start, end, written in hits:
+            found, reasons = features(hit, folded, countries, start, end, written)
+            near = {c for c, s, e in terms if s < hit.view_end + window and e > hit.view_start - window}
+            if near & _SECURITY:
+                found["context:security"] = 1.0
+            if "business" in near:
+                found["context:business"] = 1.0
+            others = named.get(hit.alias.customer.customer_id, set()) - {hit.alias.text}
+            if others:
+                found["other-alias"] = 1.0
+                reasons.append(f'also named as "{sorted(others)[0]}"')
+            yield hit, start, end, found, reasons
+
+    def _hits(self, text: str) -> Iterator[tuple[Hit, int, int, dict[str, float], list[str]]]:
+        if not self._aliases:
+            return iter(())
+        folded = fold_text(text)
+        view = folded.view
+        hits: list[tuple[Hit, int, int, str]] = []
+        police_words: list[tuple[int, int]] = []
+        for view_end, (length, padded, entries) in self._automaton.iter(view):
+            view_start = view_end - length + 2 if padded else view_end - length + 1
+            stop = view_end if padded else view_end + 1
+            for index, form in entries:
+                if index < 0:
+                    word_stop = view.find(" ", view_end + 1) if form == "stem" else stop
+                    police_words.append((view_start, word_stop))
+                    continue
+                alias = self._aliases[index]
+                start, end = folded.span(view_start, stop)
+                written = written_as(alias, text[start:end])
+                if (alias.shape, written) not in HOPELESS:
+                    hits.append((Hit(alias, form, view_start, stop), start, end, written))
+        if not hits and not police_words:
+            return iter(())
+        countries = country_mentions(folded)
+        hits += self._police_hits(folded, police_words, countries)
+        if not hits:
+            return iter(())
+        return self._judge(hits, folded, countries, lexicon.find_terms(view))
 
     def scan(self, text: str) -> list[Mention]:
         """Best mention per customer in a plain text (title + newline + body), most confident first."""
-        if not self._aliases:
-            return []
-        folded = fold_text(text)
-        countries: list[CountryMention] | None = None
+        model = parameters().mention
         best: dict[int, Mention] = {}
-        for view_end, (length, entries) in self._automaton.iter(folded.view):
-            view_start = view_end - length + 2
-            start, end = folded.span(view_start, view_end)
-            matched = text[start:end]
-            for index, form in entries:
-                alias = self._aliases[index]
-                written = written_as(alias, matched)
-                if (alias.shape, written) in HOPELESS:
-                    continue
-                if countries is None:
-                    countries = country_mentions(folded)
-                hit = Hit(alias, form, view_start, view_end)
-                mention = judge(hit, folded, countries, start, end, written)
-                current = best.get(mention.customer_id)
-                if mention.confidence >= MIN_CONFIDENCE and (
-                    current is None
-                    or (mention.confidence, -mention.start) > (current.confidence, -current.start)
-                ):
-                    best[mention.customer_id] = mention
+        for hit, start, end, found, reasons in self._hits(text):
+            confidence = round(model.probability(found), 3)
+            customer_id = hit.alias.customer.customer_id
+            current = best.get(customer_id)
+            if confidence >= model.threshold and (
+                current is None or (confidence, -start) > (current.confidence, -current.start)
+            ):
+                best[customer_id] = Mention(
+                    customer_id,
+                    text[start:end],
+                    start,
+                    end,
+                    confidence,
+                    tuple(reasons),
+                    snippet(text, start, end),
+                    tuple(sorted(found)),
+                )
         return sorted(best.values(), key=lambda m: (-m.confidence, m.start))
+
+    def candidates(self, text: str) -> list[tuple[int, dict[str, float]]]:
+        """Every hit with its named features, whatever its confidence: (customer id, features)."""
+        return [(hit.alias.customer.customer_id, found) for hit, _, _, found, _ in self._hits(text)]
+
+
+def _alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
+    """The customer's names as imported, then the name without its country qualifier or demonym."""
+    for raw in (watch.name, *watch.aliases):
+        yield raw, None
+    for raw in (watch.name, *watch.aliases):
+        qualifier = _QUALIFIER.search(raw)
+        if qualifier is not None:
+            yield raw[: qualifier.start()], "unqualified"
+            continue
+        folded = fold_text(raw)
+        for country in country_mentions(folded):
+            if country.country == watch.country and country.view_start <= 1:
+                rest = folded.original[folded.span(country.view_end, len(folded.view))[0] :].strip()
+                if len(rest.split()) >= 2 or (rest and rest.split()[0].lower() != rest.split()[0]):
+                    yield rest, "unqualified"
+                break
 
 
 def _keys(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
     yield folded, "exact"
     if alias.shape in ("acronym", "word-acronym") and alias.script == "latin":
         yield " ".join(folded), "dotted"  # F.B.I. folds to "f b i"
+        lookalike = greek_lookalike(alias.text)
+        if lookalike is not None:
+            yield fold_key(lookalike), "lookalike"
     elif "." in alias.text and all(len(w) == 1 for w in folded.split()[:2]):
         yield fold_key(alias.text.replace(".", "")), "dotted"  # "U.S. Immigration" -> "US Immigration"
     if alias.script == "cyrillic":

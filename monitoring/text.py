@@ -76,6 +76,7 @@ _SCRIPTS |= {chr(0x660 + d): str(d) for d in range(10)} | {chr(0x6F0 + d): str(d
 _SCRIPTS |= {"ı": "i", "ł": "l", "đ": "d", "ð": "d", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th", "ħ": "h"}
 _TABLE_RANGES = ((0, 0x3040), (0xA640, 0xA800), (0xFB00, 0xFFF0))
 _BMP = 0x10000
+_CJK_RANGE = (0x3400, 0xA000)
 
 
 def _fold_char(char: str) -> str:
@@ -89,8 +90,20 @@ def _fold_char(char: str) -> str:
         elif unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Cf"):
             continue
         else:
-            out.append(c if c.isalnum() else " ")
+            # Spacing vowel signs (Bengali, Hindi...) belong to their word.
+            out.append(c if c.isalnum() or unicodedata.category(c) == "Mc" else " ")
     return "".join(out)
+
+
+def _simplified_chinese() -> dict[int, str]:
+    """Traditional -> Simplified for single characters (OpenCC's t2s tables)."""
+    import opencc
+
+    chars = [chr(code) for code in range(*_CJK_RANGE)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):
+        return {}
+    return {ord(a): b for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1}
 
 
 def _build_table() -> tuple[list[str], dict[str, int], bytes, re.Pattern[str]]:
@@ -104,6 +117,8 @@ def _build_table() -> tuple[list[str], dict[str, int], bytes, re.Pattern[str]]:
             table[code] = folded = _fold_char(char)
             if len(folded) != 1:
                 widths[char] = len(folded)
+    for code, simplified in _simplified_chinese().items():
+        table[code] = simplified  # Traditional Chinese characters fold to their Simplified form
     # Latin-1 text whose characters all fold to one ASCII character goes through bytes.translate.
     latin1 = bytearray(range(256))
     slow = []

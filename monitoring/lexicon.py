@@ -1,0 +1,113 @@
+"""The watcher's language knowledge, read from the data files in monitoring/lexicon/ (one per language).
+
+All languages go into one automaton over the folded text (a report may mix languages): a term is a
+whole word, a stem (the start of a word), or, in scripts written without spaces, any run of characters.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+
+import ahocorasick
+
+from monitoring.text import fold
+
+FOLDER = Path(__file__).parent / "lexicon"
+CATEGORIES = (
+    "surveillance",
+    "targets",
+    "detention",
+    "violence",
+    "repression",
+    "censorship",
+    "business",
+    "denial",
+    "disproval",
+)
+POLICE = "police"
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+@cache
+def languages() -> dict[str, dict]:
+    """Language code -> its parsed data file."""
+    return {
+        path.stem: tomllib.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(FOLDER.glob("*.toml"))
+    }
+
+
+def _terms(spec: str) -> Iterator[tuple[str, bool, bool]]:
+    """(folded term, is a stem, is written without spaces) for each term of a space-separated list."""
+    for raw in spec.split():
+        stem = "*" in raw
+        word = raw.split("*", 1)[0].replace("_", " ")
+        folded = fold(word)
+        if folded:
+            yield folded, stem, _UNSPACED.search(word) is not None
+
+
+def country_terms() -> Iterator[tuple[str, str, bool]]:
+    """(ISO code, folded term, is a stem) from every language's [countries] table."""
+    for data in languages().values():
+        for code, spec in data.get("countries", {}).items():
+            for folded, stem, _ in _terms(spec):
+                yield code, folded, stem
+
+
+@cache
+def automaton() -> ahocorasick.Automaton:
+    """Every term of every language, tagged with its category (and `police`)."""
+    found = ahocorasick.Automaton()
+    for data in languages().values():
+        specs = [(c, data.get("terms", {}).get(c, "")) for c in CATEGORIES]
+        specs.append((POLICE, data.get(POLICE, "")))
+        for category, spec in specs:
+            for folded, stem, unspaced in _terms(spec):
+                key = folded if unspaced else (f" {folded}" if stem else f" {folded} ")
+                found.add_word(key, (category, len(key), stem, unspaced))
+    found.make_automaton()
+    return found
+
+
+def find_terms(view: str, low: int = 0, high: int | None = None) -> list[tuple[str, int, int]]:
+    """(category, view start, view end) of the terms in view[low:high], widened to whole words."""
+    high = len(view) if high is None else high
+    low = max(view.rfind(" ", 0, low + 1), 0)
+    high = view.find(" ", high) + 1 or len(view)
+    out = []
+    for end, (category, length, stem, unspaced) in automaton().iter(view, low, high):
+        if unspaced:
+            out.append((category, end - length + 1, end + 1))
+            continue
+        stop = view.find(" ", end + 1) if stem else end
+        out.append((category, end - length + 2, stop))
+    return out
+
+
+@cache
+def police_words() -> frozenset[str]:
+    """Folded words (and stems, ending in *) that name a police force, in every language."""
+    words = set()
+    for data in languages().values():
+        for folded, stem, _ in _terms(data.get(POLICE, "")):
+            words.add(folded + ("*" if stem else ""))
+    return frozenset(words)
+
+
+def names_police(folded_name: str) -> bool:
+    """Whether a folded name contains a police word of any language."""
+    tokens = folded_name.split()
+    for word in police_words():
+        if word.endswith("*"):
+            if any(t.startswith(word[:-1]) for t in tokens):
+                return True
+        elif " " in word and f" {word} " in f" {folded_name} ":
+            return True
+        elif word in tokens:
+            return True
+    return False
