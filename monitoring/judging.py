@@ -212,6 +212,12 @@ def features(
     if alias.customer.kind not in ("government", "soe"):
         found["kind:company"] = 1.0
     _country_features(hit, countries, found, reasons, matched)
+    # How much a country tells depends on the shape of the name and on the kind of customer (a company
+    # is reported wherever it sells): weigh them together.
+    for name in [k for k in found if k.startswith("country:")]:
+        found[f"{shape}&{name}"] = 1.0
+        if "kind:company" in found:
+            found[f"company&{name}"] = 1.0
     return found, reasons
 
 

@@ -44,8 +44,10 @@ def languages() -> dict[str, dict]:
 def _terms(spec: str) -> Iterator[tuple[str, bool, bool]]:
     """(folded term, is a stem, is written without spaces) for each term of a space-separated list."""
     for raw in spec.split():
-        stem = "*" in raw
-        word = raw.split("*", 1)[0].replace("_", " ")
+        stem = raw.endswith("*")
+        if "*" in raw[:-1]:
+            raise ValueError(f"lexicon term {raw!r}: only the last word of a term may be a stem")
+        word = raw.rstrip("*").replace("_", " ")
         folded = fold(word)
         if folded:
             yield folded, stem, _UNSPACED.search(word) is not None

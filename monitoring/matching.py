@@ -41,6 +41,13 @@ _QUALIFIER = re.compile(r"\s*\(([^()]+)\)\s*\Z")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _SECURITY = frozenset({"surveillance", "detention", "violence", "repression", "police"})
 _POLICE_REACH = 24  # view characters between a country word and a police word ("la policía de Nicaragua")
+_MAX_SUFFIX = 4  # letters a one-word name may carry as an ending (র‍্যাবের, Hikvisiona)
+_POLICE_WORD, _STEM_TRIGGER = -1, -2
+
+
+def _stem(word: str) -> str:
+    """The start of a word that its inflected forms share (Biuro/Biura, Служба/Службы)."""
+    return word if len(word) <= 3 else word[: min(5, len(word) - 1)]
 
 
 def min_confidence() -> float:
@@ -51,18 +58,25 @@ class Matcher:
     """An immutable watchlist automaton; `scan` finds the customers a text names."""
 
     def __init__(
-        self, automaton: ahocorasick.Automaton, aliases: list[Alias], police: dict[str, list[Alias]]
+        self,
+        automaton: ahocorasick.Automaton,
+        aliases: list[Alias],
+        police: dict[str, list[Alias]],
+        stemmed: dict[str, list[int]],
     ) -> None:
         self._automaton = automaton
         self._aliases = aliases
         self._police = police
+        self._stemmed = stemmed
+        self._longest = max((k.count(" ") + 1 for k in stemmed), default=0)
 
     @classmethod
     def build(cls, names: Iterable[WatchName]) -> Matcher:
         """Fold every alias of every customer, and its derived forms, into one automaton."""
-        keys: dict[str, list[tuple[int, str]]] = {}
+        keys: dict[tuple[str, bool], list[tuple[int, str]]] = {}
         aliases: list[Alias] = []
         police: dict[str, list[Alias]] = {}
+        stemmed: dict[str, list[int]] = {}
         for watch in names:
             seen: set[str] = set()
             is_police = False
@@ -75,25 +89,39 @@ class Matcher:
                 is_police = is_police or lexicon.names_police(folded)
                 alias = Alias(watch, text, alias_shape(text, folded), script_of(text))
                 aliases.append(alias)
+                index = len(aliases) - 1
                 for key, key_form in _keys(alias, folded):
                     for variant in {key, " ".join(key.split())}:  # "Centre «E»" also as "Centre E"
-                        keys.setdefault(variant, []).append((len(aliases) - 1, form or key_form))
+                        keys.setdefault((variant, False), []).append((index, form or key_form))
+                words = folded.split()
+                if _UNSPACED.search(folded) or alias.shape == "common":
+                    continue
+                latin_acronym = alias.script == "latin" and alias.shape in ("acronym", "word-acronym")
+                if len(words) == 1 and len(folded) >= 3 and not latin_acronym:
+                    keys.setdefault((folded, True), []).append((index, "suffixed"))
+                if len(words) >= 2 and alias.shape in ("name", "generic"):
+                    stems = [_stem(w) for w in words]
+                    if stems != words:
+                        stemmed.setdefault(" ".join(stems), []).append(index)
+                        keys.setdefault((stems[0], True), []).append((_STEM_TRIGGER, ""))
             if is_police:
                 police.setdefault(watch.country, []).append(Alias(watch, watch.name, "generic", "latin"))
         if police:
             for word in lexicon.police_words():
-                keys.setdefault(word.rstrip("*"), []).append((-1, "stem" if word.endswith("*") else "word"))
+                keys.setdefault((word.rstrip("*"), word.endswith("*")), []).append((_POLICE_WORD, ""))
         country_automaton()  # built once per process, here rather than in the first scan
         automaton = ahocorasick.Automaton()
-        for key, entries in keys.items():
+        for (key, stem), entries in keys.items():
+            unique = tuple(dict.fromkeys(entries))
             if _UNSPACED.search(key):
-                automaton.add_word(key, (len(key), False, tuple(entries)))
+                automaton.add_word(key, (len(key), False, False, unique))
+            elif stem:
+                automaton.add_word(f" {key}", (len(key) + 1, True, True, unique))
             else:
-                stem = any(form == "stem" for _, form in entries)
-                automaton.add_word(f" {key}" if stem else f" {key} ", (len(key) + 2 - stem, True, tuple(entries)))
+                automaton.add_word(f" {key} ", (len(key) + 2, True, False, unique))
         if keys:
             automaton.make_automaton()
-        return cls(automaton, aliases, police)
+        return cls(automaton, aliases, police, stemmed)
 
     def _police_hits(
         self, folded: Folded, police_words: list[tuple[int, int]], countries: list[CountryMention]
@@ -144,21 +172,29 @@ class Matcher:
             return iter(())
         folded = fold_text(text)
         view = folded.view
-        hits: list[tuple[Hit, int, int, str]] = []
+        found: list[tuple[Alias, str, int, int]] = []
         police_words: list[tuple[int, int]] = []
-        for view_end, (length, padded, entries) in self._automaton.iter(view):
+        for view_end, (length, padded, stem, entries) in self._automaton.iter(view):
             view_start = view_end - length + 2 if padded else view_end - length + 1
-            stop = view_end if padded else view_end + 1
+            stop = view_end if padded and not stem else view_end + 1
+            if stem:
+                word_end = view.find(" ", view_end + 1)
             for index, form in entries:
-                if index < 0:
-                    word_stop = view.find(" ", view_end + 1) if form == "stem" else stop
-                    police_words.append((view_start, word_stop))
-                    continue
-                alias = self._aliases[index]
-                start, end = folded.span(view_start, stop)
-                written = written_as(alias, text[start:end])
-                if (alias.shape, written) not in HOPELESS:
-                    hits.append((Hit(alias, form, view_start, stop), start, end, written))
+                if index == _POLICE_WORD:
+                    police_words.append((view_start, word_end if stem else stop))
+                elif index == _STEM_TRIGGER:
+                    found += self._stemmed_hits(view, view_start)
+                elif form == "suffixed":
+                    if 0 < word_end - stop <= _MAX_SUFFIX:
+                        found.append((self._aliases[index], form, view_start, word_end))
+                else:
+                    found.append((self._aliases[index], form, view_start, stop))
+        hits: list[tuple[Hit, int, int, str]] = []
+        for alias, form, view_start, stop in found:
+            start, end = folded.span(view_start, stop)
+            written = written_as(alias, text[start:end])
+            if (alias.shape, written) not in HOPELESS:
+                hits.append((Hit(alias, form, view_start, stop), start, end, written))
         if not hits and not police_words:
             return iter(())
         countries = country_mentions(folded)
@@ -166,6 +202,23 @@ class Matcher:
         if not hits:
             return iter(())
         return self._judge(hits, folded, countries, lexicon.find_terms(view))
+
+    def _stemmed_hits(self, view: str, view_start: int) -> list[tuple[Alias, str, int, int]]:
+        """Aliases whose words begin the words at `view_start` (inflected: "Centralnego Biura ...")."""
+        words = view[view_start : view_start + 40 * self._longest].split(" ")[: self._longest]
+        found = []
+        stems: list[str] = []
+        end = view_start - 1
+        for count, word in enumerate(words, start=1):
+            if not word:
+                break
+            stems.append(_stem(word))
+            end += len(word) + 1
+            if count >= 2:
+                for index in self._stemmed.get(" ".join(stems), ()):
+                    if " ".join(words[:count]) != fold_key(self._aliases[index].text):
+                        found.append((self._aliases[index], "stemmed", view_start, end))
+        return found
 
     def scan(self, text: str) -> list[Mention]:
         """Best mention per customer in a plain text (title + newline + body), most confident first."""
@@ -207,7 +260,8 @@ def _alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
         folded = fold_text(raw)
         for country in country_mentions(folded):
             if country.country == watch.country and country.view_start <= 1:
-                rest = folded.original[folded.span(country.view_end, len(folded.view))[0] :].strip()
+                skipped = len(folded.view[country.view_start : country.view_end].split())
+                rest = " ".join(raw.split()[skipped:])
                 if len(rest.split()) >= 2 or (rest and rest.split()[0].lower() != rest.split()[0]):
                     yield rest, "unqualified"
                 break

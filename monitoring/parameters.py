@@ -52,8 +52,13 @@ def _model(data: dict) -> Model:
     return Model(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
 
 
+def parameters() -> Parameters:
+    """The parameters in force (read once per process from `PATH`)."""
+    return read(PATH)
+
+
 @cache
-def parameters(path: Path = PATH) -> Parameters:
+def read(path: Path) -> Parameters:
     data = json.loads(path.read_text(encoding="utf-8"))
     gates = data["gates"]
     return Parameters(
