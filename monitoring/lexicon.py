@@ -29,6 +29,8 @@ CATEGORIES = (
     "disproval",
 )
 POLICE = "police"
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_ARABIC_PREFIXES = ("", "ال", "وال", "بال", "و", "ب", "ل", "لل", "ف", "فال", "ولل")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -48,6 +50,12 @@ def _terms(spec: str) -> Iterator[tuple[str, bool, bool]]:
         if "*" in raw[:-1]:
             raise ValueError(f"lexicon term {raw!r}: only the last word of a term may be a stem")
         word = raw.rstrip("*").replace("_", " ")
+        if _ARABIC.match(word):
+            # Arabic attaches the article and particles to the word, and extends it with endings.
+            bare = word[2:] if word.startswith("ال") else word
+            for prefix in _ARABIC_PREFIXES:
+                yield fold(prefix + (bare if prefix.endswith("ل") and prefix != "ل" else word)), True, False
+            continue
         folded = fold(word)
         if folded:
             yield folded, stem, _UNSPACED.search(word) is not None
