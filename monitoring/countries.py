@@ -180,7 +180,15 @@ def country_mentions(folded: Folded) -> list[CountryMention]:
             if not folded.original[begin:finish].isupper():
                 continue
         found.append(CountryMention(code, start, stop if not stem else end + 1))
-    return found
+    # A country word inside a longer country name is that name's ("Srpske" in "Republike Srpske").
+    return [
+        m
+        for m in found
+        if not any(
+            o.view_start <= m.view_start and m.view_end <= o.view_end and o.view_end - o.view_start > m.view_end - m.view_start
+            for o in found
+        )
+    ]
 
 
 @cache

@@ -223,14 +223,38 @@ def features(
 
 def _spelled_out_as(text: str, start: int, end: int) -> str | None:
     """What the text says an acronym stands for: "(Expansion)" after it, or "Expansion (" before it."""
+    acronym = text[start:end]
     after = _SPELLED_AFTER.match(text, end)
     if after is not None:
-        return after.group(1)
+        return after.group(1) if _expands(acronym, after.group(1)) else None
     if text[max(0, start - 1) : start] == "(" and text[end : end + 1] == ")":
         window = text[max(0, start - 91) : start - 1]
         clause = re.split(r"[.;:!?\n,]", window)[-1]
-        return clause if len(clause.strip()) >= 6 else None
+        if len(clause.strip()) < 6:
+            return None
+        words = clause.split()
+        for first in range(len(words)):  # the shortest tail of the clause that the acronym abbreviates
+            tail = " ".join(words[first:])
+            if _expands(acronym, tail) and _initials(tail)[:1] == fold_key(acronym)[:1]:
+                return tail
+        return None
     return None
+
+
+def _initials(phrase: str) -> str:
+    return "".join(w[0] for w in fold_key(phrase).split() if w not in _STOPWORDS)
+
+
+def _expands(acronym: str, phrase: str) -> bool:
+    """Whether a phrase can be what an acronym stands for: its letters in order among the initials.
+
+    A phrase in another script than the acronym cannot be compared and is taken as an expansion.
+    """
+    letters = fold_key(acronym).replace(" ", "")
+    if script_of(phrase) != script_of(acronym):
+        return True
+    initials = iter(_initials(phrase) + "".join(fold_key(phrase).split()))
+    return len(letters) >= 2 and all(c in initials for c in letters) and _initials(phrase)[:1] == letters[:1]
 
 
 def _names_customer(alias: Alias, spelled: str) -> bool:
@@ -296,7 +320,8 @@ def _country_features(
             other_distance, other = distance, mention.country
     own_name = country_name(own)
     adjacent, near = settings.adjacent_country, settings.near_country
-    if own_distance is not None and own_distance <= adjacent:
+    own_first = own_distance is not None and (other_distance is None or own_distance <= other_distance)
+    if own_first and own_distance is not None and own_distance <= adjacent:
         found["country:own-adjacent"] = 1.0
         reasons.append(f"country context: {own_name} named next to it")
     elif other_distance is not None and other_distance <= adjacent:
