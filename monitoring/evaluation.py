@@ -124,7 +124,7 @@ def evaluate(matcher: Matcher, watchlist: list[WatchName], entries: Iterable[dic
     report = Report()
     for outcome in outcomes(matcher, entries):
         entry, predicted, gold = outcome.entry, outcome.predicted, outcome.gold
-        language = entry["language"]
+        language = entry.get("language") or entry["id"].split("-")[1]
         pred_m, gold_m = set(predicted), set(gold)
         pred_a = {c for c, lvl in predicted.items() if lvl in ALERT_LEVELS}
         gold_a = {c for c, lvl in gold.items() if lvl in ALERT_LEVELS}

@@ -55,6 +55,8 @@ _COMMON = frozenset(
 )
 _CODE_NUMBER = re.compile(r"[ -]?\d|\+")
 # "Expansion (ACR)" or "ACR (Expansion)": the text says what the acronym stands for.
+_SENTENCE_END = frozenset(".!?\n:;\"“”«»'")
+_ARTICLES = frozenset("the a an el la le les los las l der die das un une una".split())
 _SPELLED_AFTER = re.compile(r"\s*\(([^()]{6,90})\)")
 
 
@@ -197,14 +199,22 @@ def features(
             else:
                 found["spelled:other"] = 1.0
                 reasons.append(f'spelled out as "{" ".join(spelled.split())[:60]}": another body with that acronym')
-        if _CODE_NUMBER.match(after):
-            found["number-after"] = 1.0
-            reasons.append("followed by a number, like a product code or a rating")
     elif shape == "generic":
         reasons.append("generic name: needs country context")
-    elif shape == "common":
-        nxt = after.lstrip(" ")
-        if nxt[:1].isupper() and not after[:1].strip():
+    if _CODE_NUMBER.match(after):
+        found["number-after"] = 1.0
+        reasons.append("followed by a number, like a product code or a rating")
+    if shape in ("common", "word-acronym") or (shape == "acronym" and casing == "title"):
+        previous = before.rstrip().rsplit(" ", 1)[-1]
+        if not before.strip() or before.rstrip()[-1] in _SENTENCE_END:
+            found["sentence-start"] = 1.0
+        elif previous[:1].isupper():
+            found["capital-before"] = 1.0
+            reasons.append("preceded by a capitalised word: part of a longer name")
+        elif previous.lower() in _ARTICLES:
+            found["article-before"] = 1.0
+            reasons.append("preceded by an article, as a title or an ordinary word would be")
+        if after[:1] == " " and after[1:2].isupper():
             found["capital-after"] = 1.0
             reasons.append("followed by another capitalised word: part of a longer name")
     if casing == "lower":
