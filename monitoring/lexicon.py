@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import ahocorasick
@@ -82,6 +83,46 @@ def automaton() -> ahocorasick.Automaton:
                 found.add_word(key, (category, len(key), stem, unspaced))
     found.make_automaton()
     return found
+
+
+class Terms:
+    """The terms of one folded view, sorted by start, to ask what lies near a span."""
+
+    __slots__ = ("terms", "_starts", "_counts")
+
+    def __init__(self, terms: list[tuple[str, int, int]]) -> None:
+        self.terms = sorted(terms, key=lambda t: t[1])
+        self._starts = [t[1] for t in self.terms]
+        self._counts: dict[str, int] = {}
+        for category, _, _ in self.terms:
+            self._counts[category] = self._counts.get(category, 0) + 1
+
+    def categories_outside(self, low: int, high: int) -> set[str]:
+        """Categories with a term anywhere in the view but inside view[low:high] (a name's own words)."""
+        counts = dict(self._counts)
+        for category, start, end in self.terms[bisect_left(self._starts, low - _LONGEST) : bisect_left(self._starts, high)]:
+            if start < high and end > low:
+                counts[category] -= 1
+        return {c for c, n in counts.items() if n > 0 and c != POLICE}
+
+    def near(self, low: int, high: int, window: int) -> list[tuple[str, int, int]]:
+        """Terms within `window` characters of view[low:high], those overlapping it left out."""
+        first = bisect_left(self._starts, low - window - _LONGEST)
+        last = bisect_left(self._starts, high + window)
+        return [
+            t
+            for t in self.terms[first:last]
+            if t[2] > low - window and not (t[1] < high and t[2] > low)
+        ]
+
+
+_LONGEST = 60  # characters of the longest term, so a term starting this far before a window is seen
+
+
+@lru_cache(maxsize=8)
+def all_terms(view: str) -> Terms:
+    """Every term of a folded view; cached so that matching and every level of a text share one scan."""
+    return Terms(find_terms(view))
 
 
 def find_terms(view: str, low: int = 0, high: int | None = None) -> list[tuple[str, int, int]]:

@@ -69,6 +69,10 @@ class Matcher:
         self._police = police
         self._stemmed = stemmed
         self._longest = max((k.count(" ") + 1 for k in stemmed), default=0)
+        self._second: dict[str, set[str]] = {}
+        for key in stemmed:
+            first, second = key.split(" ")[:2]
+            self._second.setdefault(first, set()).add(second)
 
     @classmethod
     def build(cls, names: Iterable[WatchName]) -> Matcher:
@@ -147,7 +151,7 @@ class Matcher:
         hits: list[tuple[Hit, int, int, str]],
         folded: Folded,
         countries: list[CountryMention],
-        terms: list[tuple[str, int, int]],
+        terms: lexicon.Terms,
     ) -> Iterator[tuple[Hit, int, int, dict[str, float], list[str]]]:
         window = parameters().context_window
         named: dict[int, set[str]] = {}
@@ -156,7 +160,7 @@ class Matcher:
                 named.setdefault(hit.alias.customer.customer_id, set()).add(hit.alias.text)
         for hit, start, end, written in hits:
             found, reasons = features(hit, folded, countries, start, end, written)
-            near = {c for c, s, e in terms if s < hit.view_end + window and e > hit.view_start - window}
+            near = {c for c, _, _ in terms.near(hit.view_start, hit.view_end, window)}
             if near & _SECURITY:
                 found["context:security"] = 1.0
             if "business" in near:
@@ -174,6 +178,7 @@ class Matcher:
         view = folded.view
         found: list[tuple[Alias, str, int, int]] = []
         police_words: list[tuple[int, int]] = []
+        triggers: list[int] = []
         for view_end, (length, padded, stem, entries) in self._automaton.iter(view):
             view_start = view_end - length + 2 if padded else view_end - length + 1
             stop = view_end if padded and not stem else view_end + 1
@@ -183,12 +188,18 @@ class Matcher:
                 if index == _POLICE_WORD:
                     police_words.append((view_start, word_end if stem else stop))
                 elif index == _STEM_TRIGGER:
-                    found += self._stemmed_hits(view, view_start)
+                    triggers.append(view_start)
                 elif form == "suffixed":
                     if 0 < word_end - stop <= _MAX_SUFFIX:
                         found.append((self._aliases[index], form, view_start, word_end))
                 else:
                     found.append((self._aliases[index], form, view_start, stop))
+        if triggers:
+            # An inflected name is looked for only where no name was found as written.
+            exact = {view_start for _, _, view_start, _ in found}
+            for view_start in triggers:
+                if view_start not in exact:
+                    found += self._stemmed_hits(view, view_start)
         hits: list[tuple[Hit, int, int, str]] = []
         for alias, form, view_start, stop in found:
             start, end = folded.span(view_start, stop)
@@ -201,11 +212,16 @@ class Matcher:
         hits += self._police_hits(folded, police_words, countries)
         if not hits:
             return iter(())
-        return self._judge(hits, folded, countries, lexicon.find_terms(view))
+        return self._judge(hits, folded, countries, lexicon.all_terms(view))
 
     def _stemmed_hits(self, view: str, view_start: int) -> list[tuple[Alias, str, int, int]]:
-        """Aliases whose words begin the words at `view_start` (inflected: "Centralnego Biura ...")."""
-        words = view[view_start : view_start + 40 * self._longest].split(" ")[: self._longest]
+        """Aliases whose words begin the words at `view_start` (inflected: "Centralnego Biura ...").
+
+        Words are read up to the first punctuation (two spaces in the view): a name never spans one.
+        """
+        words = view[view_start : view_start + 40 * self._longest].split(" ", self._longest)[: self._longest]
+        if len(words) < 2 or _stem(words[1]) not in self._second.get(_stem(words[0]), ()):
+            return []
         found = []
         stems: list[str] = []
         end = view_start - 1

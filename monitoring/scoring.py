@@ -31,7 +31,7 @@ _LABELS = {
     "denial": "a denial",
     "disproval": "a finding that clears the customer",
 }
-_HARM = ("surveillance", "targets", "detention", "violence", "repression")
+_HARM = frozenset(("surveillance", "targets", "detention", "violence", "repression"))
 
 
 @dataclass(frozen=True)
@@ -61,17 +61,16 @@ def level_features(mention: Mention, text: str, credibility: float) -> tuple[dic
     low, high = folded.view_offset(mention.start), folded.view_offset(mention.end)
     window = parameters().context_window
     near: dict[str, str] = {}
-    anywhere: set[str] = set()
-    for category, start, end in lexicon.find_terms(folded.view):
-        if category == lexicon.POLICE or (start < high and end > low):
-            continue  # a term inside the name ("Hacking Team") does not count
-        anywhere.add(category)
-        if start < high + window and end > low - window and category not in near:
+    terms = lexicon.all_terms(folded.view)
+    # A term inside the name ("Hacking Team") does not count.
+    anywhere = terms.categories_outside(low, high)
+    for category, start, end in terms.near(low, high, window):
+        if category != lexicon.POLICE and category not in near:
             near[category] = text[slice(*folded.span(start, end))]
     found: dict[str, float] = {"confidence": mention.confidence, "credibility": credibility}
     for category in near:
         found[f"near:{category}"] = 1.0
-    for category in anywhere & set(_HARM):
+    for category in anywhere & _HARM:
         found[f"text:{category}"] = 1.0
     if "targets" in near:
         for category in ("surveillance", "detention", "violence", "repression"):
