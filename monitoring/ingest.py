@@ -10,13 +10,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from contracts.models import Customer
+from flask import current_app, has_app_context
+
+from endwatch.config import ConfigError
 from endwatch.db import utcnow
-from monitoring.matching import Matcher, Mention, WatchName
+from endwatch.keyring import read_file_secret
+from monitoring.matching import Matcher, Mention
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry, Feed, Story, SuppressionRule
 from monitoring.parse import ParsedEntry, ParsedFeed, dedup_key
 from monitoring.scoring import score_alert
 from monitoring.text import fold, html_to_text
+from monitoring.watchlist import matcher_for
 
 # Titles shorter than this are too generic ("Weekly news") to group copies on their own.
 MIN_STORY_TITLE_WORDS = 4
@@ -33,25 +37,18 @@ class IngestReport:
     alert_ids: list[int] = field(default_factory=list)
 
 
-def watch_names(customers: Iterable[Customer]) -> list[WatchName]:
-    return [
-        WatchName(
-            customer_id=customer.id,
-            name=customer.name,
-            aliases=tuple(customer.alias_list),
-            country=customer.country,
-            kind=str(customer.kind.value if hasattr(customer.kind, "value") else customer.kind),
-        )
-        for customer in customers
-    ]
-
-
 def build_matcher(session: Session, customer_ids: Sequence[int] | None = None) -> Matcher:
-    """The watchlist automaton for every customer (or only those given)."""
-    query = select(Customer)
-    if customer_ids is not None:
-        query = query.where(Customer.id.in_(customer_ids))
-    return Matcher.build(watch_names(session.scalars(query)))
+    """The watchlist automaton for every customer (or only those given), kept across runs when an
+    application (and so ENDWATCH_HOME and its secret key) is at hand."""
+    folder = key = None
+    if has_app_context() and customer_ids is None:
+        config = current_app.config["ENDWATCH"]
+        try:
+            key = read_file_secret(config, "secret_key").encode()
+            folder = config.data_path / "matcher"
+        except ConfigError:
+            pass  # no key to sign a kept matcher with: build it every run
+    return matcher_for(session, folder=folder, key=key, customer_ids=customer_ids)
 
 
 def key_hash(key: str) -> str:

@@ -150,15 +150,13 @@ def police_words() -> frozenset[str]:
     return frozenset(words)
 
 
+@cache
+def _police_pattern() -> re.Pattern[str]:
+    words = sorted(police_words(), key=len, reverse=True)
+    alternatives = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
 def names_police(folded_name: str) -> bool:
     """Whether a folded name contains a police word of any language."""
-    tokens = folded_name.split()
-    for word in police_words():
-        if word.endswith("*"):
-            if any(t.startswith(word[:-1]) for t in tokens):
-                return True
-        elif " " in word and f" {word} " in f" {folded_name} ":
-            return True
-        elif word in tokens:
-            return True
-    return False
+    return _police_pattern().search(folded_name) is not None

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 
 import ahocorasick
 
+from contracts.models import CustomerKind
 from monitoring import lexicon
 from monitoring.countries import CountryMention, country_automaton, country_mentions
 from monitoring.judging import (
@@ -50,6 +51,25 @@ def _stem(word: str) -> str:
     return word if len(word) <= 3 else word[: min(5, len(word) - 1)]
 
 
+#: What an automaton key leads to: key length, padded with spaces, a stem, and (alias index, form) pairs.
+Payload = tuple[int, bool, bool, tuple[tuple[int, str], ...]]
+
+
+_FIELD, _ITEM = "\x1f", "\x1e"
+
+
+def _payload_text(payload: Payload) -> str:
+    length, padded, stem, entries = payload
+    items = _ITEM.join(f"{index}:{form}" for index, form in entries)
+    return _FIELD.join((str(length), "1" if padded else "", "1" if stem else "", items))
+
+
+def _payload(text: str) -> Payload:
+    length, padded, stem, items = text.split(_FIELD)
+    entries = tuple((int(i), form) for i, _, form in (item.partition(":") for item in items.split(_ITEM)))
+    return int(length), bool(padded), bool(stem), entries
+
+
 def min_confidence() -> float:
     return parameters().mention.threshold
 
@@ -60,11 +80,13 @@ class Matcher:
     def __init__(
         self,
         automaton: ahocorasick.Automaton,
+        payloads: list[Payload | str],
         aliases: list[Alias],
         police: dict[str, list[Alias]],
         stemmed: dict[str, list[int]],
     ) -> None:
         self._automaton = automaton
+        self._payloads = payloads
         self._aliases = aliases
         self._police = police
         self._stemmed = stemmed
@@ -114,18 +136,58 @@ class Matcher:
             for word in lexicon.police_words():
                 keys.setdefault((word.rstrip("*"), word.endswith("*")), []).append((_POLICE_WORD, ""))
         country_automaton()  # built once per process, here rather than in the first scan
-        automaton = ahocorasick.Automaton()
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        payloads: list[Payload | str] = []
         for (key, stem), entries in keys.items():
             unique = tuple(dict.fromkeys(entries))
             if _UNSPACED.search(key):
-                automaton.add_word(key, (len(key), False, False, unique))
+                word, payload = key, (len(key), False, False, unique)
             elif stem:
-                automaton.add_word(f" {key}", (len(key) + 1, True, True, unique))
+                word, payload = f" {key}", (len(key) + 1, True, True, unique)
             else:
-                automaton.add_word(f" {key} ", (len(key) + 2, True, False, unique))
+                word, payload = f" {key} ", (len(key) + 2, True, False, unique)
+            automaton.add_word(word, len(payloads))
+            payloads.append(payload)
         if keys:
             automaton.make_automaton()
-        return cls(automaton, aliases, police, stemmed)
+        return cls(automaton, payloads, aliases, police, stemmed)
+
+    def state(self) -> tuple[ahocorasick.Automaton, dict]:
+        """The automaton and everything else as plain data (JSON of strings, cheap to read back), to keep
+        the matcher across runs."""
+        customers: dict[int, int] = {}
+        rows: list[str] = []
+
+        def customer(watch: WatchName) -> int:
+            if watch.customer_id not in customers:
+                customers[watch.customer_id] = len(rows)
+                fields = [str(watch.customer_id), watch.name, watch.country, str(watch.kind), *watch.aliases]
+                rows.append(_FIELD.join(fields))
+            return customers[watch.customer_id]
+
+        aliases = [_FIELD.join((str(customer(a.customer)), a.text, a.shape, a.script)) for a in self._aliases]
+        police = {country: [customer(a.customer) for a in found] for country, found in self._police.items()}
+        payloads = [p if isinstance(p, str) else _payload_text(p) for p in self._payloads]
+        data = {"customers": rows, "aliases": aliases, "police": police, "stemmed": self._stemmed, "payloads": payloads}
+        return self._automaton, data
+
+    @classmethod
+    def restore(cls, automaton: ahocorasick.Automaton, data: dict) -> Matcher:
+        """A matcher from `state()`'s output; key payloads are read when first hit."""
+        watch = []
+        for row in data["customers"]:
+            number, name, country, kind, *aliases = row.split(_FIELD)
+            watch.append(WatchName(int(number), name, tuple(aliases), country, CustomerKind(kind)))
+        aliases = []
+        for row in data["aliases"]:
+            number, text, shape, script = row.split(_FIELD)
+            aliases.append(Alias(watch[int(number)], text, shape, script))
+        police = {
+            country: [Alias(watch[c], watch[c].name, "generic", "latin") for c in found]
+            for country, found in data["police"].items()
+        }
+        stemmed = {str(k): [int(i) for i in v] for k, v in data["stemmed"].items()}
+        return cls(automaton, list(data["payloads"]), aliases, police, stemmed)
 
     def _police_hits(
         self, folded: Folded, police_words: list[tuple[int, int]], countries: list[CountryMention]
@@ -179,7 +241,12 @@ class Matcher:
         found: list[tuple[Alias, str, int, int]] = []
         police_words: list[tuple[int, int]] = []
         triggers: list[int] = []
-        for view_end, (length, padded, stem, entries) in self._automaton.iter(view):
+        payloads = self._payloads
+        for view_end, number in self._automaton.iter(view):
+            payload = payloads[number]
+            if isinstance(payload, str):  # restored from a kept matcher, read on first use
+                payload = payloads[number] = _payload(payload)
+            length, padded, stem, entries = payload
             view_start = view_end - length + 2 if padded else view_end - length + 1
             stop = view_end if padded and not stem else view_end + 1
             if stem:
