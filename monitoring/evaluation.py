@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contracts.models import CustomerKind
 from monitoring.matching import Matcher, WatchName
 from monitoring.scoring import score_alert
 from monitoring.text import html_to_text
@@ -23,7 +24,7 @@ _RANK = {"info": 0, "warning": 1, "critical": 2}
 def load_watchlist(folder: Path) -> list[WatchName]:
     rows = json.loads((folder / "watchlist.json").read_text(encoding="utf-8"))
     return [
-        WatchName(r["customer_id"], r["name"], tuple(r.get("aliases", ())), r["country"], r["kind"])
+        WatchName(r["customer_id"], r["name"], tuple(r.get("aliases", ())), r["country"], CustomerKind(r["kind"]))
         for r in rows
     ]
 

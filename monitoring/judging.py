@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from contracts.models import CustomerKind
+from monitoring import lexicon
 from monitoring.countries import CountryMention, country_mentions, country_name
 from monitoring.parameters import parameters
 from monitoring.text import Folded, fold_key, fold_text
@@ -205,10 +206,12 @@ def features(
         found["number-after"] = 1.0
         reasons.append("followed by a number, like a product code or a rating")
     if shape in ("common", "word-acronym") or (shape == "acronym" and casing == "title"):
-        previous = before.rstrip().rsplit(" ", 1)[-1]
+        words = before.rstrip().rsplit(" ", 2)
+        previous = words[-1]
+        earlier = words[-2] if len(words) >= 2 else ""
         if not before.strip() or before.rstrip()[-1] in _SENTENCE_END:
             found["sentence-start"] = 1.0
-        elif previous[:1].isupper():
+        elif previous[:1].isupper() and previous.lower() not in _ARTICLES and earlier[-1:] not in _SENTENCE_END:
             found["capital-before"] = 1.0
             reasons.append("preceded by a capitalised word: part of a longer name")
         elif previous.lower() in _ARTICLES:
@@ -217,6 +220,11 @@ def features(
         if after[:1] == " " and after[1:2].isupper():
             found["capital-after"] = 1.0
             reasons.append("followed by another capitalised word: part of a longer name")
+    if shape == "common" and " " not in alias.text.strip():
+        found["common-one-word"] = 1.0  # "Guardian", "Sentinel": a word before it is a name
+    if lexicon.organisation_after(folded.view, hit.view_end):
+        found["organisation-after"] = 1.0
+        reasons.append("followed by a kind of organisation: part of another organisation's name")
     if casing == "lower":
         reasons.append("written in lower case")
     if alias.customer.kind not in ("government", "soe"):

@@ -160,3 +160,22 @@ def _police_pattern() -> re.Pattern[str]:
 def names_police(folded_name: str) -> bool:
     """Whether a folded name contains a police word of any language."""
     return _police_pattern().search(folded_name) is not None
+
+
+@cache
+def _organisations() -> tuple[frozenset[str], tuple[str, ...]]:
+    spaced, unspaced = set(), []
+    for data in languages().values():
+        for folded, _, is_unspaced in _terms(data.get("organisations", "")):
+            (unspaced.append if is_unspaced else spaced.add)(folded)
+    return frozenset(spaced), tuple(unspaced)
+
+
+def organisation_after(view: str, end: int) -> bool:
+    """Whether a word for a kind of organisation follows view[:end] ("大华银行", "Paragon Cosmetics"):
+    the name is then part of another organisation's name."""
+    spaced, unspaced = _organisations()
+    if view[end : end + 1] != " ":
+        return view.startswith(unspaced, end)
+    following = view[end + 1 : end + 40].split(" ", 2)
+    return following[0] in spaced or " ".join(following[:2]) in spaced

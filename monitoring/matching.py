@@ -276,7 +276,11 @@ class Matcher:
         if not hits and not police_words:
             return iter(())
         countries = country_mentions(folded)
-        hits += self._police_hits(folded, police_words, countries)
+        if police_words:
+            # A police word inside a name found as such is that name's, not "<country> police".
+            named = [(h.view_start, h.view_end) for h, *_ in hits]
+            police_words = [(s, e) for s, e in police_words if not any(a <= s and e <= b for a, b in named)]
+            hits += self._police_hits(folded, police_words, countries)
         if not hits:
             return iter(())
         return self._judge(hits, folded, countries, lexicon.all_terms(view))
