@@ -58,6 +58,7 @@ _CODE_NUMBER = re.compile(r"[ -]?\d|\+")
 # "Expansion (ACR)" or "ACR (Expansion)": the text says what the acronym stands for.
 _SENTENCE_END = frozenset(".!?\n:;\"“”«»'")
 _ARTICLES = frozenset("the a an el la le les los las l der die das un une una".split())
+_ABBREVIATION_AFTER = re.compile(r"\s*\((\w{2,8})\)")
 _SPELLED_AFTER = re.compile(r"\s*\(([^()]{6,90})\)")
 
 
@@ -220,6 +221,12 @@ def features(
         if after[:1] == " " and after[1:2].isupper():
             found["capital-after"] = 1.0
             reasons.append("followed by another capitalised word: part of a longer name")
+    if shape in ("name", "generic"):
+        abbreviation = _ABBREVIATION_AFTER.match(text, end)
+        known = {a.upper() for a in alias.customer.aliases}
+        if abbreviation is not None and abbreviation.group(1).upper() not in known:
+            found["abbreviated-otherwise"] = 1.0
+            reasons.append(f'the text abbreviates it "{abbreviation.group(1)}", not as the customer')
     if shape == "common" and " " not in alias.text.strip():
         found["common-one-word"] = 1.0  # "Guardian", "Sentinel": a word before it is a name
     if lexicon.organisation_after(folded.view, hit.view_end):

@@ -179,3 +179,9 @@ def organisation_after(view: str, end: int) -> bool:
         return view.startswith(unspaced, end)
     following = view[end + 1 : end + 40].split(" ", 2)
     return following[0] in spaced or " ".join(following[:2]) in spaced
+
+
+@cache
+def descriptors() -> frozenset[str]:
+    """Words that end company names without being the name ("Technologies", "Group"), lower case."""
+    return frozenset(w for data in languages().values() for w in data.get("descriptors", "").split())

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 import ahocorasick
+from rigour.names import remove_org_types
 
 from contracts.models import CustomerKind
 from monitoring import lexicon
@@ -216,10 +217,11 @@ class Matcher:
         terms: lexicon.Terms,
     ) -> Iterator[tuple[Hit, int, int, dict[str, float], list[str]]]:
         window = parameters().context_window
-        named: dict[int, set[str]] = {}
+        named: dict[int, list[tuple[int, int, str]]] = {}
         for hit, *_ in hits:
             if hit.alias.shape == "name" and hit.form != "country-police":
-                named.setdefault(hit.alias.customer.customer_id, set()).add(hit.alias.text)
+                spot = (hit.view_start, hit.view_end, hit.alias.text)
+                named.setdefault(hit.alias.customer.customer_id, []).append(spot)
         for hit, start, end, written in hits:
             found, reasons = features(hit, folded, countries, start, end, written)
             near = {c for c, _, _ in terms.near(hit.view_start, hit.view_end, window)}
@@ -227,10 +229,14 @@ class Matcher:
                 found["context:security"] = 1.0
             if "business" in near:
                 found["context:business"] = 1.0
-            others = named.get(hit.alias.customer.customer_id, set()) - {hit.alias.text}
+            others = [
+                text
+                for start, end, text in named.get(hit.alias.customer.customer_id, ())
+                if end <= hit.view_start or start >= hit.view_end
+            ]
             if others:
-                found["other-alias"] = 1.0
-                reasons.append(f'also named as "{sorted(others)[0]}"')
+                found["other-alias"] = 1.0  # named elsewhere in the text too
+                reasons.append(f'also named as "{others[0]}"')
             yield hit, start, end, found, reasons
 
     def _hits(self, text: str) -> Iterator[tuple[Hit, int, int, dict[str, float], list[str]]]:
@@ -336,9 +342,18 @@ class Matcher:
 
 
 def _alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
-    """The customer's names as imported, then the name without its country qualifier or demonym."""
+    """The customer's names as imported, then the name without its country qualifier or demonym, and
+    a company's name without its legal form (rigour) or a trailing descriptor ("Nexa Technologies")."""
     for raw in (watch.name, *watch.aliases):
         yield raw, None
+    if watch.kind not in ("government", "soe"):
+        for raw in (watch.name, *watch.aliases):
+            bare = " ".join(remove_org_types(raw).split())
+            words = bare.split()
+            if len(words) == 2 and words[1].lower() in lexicon.descriptors() and len(words[0]) >= 4:
+                bare = words[0]
+            if bare and bare != raw:
+                yield bare, "unqualified"
     for raw in (watch.name, *watch.aliases):
         qualifier = _QUALIFIER.search(raw)
         if qualifier is not None:
