@@ -110,10 +110,9 @@ def ingest_feed(
     if matcher is None:
         matcher = build_matcher(session)
     suppressions = load_suppressions(session)
-    for entry in entries:
-        for alert in match_entry(session, entry, feed, matcher, suppressions):
-            report.alerts += 1
-            report.alert_ids.append(alert.id)
+    for alert in match_entries(session, [(entry, feed) for entry in entries], matcher, suppressions):
+        report.alerts += 1
+        report.alert_ids.append(alert.id)
     return report
 
 
@@ -169,10 +168,9 @@ def load_suppressions(session: Session) -> Suppressions:
     )
 
 
-def match_entry(
-    session: Session, entry: Entry, feed: Feed, matcher: Matcher, suppressions: Suppressions
-) -> list[Alert]:
-    """Raise (or strengthen) one alert per customer named in the entry; return the new ones."""
+def _best_alerts(
+    entry: Entry, feed: Feed, matcher: Matcher, suppressions: Suppressions
+) -> dict[int, tuple[float, AlertLevel, list[str], Mention]]:
     best: dict[int, tuple[float, AlertLevel, list[str], Mention]] = {}
     for mention in matcher.scan(entry.text):
         if suppressions.covers(mention.customer_id, mention.matched, feed.id):
@@ -180,37 +178,49 @@ def match_entry(
         alerting = score_alert(mention, entry.text, feed.credibility)
         current = best.get(mention.customer_id)
         if current is None or alerting.score > current[0]:
-            best[mention.customer_id] = (
-                alerting.score,
-                AlertLevel(alerting.level),
-                list(alerting.reasons),
-                mention,
-            )
-    if not best:
+            best[mention.customer_id] = (alerting.score, AlertLevel(alerting.level), list(alerting.reasons), mention)
+    return best
+
+
+def match_entries(
+    session: Session, entries: Sequence[tuple[Entry, Feed]], matcher: Matcher, suppressions: Suppressions
+) -> list[Alert]:
+    """Raise (or strengthen) one alert per customer and story named in the entries; return the new ones.
+
+    All entries are matched first, then the alerts of their stories are read in a few queries and
+    written in one flush.
+    """
+    found = [(entry, best) for entry, feed in entries if (best := _best_alerts(entry, feed, matcher, suppressions))]
+    if not found:
         return []
-    existing = {
-        alert.customer_id: alert
-        for alert in session.scalars(
-            select(Alert).where(Alert.story_id == entry.story_id, Alert.customer_id.in_(list(best)))
-        )
-    }
+    stories = sorted({entry.story_id for entry, _ in found})
+    customers = {customer_id for _, best in found for customer_id in best}
+    existing: dict[tuple[int, int], Alert] = {}
+    with session.no_autoflush:
+        for start in range(0, len(stories), 500):
+            query = select(Alert).where(Alert.story_id.in_(stories[start : start + 500]))
+            for alert in session.scalars(query):
+                if alert.customer_id in customers:
+                    existing[(alert.story_id, alert.customer_id)] = alert
     created = []
-    for customer_id, (score, level, reasons, mention) in best.items():
-        alert = existing.get(customer_id)
-        if alert is None:
-            alert = Alert(customer_id=customer_id, story_id=entry.story_id, status=AlertStatus.NEW)
-            session.add(alert)
-            created.append(alert)
-        elif score <= alert.score or alert.status != AlertStatus.NEW:
-            continue
-        elif level == AlertLevel.CRITICAL and alert.level != AlertLevel.CRITICAL:
-            alert.notified_at = None  # a stronger copy of the story makes it critical: announce it now
-        alert.entry_id = entry.id
-        alert.score = round(float(score), 4)
-        alert.level = level
-        alert.matched = mention.matched[:500]
-        alert.snippet = mention.snippet
-        alert.reasons = [*reasons]
+    for entry, best in found:
+        for customer_id, (score, level, reasons, mention) in best.items():
+            alert = existing.get((entry.story_id, customer_id))
+            if alert is None:
+                alert = Alert(customer_id=customer_id, story_id=entry.story_id, status=AlertStatus.NEW)
+                existing[(entry.story_id, customer_id)] = alert
+                session.add(alert)
+                created.append(alert)
+            elif score <= alert.score or alert.status != AlertStatus.NEW:
+                continue
+            elif level == AlertLevel.CRITICAL and alert.level != AlertLevel.CRITICAL:
+                alert.notified_at = None  # a stronger copy of the story makes it critical: announce it now
+            alert.entry_id = entry.id
+            alert.score = round(float(score), 4)
+            alert.level = level
+            alert.matched = mention.matched[:500]
+            alert.snippet = mention.snippet
+            alert.reasons = [*reasons]
     session.flush()
     return created
 
@@ -235,6 +245,5 @@ def rematch_recent(
         ).all()
         if not batch:
             return created
-        for entry in batch:
-            created.extend(match_entry(session, entry, feeds[entry.feed_id], matcher, suppressions))
+        created.extend(match_entries(session, [(e, feeds[e.feed_id]) for e in batch], matcher, suppressions))
         last_id = batch[-1].id

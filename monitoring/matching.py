@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 import ahocorasick
-from rigour.names import remove_org_types
 
 from contracts.models import CustomerKind
 from monitoring import lexicon
@@ -45,6 +45,7 @@ _SECURITY = frozenset({"surveillance", "detention", "violence", "repression", "p
 _POLICE_REACH = 24  # view characters between a country word and a police word ("la policía de Nicaragua")
 _MAX_SUFFIX = 4  # letters a one-word name may carry as an ending (র‍্যাবের, Hikvisiona)
 _POLICE_WORD, _STEM_TRIGGER = -1, -2
+_DERIVED = frozenset({"unqualified", "suffixed"})
 
 
 def _stem(word: str) -> str:
@@ -133,6 +134,17 @@ class Matcher:
                         keys.setdefault((stems[0], True), []).append((_STEM_TRIGGER, ""))
             if is_police:
                 police.setdefault(watch.country, []).append(Alias(watch, watch.name, "generic", "latin"))
+        # A form the watchlist did not spell out (a company's bare name, a name with an ending) is kept
+        # only where it leads to one customer: "Felnor" is not guessed among "Felnor Labs" and "Felnor GmbH".
+        # Generic names ("National Police") are shared on purpose: the country tells them apart.
+        for key, entries in keys.items():
+            owners = {aliases[i].customer.customer_id for i, _ in entries if i >= 0}
+            if len(owners) > 1:
+                keys[key] = [
+                    (i, form) for i, form in entries if not (form in _DERIVED and aliases[i].shape != "generic")
+                ]
+        # "<country> police" names a watched force only where it is the country's one police force.
+        police = {country: forces for country, forces in police.items() if len(forces) == 1}
         if police:
             for word in lexicon.police_words():
                 keys.setdefault((word.rstrip("*"), word.endswith("*")), []).append((_POLICE_WORD, ""))
@@ -140,6 +152,8 @@ class Matcher:
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         payloads: list[Payload | str] = []
         for (key, stem), entries in keys.items():
+            if not entries:
+                continue
             unique = tuple(dict.fromkeys(entries))
             if _UNSPACED.search(key):
                 word, payload = key, (len(key), False, False, unique)
@@ -321,9 +335,15 @@ class Matcher:
             confidence = round(model.probability(found), 3)
             customer_id = hit.alias.customer.customer_id
             current = best.get(customer_id)
-            if confidence >= model.threshold and (
-                current is None or (confidence, -start) > (current.confidence, -current.start)
-            ):
+            if confidence < model.threshold:
+                continue
+            if current is not None and start <= current.start and current.end <= end:
+                # The fuller name at the same place ("Corvane Systems" over "Corvane") is what matched.
+                confidence = max(confidence, current.confidence)
+            elif current is not None and (current.start <= start and end <= current.end):
+                best[customer_id] = replace(current, confidence=max(confidence, current.confidence))
+                continue
+            if current is None or (confidence, -start) >= (current.confidence, -current.start):
                 best[customer_id] = Mention(
                     customer_id,
                     text[start:end],
@@ -347,6 +367,8 @@ def _alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
     for raw in (watch.name, *watch.aliases):
         yield raw, None
     if watch.kind not in ("government", "soe"):
+        from rigour.names import remove_org_types  # only when building: it takes a while to import
+
         for raw in (watch.name, *watch.aliases):
             bare = " ".join(remove_org_types(raw).split())
             words = bare.split()

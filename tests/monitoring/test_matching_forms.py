@@ -42,7 +42,7 @@ def test_customer_kind_is_an_enum():
         ("華為技術人員幫助政府監控政治對手", 3055),  # Traditional for 华为
         ("Zakup dla Centralnego Biura Antykorupcyjnego sfinansowano z funduszu.", 3026),  # Polish genitive
         ("Співробітники Служби безпеки України затримали редактора.", 3043),  # Ukrainian genitive
-        ("র‍্যাবের হাতে দুটি মৃত্যু", 3022),  # Bengali ending on র‍্যাব
+        ("ঢাকায় র‍্যাবের হাতে দুটি মৃত্যু, বাংলাদেশের মানবাধিকার সংগঠন জানায়", 3022),  # Bengali ending
     ],
 )
 def test_name_is_found_however_the_report_writes_it(matcher, text, customer):
