@@ -80,7 +80,8 @@ def automaton() -> ahocorasick.Automaton:
         for category, spec in specs:
             for folded, stem, unspaced in _terms(spec):
                 key = folded if unspaced else (f" {folded}" if stem else f" {folded} ")
-                found.add_word(key, (category, len(key), stem, unspaced))
+                kind = 2 if unspaced else 1 if stem else 0
+                found.add_word(key, (category, len(key) - (1 if unspaced else 2), kind))
     found.make_automaton()
     return found
 
@@ -131,12 +132,10 @@ def find_terms(view: str, low: int = 0, high: int | None = None) -> list[tuple[s
     low = max(view.rfind(" ", 0, low + 1), 0)
     high = view.find(" ", high) + 1 or len(view)
     out = []
-    for end, (category, length, stem, unspaced) in automaton().iter(view, low, high):
-        if unspaced:
-            out.append((category, end - length + 1, end + 1))
-            continue
-        stop = view.find(" ", end + 1) if stem else end
-        out.append((category, end - length + 2, stop))
+    append, find = out.append, view.find
+    for end, (category, back, kind) in automaton().iter(view, low, high):
+        # kind: 0 a whole word, 1 a stem (runs to the end of its word), 2 inside a run of characters
+        append((category, end - back, find(" ", end + 1) if kind == 1 else end + (kind == 2)))
     return out
 
 

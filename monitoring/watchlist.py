@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -104,6 +105,7 @@ def _load(folder: Path, key: bytes) -> Matcher | None:
     except OSError:
         return None
     if not crypto.equal(signature, _signature(key, automaton_bytes, state)):
+        shutil.rmtree(folder, ignore_errors=True)  # not ours: rebuilt and written again
         return None
     # Load the very bytes that were checked, from a private copy nobody else can swap.
     with tempfile.NamedTemporaryFile(prefix="endwatch-matcher-") as private:
