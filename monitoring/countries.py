@@ -185,7 +185,9 @@ def country_mentions(folded: Folded) -> list[CountryMention]:
         m
         for m in found
         if not any(
-            o.view_start <= m.view_start and m.view_end <= o.view_end and o.view_end - o.view_start > m.view_end - m.view_start
+            o.view_start <= m.view_start
+            and m.view_end <= o.view_end
+            and o.view_end - o.view_start > m.view_end - m.view_start
             for o in found
         )
     ]

@@ -24,7 +24,9 @@ _RANK = {"info": 0, "warning": 1, "critical": 2}
 def load_watchlist(folder: Path) -> list[WatchName]:
     rows = json.loads((folder / "watchlist.json").read_text(encoding="utf-8"))
     return [
-        WatchName(r["customer_id"], r["name"], tuple(r.get("aliases", ())), r["country"], CustomerKind(r["kind"]))
+        WatchName(
+            r["customer_id"], r["name"], tuple(r.get("aliases", ())), r["country"], CustomerKind(r["kind"])
+        )
         for r in rows
     ]
 
@@ -144,7 +146,9 @@ def evaluate(matcher: Matcher, watchlist: list[WatchName], entries: Iterable[dic
                 (group.alerts, pred_a, gold_a),
                 (group.critical, pred_c, gold_c),
             ):
-                tally.add({c for c in pred if kinds.get(c) == kind}, {c for c in want if kinds.get(c) == kind})
+                tally.add(
+                    {c for c in pred if kinds.get(c) == kind}, {c for c in want if kinds.get(c) == kind}
+                )
         note = entry.get("note", "")
         for cid in sorted(pred_m - gold_m):
             report.errors.append(("mention", "FP", entry["id"], cid, note))

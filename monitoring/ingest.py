@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app, has_app_context
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
-
-from flask import current_app, has_app_context
 
 from endwatch.config import ConfigError
 from endwatch.db import utcnow
@@ -178,7 +177,12 @@ def _best_alerts(
         alerting = score_alert(mention, entry.text, feed.credibility)
         current = best.get(mention.customer_id)
         if current is None or alerting.score > current[0]:
-            best[mention.customer_id] = (alerting.score, AlertLevel(alerting.level), list(alerting.reasons), mention)
+            best[mention.customer_id] = (
+                alerting.score,
+                AlertLevel(alerting.level),
+                list(alerting.reasons),
+                mention,
+            )
     return best
 
 
@@ -190,7 +194,9 @@ def match_entries(
     All entries are matched first, then the alerts of their stories are read in a few queries and
     written in one flush.
     """
-    found = [(entry, best) for entry, feed in entries if (best := _best_alerts(entry, feed, matcher, suppressions))]
+    found = [
+        (entry, best) for entry, feed in entries if (best := _best_alerts(entry, feed, matcher, suppressions))
+    ]
     if not found:
         return []
     stories = sorted({entry.story_id for entry, _ in found})
@@ -199,10 +205,10 @@ def match_entries(
     with session.no_autoflush:
         for start in range(0, len(stories), 500):
             query = select(Alert).where(Alert.story_id.in_(stories[start : start + 500]))
-            for alert in session.scalars(query):
-                if alert.customer_id in customers:
-                    existing[(alert.story_id, alert.customer_id)] = alert
-    created = []
+            for stored in session.scalars(query):
+                if stored.customer_id in customers:
+                    existing[(stored.story_id, stored.customer_id)] = stored
+    created: list[Alert] = []
     for entry, best in found:
         for customer_id, (score, level, reasons, mention) in best.items():
             alert = existing.get((entry.story_id, customer_id))

@@ -200,7 +200,9 @@ def features(
                 reasons.append(f'spelled out as "{" ".join(spelled.split())[:60]}"')
             else:
                 found["spelled:other"] = 1.0
-                reasons.append(f'spelled out as "{" ".join(spelled.split())[:60]}": another body with that acronym')
+                reasons.append(
+                    f'spelled out as "{" ".join(spelled.split())[:60]}": another body with that acronym'
+                )
     elif shape == "generic":
         reasons.append("generic name: needs country context")
     if _CODE_NUMBER.match(after):
@@ -212,7 +214,9 @@ def features(
         earlier = words[-2] if len(words) >= 2 else ""
         if not before.strip() or before.rstrip()[-1] in _SENTENCE_END:
             found["sentence-start"] = 1.0
-        elif previous[:1].isupper() and previous.lower() not in _ARTICLES and earlier[-1:] not in _SENTENCE_END:
+        elif (
+            previous[:1].isupper() and previous.lower() not in _ARTICLES and earlier[-1:] not in _SENTENCE_END
+        ):
             found["capital-before"] = 1.0
             reasons.append("preceded by a capitalised word: part of a longer name")
         elif previous.lower() in _ARTICLES:

@@ -39,8 +39,7 @@ _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 def languages() -> dict[str, dict]:
     """Language code -> its parsed data file."""
     return {
-        path.stem: tomllib.loads(path.read_text(encoding="utf-8"))
-        for path in sorted(FOLDER.glob("*.toml"))
+        path.stem: tomllib.loads(path.read_text(encoding="utf-8")) for path in sorted(FOLDER.glob("*.toml"))
     }
 
 
@@ -101,7 +100,9 @@ class Terms:
     def categories_outside(self, low: int, high: int) -> set[str]:
         """Categories with a term anywhere in the view but inside view[low:high] (a name's own words)."""
         counts = dict(self._counts)
-        for category, start, end in self.terms[bisect_left(self._starts, low - _LONGEST) : bisect_left(self._starts, high)]:
+        for category, start, end in self.terms[
+            bisect_left(self._starts, low - _LONGEST) : bisect_left(self._starts, high)
+        ]:
             if start < high and end > low:
                 counts[category] -= 1
         return {c for c, n in counts.items() if n > 0 and c != POLICE}
@@ -110,11 +111,7 @@ class Terms:
         """Terms within `window` characters of view[low:high], those overlapping it left out."""
         first = bisect_left(self._starts, low - window - _LONGEST)
         last = bisect_left(self._starts, high + window)
-        return [
-            t
-            for t in self.terms[first:last]
-            if t[2] > low - window and not (t[1] < high and t[2] > low)
-        ]
+        return [t for t in self.terms[first:last] if t[2] > low - window and not (t[1] < high and t[2] > low)]
 
 
 _LONGEST = 60  # characters of the longest term, so a term starting this far before a window is seen
@@ -131,7 +128,7 @@ def find_terms(view: str, low: int = 0, high: int | None = None) -> list[tuple[s
     high = len(view) if high is None else high
     low = max(view.rfind(" ", 0, low + 1), 0)
     high = view.find(" ", high) + 1 or len(view)
-    out = []
+    out: list[tuple[str, int, int]] = []
     append, find = out.append, view.find
     for end, (category, back, kind) in automaton().iter(view, low, high):
         # kind: 0 a whole word, 1 a stem (runs to the end of its word), 2 inside a run of characters
@@ -163,7 +160,8 @@ def names_police(folded_name: str) -> bool:
 
 @cache
 def _organisations() -> tuple[frozenset[str], tuple[str, ...]]:
-    spaced, unspaced = set(), []
+    spaced: set[str] = set()
+    unspaced: list[str] = []
     for data in languages().values():
         for folded, _, is_unspaced in _terms(data.get("organisations", "")):
             (unspaced.append if is_unspaced else spaced.add)(folded)

@@ -21,6 +21,7 @@ import ahocorasick
 
 from contracts.models import CustomerKind
 from monitoring import lexicon
+from monitoring.aliases import alias_texts, keys_of
 from monitoring.countries import CountryMention, country_automaton, country_mentions
 from monitoring.judging import (
     HOPELESS,
@@ -35,11 +36,10 @@ from monitoring.judging import (
 )
 from monitoring.parameters import parameters
 from monitoring.text import Folded, fold_key, fold_text
-from monitoring.variants import arabic_clitics, greek_lookalike, latin_variants, russian_cases, script_of
+from monitoring.variants import script_of
 
 __all__ = ["Matcher", "Mention", "WatchName", "min_confidence"]
 
-_QUALIFIER = re.compile(r"\s*\(([^()]+)\)\s*\Z")
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _SECURITY = frozenset({"surveillance", "detention", "violence", "repression", "police"})
 _POLICE_REACH = 24  # view characters between a country word and a police word ("la policía de Nicaragua")
@@ -108,7 +108,7 @@ class Matcher:
         for watch in names:
             seen: set[str] = set()
             is_police = False
-            for raw, form in _alias_texts(watch):
+            for raw, form in alias_texts(watch):
                 text = " ".join(raw.split())
                 folded = fold_key(text)
                 if len(folded.replace(" ", "")) < 2 or folded in seen:
@@ -118,7 +118,7 @@ class Matcher:
                 alias = Alias(watch, text, alias_shape(text, folded), script_of(text))
                 aliases.append(alias)
                 index = len(aliases) - 1
-                for key, key_form in _keys(alias, folded):
+                for key, key_form in keys_of(alias, folded):
                     for variant in {key, " ".join(key.split())}:  # "Centre «E»" also as "Centre E"
                         keys.setdefault((variant, False), []).append((index, form or key_form))
                 words = folded.split()
@@ -137,11 +137,13 @@ class Matcher:
         # A form the watchlist did not spell out (a company's bare name, a name with an ending) is kept
         # only where it leads to one customer: "Felnor" is not guessed among "Felnor Labs" and "Felnor GmbH".
         # Generic names ("National Police") are shared on purpose: the country tells them apart.
-        for key, entries in keys.items():
+        for spot, entries in keys.items():
             owners = {aliases[i].customer.customer_id for i, _ in entries if i >= 0}
             if len(owners) > 1:
-                keys[key] = [
-                    (i, form) for i, form in entries if not (form in _DERIVED and aliases[i].shape != "generic")
+                keys[spot] = [
+                    (i, form)
+                    for i, form in entries
+                    if not (form in _DERIVED and aliases[i].shape != "generic")
                 ]
         # "<country> police" names a watched force only where it is the country's one police force.
         police = {country: forces for country, forces in police.items() if len(forces) == 1}
@@ -183,7 +185,13 @@ class Matcher:
         aliases = [_FIELD.join((str(customer(a.customer)), a.text, a.shape, a.script)) for a in self._aliases]
         police = {country: [customer(a.customer) for a in found] for country, found in self._police.items()}
         payloads = [p if isinstance(p, str) else _payload_text(p) for p in self._payloads]
-        data = {"customers": rows, "aliases": aliases, "police": police, "stemmed": self._stemmed, "payloads": payloads}
+        data = {
+            "customers": rows,
+            "aliases": aliases,
+            "police": police,
+            "stemmed": self._stemmed,
+            "payloads": payloads,
+        }
         return self._automaton, data
 
     @classmethod
@@ -359,52 +367,3 @@ class Matcher:
     def candidates(self, text: str) -> list[tuple[int, dict[str, float]]]:
         """Every hit with its named features, whatever its confidence: (customer id, features)."""
         return [(hit.alias.customer.customer_id, found) for hit, _, _, found, _ in self._hits(text)]
-
-
-def _alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
-    """The customer's names as imported, then the name without its country qualifier or demonym, and
-    a company's name without its legal form (rigour) or a trailing descriptor ("Nexa Technologies")."""
-    for raw in (watch.name, *watch.aliases):
-        yield raw, None
-    if watch.kind not in ("government", "soe"):
-        from rigour.names import remove_org_types  # only when building: it takes a while to import
-
-        for raw in (watch.name, *watch.aliases):
-            bare = " ".join(remove_org_types(raw).split())
-            words = bare.split()
-            if len(words) == 2 and words[1].lower() in lexicon.descriptors() and len(words[0]) >= 4:
-                bare = words[0]
-            if bare and bare != raw:
-                yield bare, "unqualified"
-    for raw in (watch.name, *watch.aliases):
-        qualifier = _QUALIFIER.search(raw)
-        if qualifier is not None:
-            yield raw[: qualifier.start()], "unqualified"
-            continue
-        folded = fold_text(raw)
-        for country in country_mentions(folded):
-            if country.country == watch.country and country.view_start <= 1:
-                skipped = len(folded.view[country.view_start : country.view_end].split())
-                rest = " ".join(raw.split()[skipped:])
-                if len(rest.split()) >= 2 or (rest and rest.split()[0].lower() != rest.split()[0]):
-                    yield rest, "unqualified"
-                break
-
-
-def _keys(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
-    yield folded, "exact"
-    if alias.shape in ("acronym", "word-acronym") and alias.script == "latin":
-        yield " ".join(folded), "dotted"  # F.B.I. folds to "f b i"
-        lookalike = greek_lookalike(alias.text)
-        if lookalike is not None:
-            yield fold_key(lookalike), "lookalike"
-    elif "." in alias.text and all(len(w) == 1 for w in folded.split()[:2]):
-        yield fold_key(alias.text.replace(".", "")), "dotted"  # "U.S. Immigration" -> "US Immigration"
-    if alias.script == "cyrillic":
-        for variant in latin_variants(alias.text):
-            yield variant, "translit"
-        for form in russian_cases(alias.text):
-            yield fold_key(form), "inflected"
-    elif alias.script == "arabic":
-        for form in arabic_clitics(alias.text):
-            yield fold_key(form), "clitic"

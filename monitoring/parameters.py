@@ -49,7 +49,9 @@ class Parameters:
 
 
 def _model(data: dict) -> Model:
-    return Model(float(data["bias"]), {k: float(v) for k, v in data["weights"].items()}, float(data["threshold"]))
+    return Model(
+        float(data["bias"]), {k: float(v) for k, v in data["weights"].items()}, float(data["threshold"])
+    )
 
 
 def parameters() -> Parameters:

@@ -22,7 +22,7 @@ __all__ = ["Alerting", "level_features", "risk_terms", "score_alert"]
 
 _LABELS = {
     "surveillance": "surveillance of people (spyware, interception, hacking, tracking, facial recognition)",
-    "targets": "journalists, activists, human-rights defenders, protesters, opposition, lawyers or minorities",
+    "targets": "journalists, activists, human-rights defenders, protesters, opposition, lawyers, minorities",
     "detention": "arrests or detention",
     "violence": "torture, disappearance or killing",
     "repression": "repression, persecution or violence against people",
@@ -55,7 +55,9 @@ def risk_terms(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     ]
 
 
-def level_features(mention: Mention, text: str, credibility: float) -> tuple[dict[str, float], dict[str, str]]:
+def level_features(
+    mention: Mention, text: str, credibility: float
+) -> tuple[dict[str, float], dict[str, str]]:
     """Named features of a mention for the level models, and the first term found near it per kind."""
     folded = fold_text(text)
     low, high = folded.view_offset(mention.start), folded.view_offset(mention.end)

@@ -56,7 +56,11 @@ def version(names: Sequence[WatchName]) -> str:
 
 
 def matcher_for(
-    session: Session, *, folder: Path | None = None, key: bytes | None = None, customer_ids: Sequence[int] | None = None
+    session: Session,
+    *,
+    folder: Path | None = None,
+    key: bytes | None = None,
+    customer_ids: Sequence[int] | None = None,
 ) -> Matcher:
     """The matcher for the current watchlist: from this process, from `folder` if its files are
     signed with `key`, or built (and then kept there)."""
@@ -78,7 +82,9 @@ def matcher_for(
 
 
 def _signature(key: bytes, automaton: bytes, state: bytes) -> str:
-    message = FORMAT.encode() + b"\n" + crypto.sha256_hex(automaton).encode() + crypto.sha256_hex(state).encode()
+    message = (
+        FORMAT.encode() + b"\n" + crypto.sha256_hex(automaton).encode() + crypto.sha256_hex(state).encode()
+    )
     return crypto.hmac_sha256(key, message)
 
 

@@ -50,7 +50,9 @@ def test_customers_are_read_as_plain_rows(session):
     assert not [o for o in session.identity_map.values() if isinstance(o, Customer)]
 
 
-def test_the_next_run_loads_the_kept_matcher_instead_of_building_it(cli, session, home, tmp_path, monkeypatch):
+def test_the_next_run_loads_the_kept_matcher_instead_of_building_it(
+    cli, session, home, tmp_path, monkeypatch
+):
     add_customer(session, "Corvane Systems", kind="private")
     session.flush()
     builds = _builds(monkeypatch)
