@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 import ahocorasick
+from rapidfuzz.distance import Levenshtein
 
 from contracts.models import CustomerKind
 from monitoring import lexicon
@@ -46,6 +47,7 @@ _POLICE_REACH = 24  # view characters between a country word and a police word (
 _MAX_SUFFIX = 4  # letters a one-word name may carry as an ending (র‍্যাবের, Hikvisiona)
 _POLICE_WORD, _STEM_TRIGGER = -1, -2
 _DERIVED = frozenset({"unqualified", "suffixed"})
+_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞА-ЯЁЂ-ЏΑ-Ω]\w{4,}")
 
 
 def _stem(word: str) -> str:
@@ -92,6 +94,8 @@ class Matcher:
         self._aliases = aliases
         self._police = police
         self._stemmed = stemmed
+        self._fuzzy: dict[str, list[int]] | None = None
+        self._near: dict[str, list[int]] = {}
         self._longest = max((k.count(" ") + 1 for k in stemmed), default=0)
         self._second: dict[str, set[str]] = {}
         for key in stemmed:
@@ -289,6 +293,7 @@ class Matcher:
                         found.append((self._aliases[index], form, view_start, word_end))
                 else:
                     found.append((self._aliases[index], form, view_start, stop))
+        found += self._misspelt(text, folded, {view_start for _, _, view_start, _ in found})
         if triggers:
             # An inflected name is looked for only where no name was found as written.
             exact = {view_start for _, _, view_start, _ in found}
@@ -312,6 +317,50 @@ class Matcher:
         if not hits:
             return iter(())
         return self._judge(hits, folded, countries, lexicon.all_terms(view))
+
+    def _misspelt(self, text: str, folded: Folded, taken: set[int]) -> list[tuple[Alias, str, int, int]]:
+        """One-word names written with one letter more, less or other ("Cytox", "Intellaxa", "Huavei"):
+        capitalised words of six letters or more, looked up by their one-deletion variants."""
+        index = self._fuzzy_index()
+        if not index:
+            return []
+        found = []
+        for word in _CAPITALISED.finditer(text):
+            low = folded.view_offset(word.start())
+            if low in taken:
+                continue
+            for number in self._near_names(word.group(), index):
+                found.append((self._aliases[number], "misspelt", low, folded.view_offset(word.end())))
+        return found
+
+    def _near_names(self, word: str, index: dict[str, list[int]]) -> list[int]:
+        """Aliases one edit away from a word (remembered: the same words come back in every text)."""
+        known = self._near.get(word)
+        if known is not None:
+            return known
+        token = fold_key(word)
+        near = []
+        if " " not in token:
+            variants = {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
+            for number in {n for v in variants for n in index.get(v, ())}:
+                name = fold_key(self._aliases[number].text)
+                if name != token and Levenshtein.distance(name, token, score_cutoff=1) <= 1:
+                    near.append(number)
+        if len(self._near) > 200_000:
+            self._near.clear()
+        self._near[word] = near
+        return near
+
+    def _fuzzy_index(self) -> dict[str, list[int]]:
+        if self._fuzzy is None:
+            self._fuzzy = {}
+            for number, alias in enumerate(self._aliases):
+                name = fold_key(alias.text)
+                single = " " not in name and not _UNSPACED.search(name)
+                if alias.shape == "name" and len(name) >= 6 and single:
+                    for variant in {name, *(name[:i] + name[i + 1 :] for i in range(len(name)))}:
+                        self._fuzzy.setdefault(variant, []).append(number)
+        return self._fuzzy
 
     def _stemmed_hits(self, view: str, view_start: int) -> list[tuple[Alias, str, int, int]]:
         """Aliases whose words begin the words at `view_start` (inflected: "Centralnego Biura ...").

@@ -76,8 +76,8 @@ def test_all_capitals_headline_gives_acronym_no_weight(matcher):
     assert 4 not in _found(matcher, "ICE STORM HITS THE MIDWEST")
 
 
-def test_acronym_in_mixed_case_is_found_when_unambiguous(matcher):
-    mention = _found(matcher, "The Sedena said the soldiers had been suspended.")[2]
+def test_acronym_in_mixed_case_is_found_with_its_country_nearby(matcher):
+    mention = _found(matcher, "The Sedena said the soldiers in Chihuahua had been suspended.")[2]
     assert any("mixed case" in r for r in mention.reasons)
 
 
