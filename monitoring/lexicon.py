@@ -97,6 +97,11 @@ class Terms:
         for category, _, _ in self.terms:
             self._counts[category] = self._counts.get(category, 0) + 1
 
+    def within(self, low: int, high: int) -> set[str]:
+        """Categories with a term inside view[low:high]."""
+        first = bisect_left(self._starts, low)
+        return {c for c, _, end in self.terms[first : bisect_left(self._starts, high)] if end <= high}
+
     def categories_outside(self, low: int, high: int) -> set[str]:
         """Categories with a term anywhere in the view but inside view[low:high] (a name's own words)."""
         counts = dict(self._counts)

@@ -11,6 +11,7 @@ torture, disappearance, killing). Policy from the labelling guide is applied on 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from monitoring import lexicon
@@ -69,7 +70,12 @@ def level_features(
     for category, start, end in terms.near(low, high, window):
         if category != lexicon.POLICE and category not in near:
             near[category] = text[slice(*folded.span(start, end))]
+    sentence_low, sentence_high = _sentence(text, mention.start, mention.end)
+    in_sentence = terms.within(folded.view_offset(sentence_low), folded.view_offset(sentence_high))
+    in_sentence.discard(lexicon.POLICE)
     found: dict[str, float] = {"confidence": mention.confidence, "credibility": credibility}
+    for category in in_sentence:
+        found[f"sentence:{category}"] = 1.0
     for category in near:
         found[f"near:{category}"] = 1.0
     for category in anywhere & _HARM:
@@ -121,3 +127,13 @@ def score_alert(mention: Mention, text: str, credibility: float) -> Alerting:
     )
     reasons.append(f"Level: {level}.")
     return Alerting(score, level, tuple(reasons))
+
+
+_SENTENCE_ENDS = re.compile(r"[.!?;\n]\s")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the sentence holding text[start:end]."""
+    before = [m.end() for m in _SENTENCE_ENDS.finditer(text, max(0, start - 400), start)]
+    after = _SENTENCE_ENDS.search(text, end, end + 400)
+    return (before[-1] if before else max(0, start - 400)), (after.start() + 1 if after else min(len(text), end + 400))

@@ -82,6 +82,7 @@ _SCRIPTS |= {"ı": "i", "ł": "l", "đ": "d", "ð": "d", "ø": "o", "æ": "ae", 
 _TABLE_RANGES = ((0, 0x3040), (0xA640, 0xA800), (0xFB00, 0xFFF0))
 _BMP = 0x10000
 _CJK_RANGE = (0x3400, 0xA000)
+_INDIC = (0x0900, 0x0DFF)
 
 
 def _fold_char(char: str) -> str:
@@ -92,11 +93,12 @@ def _fold_char(char: str) -> str:
     for c in folded:
         if c in _SCRIPTS:
             out.append(_SCRIPTS[c])
+        elif _INDIC[0] <= ord(c) <= _INDIC[1] and unicodedata.category(c) in ("Mn", "Mc"):
+            out.append(c)  # vowel signs and viramas of Bengali, Hindi...: letters of their word, not accents
         elif unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Cf"):
             continue
         else:
-            # Spacing vowel signs (Bengali, Hindi...) belong to their word.
-            out.append(c if c.isalnum() or unicodedata.category(c) == "Mc" else " ")
+            out.append(c if c.isalnum() else " ")
     return "".join(out)
 
 
