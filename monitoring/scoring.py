@@ -136,4 +136,5 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     """Offsets of the sentence holding text[start:end]."""
     before = [m.end() for m in _SENTENCE_ENDS.finditer(text, max(0, start - 400), start)]
     after = _SENTENCE_ENDS.search(text, end, end + 400)
-    return (before[-1] if before else max(0, start - 400)), (after.start() + 1 if after else min(len(text), end + 400))
+    low = before[-1] if before else max(0, start - 400)
+    return low, (after.start() + 1 if after else min(len(text), end + 400))
