@@ -313,6 +313,16 @@ def _alias_reason(hit: Hit, matched: str) -> str:
         return f'inflected form of alias "{alias}"'
     if hit.form == "clitic":
         return f'alias "{alias}" with an attached particle'
+    described = {
+        "unqualified": f'"{alias}", the customer\'s name without its country or legal form',
+        "stemmed": f'inflected form "{matched}" of "{alias}"',
+        "suffixed": f'"{alias}" with an ending ("{matched}")',
+        "misspelt": f'"{matched}", one letter from "{alias}"',
+        "lookalike": f'"{alias}" in lookalike letters of another script',
+        "country-police": f'"{matched}": that country\'s police force, {hit.alias.customer.name}',
+    }
+    if hit.form in described:
+        return described[hit.form]
     if matched == alias:
         return f'exact alias "{alias}"'
     return f'alias "{alias}" written "{matched}"'

@@ -109,6 +109,8 @@ def score_alert(mention: Mention, text: str, credibility: float) -> Alerting:
     score = round(max(warning, critical if level == "critical" else 0.0), 3)
 
     reasons = [f'"{mention.matched}" names this customer with confidence {mention.confidence:.2f}.']
+    if mention.reasons:
+        reasons.append("How the name was matched: " + "; ".join(mention.reasons) + ".")
     for category, term in near.items():
         reasons.append(f'Near the mention the text speaks of {_LABELS[category]} ("{term}").')
     if not near.keys() & set(_HARM):

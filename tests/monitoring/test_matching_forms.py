@@ -9,6 +9,7 @@ import pytest
 from contracts.models import CustomerKind
 from monitoring.evaluation import load_watchlist
 from monitoring.matching import Matcher
+from monitoring.scoring import score_alert
 from monitoring.text import html_to_text
 
 WATCHLIST = load_watchlist(Path(__file__).parent / "realworld")
@@ -72,3 +73,14 @@ def test_another_body_with_the_same_name_or_acronym_is_not_the_customer(matcher,
 def test_acronym_spelled_out_as_the_customer_is_found(matcher):
     text = "Le ministère de l'Intérieur marocain (MOI) a surveillé des journalistes à Rabat."
     assert _names(matcher, text)[3007] == "MOI"
+
+
+def test_an_alert_says_in_words_how_the_name_was_matched_and_why_it_is_loud(matcher):
+    text = "Bahrain's National Security Agency detained and tortured activists, Amnesty International said."
+    (mention,) = [m for m in matcher.scan(text) if m.customer_id == 3002]
+    alert = score_alert(mention, text, 0.9)
+    assert alert.level == "critical"
+    assert any("without its country" in r and "Bahrain named next to it" in r for r in alert.reasons)
+    assert any('torture, disappearance or killing ("tortured")' in r for r in alert.reasons)
+    low = score_alert(mention, text, 0.3)
+    assert low.level == "info" and any("low credibility" in r for r in low.reasons)
