@@ -249,7 +249,15 @@ def next_review(
         if reviewed is not None and reviewed >= window:
             continue  # already reviewed ahead of this renewal
         candidates.append((window, f"before licence renewal of {deployment.ref} ({deployment.licence_end})"))
-    return min(candidates, key=lambda c: c[0])
+    urgent = []
+    for flag in customer.red_flags:
+        recorded_on = flag.recorded_at.date()
+        if flag.code in checklists.REVIEW_NOW_FLAGS and (reviewed is None or recorded_on > reviewed):
+            entry = checklist.flag(flag.code)
+            label = entry.label if entry else flag.code
+            urgent.append((recorded_on, f"red flag since the last review: {label}"))
+    # On the same day, the red flag is the reason to give.
+    return min(urgent + candidates, key=lambda c: c[0])
 
 
 def record_review(

@@ -43,6 +43,8 @@ REMOTE_DISABLE_NOTE = (
 TIERS = ("low", "medium", "high")
 # Flags found from the records themselves rather than entered by staff.
 DERIVED_FLAGS = frozenset({"government_end_user", "item_capability"})
+# Flags that call for a safeguard review as soon as they are recorded (not at the next periodic one).
+REVIEW_NOW_FLAGS = frozenset({"restricted_party"})
 HIGH_CONCERN_CAPABILITIES = frozenset(
     {"internet_surveillance", "location_tracking", "biometric_identification"}
 )
@@ -67,6 +69,11 @@ DEFAULT_CHECKLIST: dict[str, Any] = {
         {"code": "judiciary", "weight": 1, "label": "Judiciary not independent; no effective remedy"},
         {"code": "other_end_users", "weight": 2, "label": "The stated end user may not be the only one"},
         {"code": "reexport_risk", "weight": 2, "label": "Risk of diversion or re-export"},
+        {
+            "code": "restricted_party",
+            "weight": 5,
+            "label": "Listed as a restricted party (a sanctions or export-control list)",
+        },
         {
             "code": "item_capability",
             "weight": 1,

@@ -40,7 +40,7 @@ from contracts.models import (
     Product,
     SupplyLink,
 )
-from endwatch import audit, events
+from endwatch import audit, events, progress
 
 Key = Any  # a hashable key: (folded name, country), a folded name or a ref
 Values = dict[str, Any]
@@ -107,7 +107,7 @@ def import_csv(session: Session, kind: str, csv_text: str, actor: str = "system"
     lookups = Lookups(session)
     seen: dict[Key, int] = {}
     parsed: list[tuple[Row, Key, Values]] = []
-    for row in rows:
+    for row in progress.steps(f"Checking {kind}", rows):
         key = spec.key(row, lookups)
         if key in seen:
             raise row.fail(spec.key_column, f"duplicate of line {seen[key]}{spec.duplicate(row)}")
@@ -121,7 +121,7 @@ def import_csv(session: Session, kind: str, csv_text: str, actor: str = "system"
     report = ImportReport(kind)
     stored = spec.stored(lookups)
     saved: dict[Key, Any] = {}
-    for row, key, values in parsed:
+    for row, key, values in progress.steps(f"Saving {kind}", parsed):
         record = stored.get(key)
         if record is None:
             record = spec.new(row)
@@ -246,6 +246,15 @@ def _link_suppliers(session: Session, saved: dict[Key, Any], lookups: Lookups) -
 def _announce_customers(session: Session, report: ImportReport) -> None:
     """Other domains re-read what changed (monitoring re-matches recent entries)."""
     events.customers_changed.send(session, customer_ids=list(report.ids))
+
+
+def _announce_deployments(session: Session, report: ImportReport) -> None:
+    """Screening raises its alert when a listed customer (or its supplier) comes to be deployed."""
+    customer_ids: set[int] = set()
+    for start in range(0, len(report.ids), 10_000):
+        chunk = report.ids[start : start + 10_000]
+        customer_ids.update(session.scalars(select(Deployment.customer_id).where(Deployment.id.in_(chunk))))
+    events.deployments_changed.send(session, customer_ids=sorted(customer_ids))
 
 
 # -- products --------------------------------------------------------------------------------------
@@ -392,6 +401,7 @@ SPECS: dict[str, RowSpec] = {
                 updates_denied=False,
                 status=DeploymentStatus.ACTIVE,
             ),
+            announce=_announce_deployments,
         ),
     )
 }

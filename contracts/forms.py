@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length
 
 from contracts.assessment import REVIEW_OUTCOMES
@@ -39,11 +39,18 @@ class ReviewForm(FlaskForm):
     notes = TextAreaField("Notes", validators=[Length(max=8000)])
 
 
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
 class ProposeForm(FlaskForm):
     kind = SelectField("Action", choices=[SelectChoice(k.value, label) for k, label in ACTION_LABELS.items()])
     reason = TextAreaField("Reason", validators=[DataRequired(), Length(max=8000)])
+    picked = CheckboxesField("Evidence on record", choices=[], validate_choice=False)
     evidence = StringField(
-        "Evidence (cases and alerts, e.g. case:12, alert:40)", validators=[DataRequired(), Length(max=1000)]
+        "Other evidence (case references, alert numbers: C-XT5TSF, alert 40)",
+        validators=[Length(max=1000)],
     )
 
 

@@ -115,6 +115,7 @@ def approve_action(session: Session, action_id: int, approver: User, note: str =
     _check_decider(approver)
     deployment = action.deployment
     _check_allowed(deployment, action.kind)
+    status = deployment.status
     _apply(deployment, action.kind)
     action.status = ActionStatus.APPROVED
     action.decided_by_id = approver.id
@@ -134,6 +135,8 @@ def approve_action(session: Session, action_id: int, approver: User, note: str =
         },
     )
     events.safeguard_action_approved.send(session, action_id=action.id)
+    if deployment.status != status:
+        events.deployments_changed.send(session, customer_ids=[deployment.customer_id])
     return action
 
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from limits import parse
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from contracts import assessment, csv_import, entitlements, safeguards
+from contracts import assessment, csv_import, entitlements, evidence, safeguards
 from contracts import checklist as checklists
 from contracts.errors import BadToken, ContractsError, NotFound
 from contracts.forms import ACTION_LABELS, DecisionForm, FlagForm, ImportForm, ProposeForm, ReviewForm
@@ -27,6 +28,7 @@ from contracts.models import (
 )
 from endwatch import db
 from endwatch.auth import actor, config, current_user, read_access, write_access
+from endwatch.confirm import ask_first
 from endwatch.extensions import client_key, limiter
 from endwatch.handlers import back_on_refusal
 from endwatch.models import User
@@ -210,8 +212,12 @@ def deployments() -> Any:
 @bp.get("/deployments/<int:deployment_id>")
 @read_access
 def deployment(deployment_id: int) -> Any:
+    found = db.session().get(Deployment, deployment_id) or abort(404)
+    return _deployment_page(found, ProposeForm())
+
+
+def _deployment_page(found: Deployment, form: ProposeForm, status: int = 200) -> Any:
     session = db.session()
-    found = session.get(Deployment, deployment_id) or abort(404)
     actions = session.scalars(
         select(EnforcementAction)
         .where(EnforcementAction.deployment_id == found.id)
@@ -219,31 +225,39 @@ def deployment(deployment_id: int) -> Any:
     ).all()
     tier = assessment.assess(found.customer, checklists.load(config())).tier
     required = assessment.required_clauses(found, tier, checklists.load(config()))
+    candidates = evidence.candidates(session, found)
+    form.picked.choices = [SelectChoice(item.value, item.label) for item in candidates]
     return render_template(
         "contracts/deployment.html",
         deployment=found,
         actions=actions,
+        evidence_of={a.id: evidence.describe(session, a.evidence) for a in actions},
+        candidates=candidates,
         tier=tier,
         required=required,
-        form=ProposeForm(),
+        form=form,
         decision=DecisionForm(),
-    )
+    ), status
 
 
 @bp.post("/deployments/<int:deployment_id>/actions")
 @write_access
 @back_on_refusal("contracts.deployment", "deployment_id")
 def propose(deployment_id: int) -> Any:
+    found = db.session().get(Deployment, deployment_id) or abort(404)
     form = ProposeForm()
     if not form.validate_on_submit():
-        abort(400)
-    evidence = [part for part in (form.evidence.data or "").replace(",", " ").split() if part]
+        return _deployment_page(found, form, 400)
     try:
+        cited = evidence.resolve(db.session(), form.evidence.data or "", form.picked.data or [])
         action = safeguards.propose_action(
-            db.session(), deployment_id, form.kind.data or "", form.reason.data or "", evidence, _member()
+            db.session(), deployment_id, form.kind.data or "", form.reason.data or "", cited, _member()
         )
     except NotFound:
         abort(404)
+    except ContractsError as exc:  # said on the same page, with everything typed kept
+        form.evidence.errors = [*form.evidence.errors, str(exc)]
+        return _deployment_page(found, form, 400)
     flash(f"Action {action.id} proposed; another member must approve it before it takes effect.", "info")
     return redirect(url_for("contracts.actions"))
 
@@ -266,7 +280,12 @@ def actions() -> Any:
     pending = [a for a in all_actions if a.status == ActionStatus.PROPOSED]
     decided = [a for a in all_actions if a.status != ActionStatus.PROPOSED]
     return render_template(
-        "contracts/actions.html", pending=pending, decided=decided, decision=DecisionForm(), me=current_user()
+        "contracts/actions.html",
+        pending=pending,
+        decided=decided,
+        evidence_of={a.id: evidence.describe(session, a.evidence) for a in all_actions},
+        decision=DecisionForm(),
+        me=current_user(),
     )
 
 
@@ -274,6 +293,20 @@ def actions() -> Any:
 @write_access
 @back_on_refusal("contracts.actions")
 def approve(action_id: int) -> Any:
+    action = db.session().get(EnforcementAction, action_id) or abort(404)
+    DecisionForm().validate_on_submit() or abort(400)
+    question = ask_first(
+        title=f"Approve: {ACTION_LABELS[action.kind].lower()} for {action.deployment.ref}?",
+        consequence=Markup(
+            "It takes effect now for deployment {} of <bdi>{}</bdi> and is recorded in the audit log; "
+            "undoing it takes a new reinstatement action, proposed and approved by two members."
+        ).format(action.deployment.ref, action.deployment.customer.name),
+        button=f"Approve: {ACTION_LABELS[action.kind]}",
+        back=url_for("contracts.actions"),
+        shown={"Reason given": action.reason},
+    )
+    if question is not None:
+        return question
     return _decide(action_id, safeguards.approve_action, "Action approved: it is in effect now.")
 
 

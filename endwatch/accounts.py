@@ -160,7 +160,10 @@ def new_totp_secret() -> str:
 
 def totp_qr_svg(user: User, secret: str) -> str:
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
-    return segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff")
+    # A viewBox and no fixed size: the stylesheet draws it large enough to scan, without clipping it.
+    return segno.make(uri, error="m").svg_inline(
+        scale=1, omitsize=True, dark="#000", light="#fff", title="QR code for your authenticator app"
+    )
 
 
 def enrol_totp(session: Session, user: User, account_key: bytes, secret: str, code: str) -> None:

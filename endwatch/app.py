@@ -23,6 +23,7 @@ from endwatch.extensions import LANGUAGES, RTL_LANGUAGES, babel, csrf, limiter, 
 from grievance import wiring as grievance
 from monitoring import wiring as monitoring
 from reporting import wiring as reporting
+from screening import wiring as screening
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -35,6 +36,7 @@ STAFF_NAV = (
     ("contracts.deployments", "Deployments"),
     ("contracts.gaps", "Safeguard gaps"),
     ("contracts.actions", "Enforcement"),
+    ("screening.hits", "Screening"),
 )
 
 
@@ -44,6 +46,15 @@ def templates_dir() -> str:
     return str(shipped if shipped.is_dir() else PACKAGE_DIR.parent / "templates")
 
 
+def default_home() -> str:
+    """ENDWATCH_HOME when unset: ./var in a checkout (as scripts/run uses), the Flask instance folder
+    of an installed package otherwise."""
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "scripts" / "run").is_file():
+        return str(checkout / "var")
+    return Flask("endwatch").instance_path
+
+
 def create_app(
     config: Mapping[str, Any] | None = None,
     *,
@@ -51,7 +62,7 @@ def create_app(
     bind: Connection | None = None,
 ) -> Flask:
     app = Flask("endwatch", template_folder=templates_dir(), static_folder=str(PACKAGE_DIR / "static"))
-    settings = load_config(environ, overrides=config, default_home=app.instance_path)
+    settings = load_config(environ, overrides=config, default_home=default_home())
     keyring.ensure_home(settings)
     app.config.update(
         ENDWATCH=settings,
@@ -84,6 +95,7 @@ def create_app(
     monitoring.init_app(app)
     grievance.init_app(app)
     reporting.init_app(app)
+    screening.init_app(app)
 
     _quiet_request_logs()
     return app

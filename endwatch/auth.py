@@ -7,9 +7,9 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 
-from endwatch import accounts, db
+from endwatch import accounts, db, resume
 from endwatch.config import Config
 from endwatch.crypto import KdfParams
 from endwatch.models import Role, StaffSession, User
@@ -39,6 +39,7 @@ def current_session() -> StaffSession | None:
             g.staff_session = accounts.load_session(db.session(), session_id, idle)
             if g.staff_session is None:
                 session.clear()
+                g.staff_session_ended = True
     return g.staff_session
 
 
@@ -77,6 +78,12 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             staff_session = current_session()
             if staff_session is None:
+                ended = g.get("staff_session_ended", False)
+                if request.method == "POST":
+                    return resume.login_page_for_lost_post(config().session_idle_minutes if ended else 0)
+                if ended:
+                    minutes = config().session_idle_minutes
+                    flash(f"Your session ended after {minutes} idle minutes. Log in again.", "info")
                 return redirect(url_for("staff.login", next=request.path))
             if staff_session.stage != "ready":
                 return redirect(url_for("staff.setup"))

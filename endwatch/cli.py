@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import socket
 import sys
 from datetime import timedelta
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -14,8 +16,9 @@ from sqlalchemy.orm import Session
 from contracts import cli as contracts_cli
 from contracts import demo as contracts_demo
 from endwatch import accounts, audit, db, keyring, migrate, scheduler, startup
+from endwatch.app import default_home
 from endwatch.auth import password_params
-from endwatch.cli_support import get_app, with_app
+from endwatch.cli_support import command, get_app, with_app
 from endwatch.config import ConfigError, load_config
 from endwatch.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
 from endwatch.models import User
@@ -24,6 +27,8 @@ from grievance import demo as grievance_demo
 from monitoring import cli as monitoring_cli
 from monitoring import demo as monitoring_demo
 from reporting import cli as reporting_cli
+from screening import cli as screening_cli
+from screening import demo as screening_demo
 
 # Every domain's commands, attached to the root group by main(): one list, in the order `--help` shows them.
 DOMAIN_COMMANDS: tuple[click.Command, ...] = (
@@ -31,14 +36,28 @@ DOMAIN_COMMANDS: tuple[click.Command, ...] = (
     *monitoring_cli.COMMANDS,
     *grievance_cli.COMMANDS,
     *reporting_cli.COMMANDS,
+    *screening_cli.COMMANDS,
 )
 # Demo data of every domain, loaded in this order (monitoring matches contracts' customers, and so on).
-DEMO_LOADERS = (contracts_demo.load_demo, monitoring_demo.load_demo, grievance_demo.load_demo)
+DEMO_LOADERS = (
+    contracts_demo.load_demo,
+    monitoring_demo.load_demo,
+    grievance_demo.load_demo,
+    screening_demo.load_demo,
+)
 
 
 @click.group()
-def root() -> None:
+@click.option(
+    "--progress/--no-progress",
+    "show_progress",
+    default=None,
+    help="Show progress of long work on stderr (default: only when stderr is a terminal).",
+)
+@click.pass_context
+def root(ctx: click.Context, show_progress: bool | None) -> None:
     """Endwatch: post-export misuse monitoring and grievance platform."""
+    ctx.ensure_object(dict)["progress"] = show_progress
 
 
 @root.command()
@@ -47,7 +66,7 @@ def init(demo: bool) -> None:
     """Create or upgrade the schema and create keys; --demo loads sample data."""
     obj = click.get_current_context().find_root().ensure_object(dict)
     if "app" not in obj:
-        settings = load_config(default_home=_default_home())
+        settings = load_config(default_home=default_home())
         keyring.ensure_home(settings)
         for name in keyring.ensure_file_secrets(settings):
             click.echo(f"Created server secret {settings.keys_path / name}")
@@ -89,7 +108,7 @@ def _load_demo(session: Session) -> list[str]:
         lines.append("Demo data is already loaded.")
     lines += [
         f"Demo staff accounts (password {DEMO_PASSWORD!r}, authenticator secret {DEMO_TOTP_SECRET};",
-        f"print the current code with: endwatch totp {DEMO_TOTP_SECRET}):",
+        f"print the current code with: {command()} totp {DEMO_TOTP_SECRET}):",
         *(f"    {email:36} {role}" for email, role in DEMO_USERS),
     ]
     return lines
@@ -107,14 +126,18 @@ def serve(host: str, port: int, threads: int) -> None:
     settings = app.config["ENDWATCH"]
     with app.app_context():
         if migrate.current_revision(db.get_database().engine) is None:
-            raise click.ClickException("the database has no schema: run `endwatch init` first")
+            raise click.ClickException(f"the database has no schema: run `{command()} init` first")
     # Nothing is in flight yet: whatever the sweeps find was left by work that never committed.
+    _check_port_free(host, port)
     startup.run_sweeps(app, grace=timedelta(0))
     if settings.scheduler == "embedded":
         scheduler.build(app, blocking=False).start()
     click.echo(f"Public intake:  http://{host}:{port}/")
     click.echo(f"Staff login:    http://{host}:{port}/staff/login   (Ctrl-C stops the server)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="endwatch", _quiet=True)
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="endwatch", _quiet=True)
+    except OSError as exc:  # the port was taken between the check and now
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 @root.command()
@@ -202,8 +225,24 @@ def totp(secret: str) -> None:
     click.echo(accounts.current_totp(secret))
 
 
-def _default_home() -> str:
-    return Flask("endwatch").instance_path
+def _check_port_free(host: str, port: int) -> None:
+    """One clear line instead of a traceback when another program holds the port."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}: {exc.strerror}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise click.ClickException(
+                    f"port {port} on {host} is already in use: stop the program using it, or choose "
+                    f"another port with --port (scripts/run --port {port + 1})"
+                ) from None
+            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 
 
 def _safe_url(url: str) -> str:
@@ -212,8 +251,8 @@ def _safe_url(url: str) -> str:
 
 def command_line() -> click.Group:
     """The root group with every domain's commands attached (from DOMAIN_COMMANDS)."""
-    for command in DOMAIN_COMMANDS:
-        root.add_command(command)
+    for domain_command in DOMAIN_COMMANDS:
+        root.add_command(domain_command)
     return root
 
 
@@ -221,5 +260,6 @@ def main() -> None:
     try:
         command_line().main(prog_name="endwatch")
     except ConfigError as exc:
-        click.echo(f"endwatch: {exc}", err=True)
+        # Library messages name commands as `endwatch ...`; say them the way they work from here.
+        click.echo(f"endwatch: {str(exc).replace('`endwatch ', f'`{command()} ')}", err=True)
         sys.exit(2)

@@ -146,6 +146,8 @@ class Config:
     feed_allow_private_networks: bool = _setting(False, _flag, "let feeds reach private addresses")
     webhook_url: str = _setting("", _http_url, "receives signed alert notices (JSON POST); empty disables")
     webhook_secret: str = _setting("", _text, "HMAC-SHA256 key for the X-Endwatch-Signature header")
+    yente_url: str = _setting("", _http_url, "yente server that also screens customers (/match); empty: off")
+    yente_dataset: str = _setting("default", _text, "the yente dataset (collection) screened against")
     risk_checklist: str = _setting(
         "", _text, "JSON file overriding the red-flag checklist, tiers and review periods"
     )

@@ -8,6 +8,9 @@ signals = Namespace()
 
 # sender: the Session; kwargs: customer_ids (list[int]). Sent after customers are added or changed.
 customers_changed = signals.signal("customers-changed")
+# sender: the Session; kwargs: customer_ids (list[int]). Sent after deployments of these customers are added
+# or change status (a deployments import, a safeguard action taking effect).
+deployments_changed = signals.signal("deployments-changed")
 # sender: the Session; kwargs: action_id (int). Sent when an enforcement action takes effect.
 safeguard_action_approved = signals.signal("safeguard-action-approved")
 # sender: the Session; kwargs: alert (monitoring.models.Alert), actor (str), config (Config). A staff

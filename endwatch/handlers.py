@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from flask import Flask, Response, current_app, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from endwatch import db
+from endwatch import auth, db, resume
 from endwatch.config import Config
 from endwatch.errors import Refused
 from endwatch.extensions import LANGUAGES, limiter
@@ -33,7 +33,7 @@ def init_app(app: Flask, config: Config) -> None:
     app.after_request(security_headers)
     app.after_request(_remember_language(config))
     app.register_error_handler(Refused, refused)
-    app.register_error_handler(CSRFError, lambda error: (render_template("errors/400.html"), 400))
+    app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(404, lambda error: (render_template("errors/404.html"), 404))
     app.register_error_handler(413, lambda error: (render_template("errors/413.html"), 413))
     app.register_error_handler(429, too_many)
@@ -72,6 +72,15 @@ def refused(error: Refused) -> Any:
     url, code = target
     flash(str(error), "error")
     return redirect(url, code=code)
+
+
+def csrf_failed(error: CSRFError) -> Any:
+    """Staff keep what they sent (see endwatch.resume); the public side gets its own page."""
+    if request.method == "POST" and request.path.startswith("/staff/"):
+        signed_in = auth.current_session() is not None
+        ended = auth.config().session_idle_minutes if g.get("staff_session_ended") else 0
+        return resume.page_after_bad_token(signed_in, ended)
+    return render_template("errors/400.html"), 400
 
 
 # -- headers, cookies, error pages -------------------------------------------------------------------

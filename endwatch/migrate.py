@@ -17,9 +17,17 @@ from endwatch.db import Base
 from grievance import models as grievance_models
 from grievance.triage import models as triage_models
 from monitoring import models as monitoring_models
+from screening import models as screening_models
 
 # Every module that declares tables: importing them puts their tables in Base.metadata.
-MODEL_MODULES = (shell_models, contracts_models, monitoring_models, grievance_models, triage_models)
+MODEL_MODULES = (
+    shell_models,
+    contracts_models,
+    monitoring_models,
+    grievance_models,
+    triage_models,
+    screening_models,
+)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 IGNORED_TABLES = frozenset({"apscheduler_jobs"})
 

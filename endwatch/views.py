@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from sqlalchemy import select
 
-from endwatch import accounts, audit, db
+from endwatch import accounts, audit, db, resume
 from endwatch.auth import (
     account_key,
     actor,
@@ -21,6 +32,7 @@ from endwatch.auth import (
     self_service,
     staff_open,
 )
+from endwatch.db import utcnow
 from endwatch.extensions import hashed_key, limiter
 from endwatch.forms import ConfirmForm, LoginForm, PasswordForm, TotpForm, UserForm
 from endwatch.models import AuditRecord, Role, User
@@ -54,15 +66,16 @@ def login() -> Any:
         if result is None:
             db.keep_on_error()
             flash("E-mail, password or code is wrong.", "error")
-            return render_template("staff/login.html", form=form), 401
+            return render_template("staff/login.html", form=form, **resume.carried_context()), 401
         session.clear()
         session["sid"] = result.session_id
         session["k"] = result.cookie_key
         session.permanent = False
         if result.user.must_change_password or not result.user.totp_enrolled:
             return redirect(url_for("staff.setup"))
-        return redirect(_safe_next(request.args.get("next")))
-    return render_template("staff/login.html", form=form), 400 if request.method == "POST" else 200
+        return resume.resume_page() or redirect(_safe_next(request.args.get("next")))
+    status = 400 if request.method == "POST" else 200
+    return render_template("staff/login.html", form=form, **resume.carried_context()), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -127,7 +140,11 @@ def setup() -> Any:
 @bp.route("/")
 @read_access
 def home() -> Any:
-    return render_template("staff/home.html", user=current_user())
+    """The work due, as the domains report it through the `endwatch.work_due` hook."""
+    user = current_user()
+    provider = current_app.extensions.get("endwatch.work_due")
+    due = provider(db.session(), utcnow(), user) if provider and user else None
+    return render_template("staff/home.html", user=user, due=due)
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -195,6 +212,4 @@ def audit_log() -> Any:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/staff") and "//" not in target and "\\" not in target:
-        return target
-    return url_for("staff.home")
+    return resume.safe_target(target) or url_for("staff.home")

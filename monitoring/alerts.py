@@ -7,9 +7,10 @@ import io
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import Session, joinedload
 
 from contracts.models import Customer
@@ -31,6 +32,24 @@ class AlertFilter:
     level: AlertLevel | None = None
     status: AlertStatus | None = None
     customer_id: int | None = None
+    raised_from: date | None = None  # inclusive, UTC
+    raised_to: date | None = None  # inclusive, UTC
+    sort: str = "newest"
+
+
+_SEVERITY = case({AlertLevel.CRITICAL: 0, AlertLevel.WARNING: 1}, value=Alert.level, else_=2)
+_OPENNESS = case(
+    {AlertStatus.NEW: 0, AlertStatus.ACKNOWLEDGED: 1, AlertStatus.ESCALATED: 2}, value=Alert.status, else_=3
+)
+_NEWEST = (Alert.created_at.desc(), Alert.id.desc())
+# How the alert list can be ordered: name -> (label, columns); newest first breaks ties.
+SORTS: dict[str, tuple[str, tuple[Any, ...]]] = {
+    "newest": ("Newest first", _NEWEST),
+    "oldest": ("Oldest first", (Alert.created_at.asc(), Alert.id.asc())),
+    "level": ("Most severe first", (_SEVERITY, Alert.score.desc(), *_NEWEST)),
+    "customer": ("Customer, A to Z", (Customer.name.asc(), *_NEWEST)),
+    "status": ("Undecided first", (_OPENNESS, *_NEWEST)),
+}
 
 
 def get_alert(session: Session, alert_id: int) -> Alert:
@@ -48,13 +67,25 @@ def _query(filters: AlertFilter) -> Select[Any]:
         query = query.where(Alert.status == filters.status)
     if filters.customer_id is not None:
         query = query.where(Alert.customer_id == filters.customer_id)
+    if filters.raised_from is not None:
+        query = query.where(Alert.created_at >= _start_of(filters.raised_from))
+    if filters.raised_to is not None:
+        query = query.where(Alert.created_at < _start_of(filters.raised_to + timedelta(days=1)))
     return query
+
+
+def _start_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def list_alerts(
     session: Session, filters: AlertFilter, *, limit: int = 200, offset: int = 0
 ) -> Sequence[Alert]:
-    query = _query(filters).order_by(Alert.created_at.desc(), Alert.id.desc()).limit(limit).offset(offset)
+    query = _query(filters)
+    if filters.sort == "customer":
+        query = query.join(Customer, Customer.id == Alert.customer_id)
+    _label, order = SORTS.get(filters.sort, SORTS["newest"])
+    query = query.order_by(*order).limit(limit).offset(offset)
     return session.scalars(query).unique().all()
 
 

@@ -11,6 +11,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from endwatch import progress
 from endwatch.config import ConfigError
 from endwatch.db import utcnow
 from endwatch.keyring import read_file_secret
@@ -109,7 +110,8 @@ def ingest_feed(
     if matcher is None:
         matcher = build_matcher(session)
     suppressions = load_suppressions(session)
-    for alert in match_entries(session, [(entry, feed) for entry in entries], matcher, suppressions):
+    label = f"Matching entries of {feed.name}"
+    for alert in match_entries(session, [(entry, feed) for entry in entries], matcher, suppressions, label):
         report.alerts += 1
         report.alert_ids.append(alert.id)
     return report
@@ -187,16 +189,21 @@ def _best_alerts(
 
 
 def match_entries(
-    session: Session, entries: Sequence[tuple[Entry, Feed]], matcher: Matcher, suppressions: Suppressions
+    session: Session,
+    entries: Sequence[tuple[Entry, Feed]],
+    matcher: Matcher,
+    suppressions: Suppressions,
+    label: str | None = None,
 ) -> list[Alert]:
     """Raise (or strengthen) one alert per customer and story named in the entries; return the new ones.
 
     All entries are matched first, then the alerts of their stories are read in a few queries and
     written in one flush.
     """
-    found = [
-        (entry, best) for entry, feed in entries if (best := _best_alerts(entry, feed, matcher, suppressions))
-    ]
+    found = []
+    for entry, feed in progress.steps(label, entries) if label else entries:
+        if best := _best_alerts(entry, feed, matcher, suppressions):
+            found.append((entry, best))
     if not found:
         return []
     stories = sorted({entry.story_id for entry, _ in found})
@@ -245,6 +252,7 @@ def rematch_recent(
     created: list[Alert] = []
     recent = or_(Entry.fetched_at >= cutoff, Entry.published_at >= cutoff)
     last_id = 0
+    done = 0
     while True:
         batch = session.scalars(
             select(Entry).where(recent, Entry.id > last_id).order_by(Entry.id).limit(500)
@@ -252,4 +260,6 @@ def rematch_recent(
         if not batch:
             return created
         created.extend(match_entries(session, [(e, feeds[e.feed_id]) for e in batch], matcher, suppressions))
+        done += len(batch)
+        progress.report("Matching recent entries again", done)
         last_id = batch[-1].id

@@ -16,6 +16,7 @@ from functools import partial
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from endwatch import progress
 from endwatch.config import Config
 from endwatch.db import utcnow
 from monitoring.fetch import FetchResult, fetch_feed, limits_for
@@ -105,6 +106,7 @@ def poll_due_feeds(
             outcome = future.result()
             feed = feeds[outcome.feed_id]
             report.polled += 1
+            progress.report("Polling feeds", report.polled, len(feeds))
             if outcome.parsed is not None and matcher is None:
                 matcher = build_matcher(session)
             _apply(session, feed, outcome, matcher, now, base_interval, report)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from sqlalchemy import select
 
 from contracts.models import Customer
 from endwatch import db
 from endwatch.auth import actor, config, read_access, write_access
+from endwatch.confirm import ask_first
 from endwatch.handlers import back_on_refusal
 from monitoring import alerts as alert_service
 from monitoring import services
 from monitoring.errors import AlertNotFound, MonitoringError
-from monitoring.forms import DecisionForm, DismissForm, FeedForm
+from monitoring.forms import SUPPRESS_CHOICES, DecisionForm, DismissForm, FeedForm
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry
 
 bp = Blueprint("monitoring", __name__, url_prefix="/staff/monitoring")
@@ -24,10 +27,14 @@ PAGE_SIZE = 100
 @bp.route("/alerts")
 @read_access
 def alerts() -> Any:
+    problems: list[str] = []
     filters = alert_service.AlertFilter(
         level=_choice(AlertLevel, request.args.get("level")),
         status=_choice(AlertStatus, request.args.get("status")),
         customer_id=request.args.get("customer", type=int),
+        raised_from=_day(request.args.get("from"), "From", problems),
+        raised_to=_day(request.args.get("to"), "To", problems),
+        sort=_sort(request.args.get("sort", "")),
     )
     page = max(request.args.get("page", 1, type=int), 1)
     found = alert_service.list_alerts(
@@ -45,6 +52,9 @@ def alerts() -> Any:
         customers=list(customers),
         levels=list(AlertLevel),
         statuses=list(AlertStatus),
+        sorts={name: label for name, (label, _columns) in alert_service.SORTS.items()},
+        problems=problems,
+        query={key: value for key, value in request.args.items() if key != "page" and value},
     )
 
 
@@ -61,6 +71,7 @@ def alert(alert_id: int) -> Any:
         copies=list(copies),
         snippet=_highlight(found.snippet, found.matched),
         safe_link=_safe_link(found.entry.link),
+        escalated_to=_escalated_case(found.case_ref),
         decision=DecisionForm(),
         dismiss_form=DismissForm(),
     )
@@ -81,6 +92,19 @@ def acknowledge(alert_id: int) -> Any:
 def dismiss(alert_id: int) -> Any:
     form = DismissForm()
     form.validate_on_submit() or abort(400)
+    found = _alert_or_404(alert_id)
+    rule = dict((choice.value, choice.label) for choice in SUPPRESS_CHOICES)[form.suppress.data or "none"]
+    question = ask_first(
+        title=f"Dismiss alert {alert_id} as a false positive?",
+        consequence=Markup(
+            "The alert on <bdi>{}</bdi> is closed for good: it can no longer be escalated to a case."
+        ).format(found.customer.name),
+        button="Dismiss the alert",
+        back=url_for("monitoring.alert", alert_id=alert_id),
+        shown={"Why": form.note.data or "", "Suppression rule": rule},
+    )
+    if question is not None:
+        return question
     return _decide(
         alert_id,
         "dismissed as a false positive",
@@ -141,6 +165,20 @@ def _alert_or_404(alert_id: int) -> Alert:
         abort(404)
 
 
+def _sort(raw: str) -> str:
+    return raw if raw in alert_service.SORTS else "newest"
+
+
+def _day(raw: str | None, name: str, problems: list[str]) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        problems.append(f"{name}: {raw!r} is not a date such as 2026-03-31; it was left out of the filter.")
+        return None
+
+
 def _choice(enum_type: Any, raw: str | None) -> Any:
     try:
         return enum_type(raw) if raw else None
@@ -154,6 +192,15 @@ def _highlight(snippet: str, matched: str) -> tuple[str, str, str]:
     if at < 0 or len(snippet.casefold()) != len(snippet):
         return snippet, "", ""
     return snippet[:at], snippet[at : at + len(matched)], snippet[at + len(matched) :]
+
+
+def _escalated_case(case_ref: str | None) -> Any:
+    """The case an alert was escalated to (its reference and page), from the stored "case:ID"."""
+    from grievance.models import Case
+
+    if not case_ref or not case_ref.startswith("case:") or not case_ref[5:].isdigit():
+        return None
+    return db.session().get(Case, int(case_ref[5:]))
 
 
 def _safe_link(link: str | None) -> str | None:

@@ -14,13 +14,16 @@ from itertools import count
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-LABEL_WIDTH = 250
+# Each row is a label on its own line with the bar under it, in a box narrow enough that a phone shows it
+# near its natural size: 14-unit text stays above 12 px at 390 px wide.
+WIDTH = 400
 NUMBER_ROOM = 110
-ROW = 26
-BAR = 16
+FONT = 14
+LABEL_LINE = 18
+BAR = 14
+ROW = LABEL_LINE + BAR + 12
 PLACEHOLDER = 24
-TOP = 6
+TOP = 4
 
 _ids = count(1)
 
@@ -33,46 +36,45 @@ class Bar:
 
 
 def bar_chart(title: str, bars: Sequence[Bar], *, rtl: bool = False) -> Markup:
-    """One chart: a row per bar, label, bar scaled to the largest shown value, number as text."""
+    """One chart: a row per bar, label above, bar scaled to the largest shown value, number as text."""
     height = TOP * 2 + ROW * max(len(bars), 1)
     scale_max = max((b.value for b in bars if b.value), default=0)
-    room = WIDTH - LABEL_WIDTH - NUMBER_ROOM
+    room = WIDTH - NUMBER_ROOM
     title_id = f"chart-{next(_ids)}"
     direction = "rtl" if rtl else "ltr"
+    start = WIDTH if rtl else 0
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" aria-labelledby="{title_id}" '
         f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'font-family="sans-serif" font-size="13" direction="{direction}">',
+        f'font-family="sans-serif" font-size="{FONT}" direction="{direction}">',
         f'<title id="{title_id}">{escape(title)}</title>',
     ]
     for index, bar in enumerate(bars):
         y = TOP + index * ROW
-        middle = y + ROW / 2 + 4
+        bar_y = y + LABEL_LINE + 2
         if bar.value is None:
             length = PLACEHOLDER
         else:
             length = round(room * bar.value / scale_max) if scale_max else 0
-        bar_start = LABEL_WIDTH if not rtl else WIDTH - LABEL_WIDTH - length
-        label_x = LABEL_WIDTH - 8 if not rtl else WIDTH - 8
-        label_anchor = "end" if not rtl else "start"
-        number_x = LABEL_WIDTH + length + 6 if not rtl else WIDTH - LABEL_WIDTH - length - 6
+        bar_start = WIDTH - length if rtl else 0
+        number_x = WIDTH - length - 6 if rtl else length + 6
         parts.append(
-            f'<text class="label" x="{label_x}" y="{middle}" text-anchor="{label_anchor}" '
+            f'<text class="label" x="{start}" y="{y + LABEL_LINE - 4}" text-anchor="start" '
             f'fill="#1b1f24">{escape(bar.label)}</text>'
         )
         if bar.value is None:
             parts.append(
-                f'<rect class="bar hidden" x="{bar_start}" y="{y + (ROW - BAR) / 2}" width="{length}" '
+                f'<rect class="bar hidden" x="{bar_start}" y="{bar_y}" width="{length}" '
                 f'height="{BAR}" fill="none" stroke="#5b6470" stroke-dasharray="3 2"/>'
             )
         elif length:
             parts.append(
-                f'<rect class="bar" x="{bar_start}" y="{y + (ROW - BAR) / 2}" width="{length}" '
-                f'height="{BAR}" fill="#0b5cad"/>'
+                f'<rect class="bar" x="{bar_start}" y="{bar_y}" width="{length}" height="{BAR}" '
+                'fill="#0b5cad"/>'
             )
         parts.append(
-            f'<text class="number" x="{number_x}" y="{middle}" text-anchor="start" '
-            f'fill="#1b1f24">{escape(bar.text)}</text>'
+            f'<text class="number" x="{number_x}" y="{bar_y + BAR - 2}" text-anchor="start" '
+            f'font-weight="bold" fill="#1b1f24">{escape(bar.text)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped above

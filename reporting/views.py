@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template
 
+from contracts.checklist import CLAUSE_LABELS
 from endwatch import db
 from endwatch.auth import config, current_user, read_access
 from monitoring.models import AlertLevel
@@ -48,4 +49,5 @@ def dashboard() -> Any:
         review_days=staff_dashboard.REVIEW_HORIZON_DAYS,
         case_link="triage.case" in current_app.view_functions,
         alerts_chart=bar_chart("Alerts per week", weekly),
+        clause_labels=CLAUSE_LABELS,
     )

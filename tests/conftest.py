@@ -180,6 +180,26 @@ def logged_in(client: FlaskClient, make_member, session: Session):  # type: igno
     return as_role
 
 
+# -- headless Chromium -------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--no-first-run", "--disable-sync", "--font-render-hinting=none",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole test session (Playwright's sync API allows one at a time)."""
+    services.require(services.chromium_available(), "Chromium is not installed at " + services.CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=services.CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 # -- real processes and fresh databases ------------------------------------------------------------
 
 

@@ -23,6 +23,10 @@ CHROMIUM = os.environ.get("ENDWATCH_TEST_CHROMIUM", "/usr/bin/chromium")
 SHARED_DATA = Path(
     os.environ.get("ENDWATCH_TEST_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
 )
+CHECKOUT = Path(__file__).resolve().parents[1]
+# axe-core from npm (.ci/run installs it there) and where the browser tests leave their screenshots.
+AXE = Path(os.environ.get("ENDWATCH_TEST_AXE", CHECKOUT / ".ci/npm/node_modules/axe-core/axe.min.js"))
+SCREENSHOTS = Path(os.environ.get("ENDWATCH_TEST_SCREENSHOTS", CHECKOUT / "test-artifacts/screenshots"))
 
 
 def forget_test_settings() -> None:

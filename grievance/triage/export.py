@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable
 from datetime import datetime
@@ -145,3 +146,13 @@ def queue_csv(session: Session, rows: Iterable[QueueRow], filters: QueueFilters,
         session, "cases.exported_csv", actor=actor, details={"filters": filters.names(), "rows": count}
     )
     return buffer.getvalue()
+
+
+UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\]+")
+
+
+def download_name(filename: str, fallback: str) -> str:
+    """A submitter's file name made safe to offer as a download: no folders, no control characters
+    (the header itself is quoted by the web framework, with RFC 5987 encoding for other scripts)."""
+    name = UNSAFE_IN_NAME.sub("_", filename).strip(" .")[:200]
+    return name or fallback

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from grievance.models import CaseState
-from grievance.triage.models import LinkKind
 from grievance.triage.services import (
     LIKELIHOOD_SCALE,
     MAX_NOTE,
@@ -60,8 +59,8 @@ class QueueFilterForm(FlaskForm):
         validators=[Optional()],
     )
     country = StringField("Country (ISO code)", validators=[Optional(), Length(min=2, max=2)])
-    item = IntegerField("Item (product id)", validators=[Optional(), NumberRange(min=1)])
-    customer = IntegerField("Customer id", validators=[Optional(), NumberRange(min=1)])
+    item = SelectField("Product", choices=[], validate_choice=False)
+    customer = SelectField("Linked customer", choices=[], validate_choice=False)
     assignee = SelectField(
         "Assignee",
         choices=choices((("", "Anyone"), ("me", "Me"), ("none", "Unassigned"))),
@@ -130,12 +129,17 @@ class MergeForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    kind = SelectField("Link to", choices=choices((k.value, k.value.capitalize()) for k in LinkKind))
-    ref_id = IntegerField("Id", validators=[DataRequired(), NumberRange(min=1)])
+    """A record picked from the list (value "kind:id") or typed as people know it; choices from the page."""
+
+    picked = SelectField("Pick a customer, deployment or contract", choices=[], validate_choice=False)
+    reference = StringField(
+        "Or type a reference: deployment (DEP-EG-002), contract, customer name or alert number (alert 40)",
+        validators=[Length(max=300)],
+    )
 
 
 class SafeguardForm(FlaskForm):
-    deployment_id = IntegerField("Deployment id", validators=[DataRequired(), NumberRange(min=1)])
+    deployment_id = SelectField("Deployment", choices=[], validate_choice=False)
     kind = SelectField("Action", choices=choices(SAFEGUARD_KINDS))
     reason = TextAreaField(
         "Reason (stored in clear with the action: do not copy the report's words)",

@@ -104,8 +104,8 @@ def propose_safeguard(
     return action
 
 
-def merge(session: Session, duplicate: Case, target: Case, user: User, private_key: bytes) -> None:
-    """Conclude `duplicate` as a duplicate of `target`, carrying its links over; content stays put."""
+def check_merge(session: Session, duplicate: Case, target: Case, user: User) -> None:
+    """Refuse a merge that could not be done (asked before the confirmation page, and again when done)."""
     if duplicate.id == target.id:
         raise TriageError("A case cannot be merged into itself.")
     if is_recused(session, target.id, user.id):
@@ -114,6 +114,11 @@ def merge(session: Session, duplicate: Case, target: Case, user: User, private_k
         raise TriageError(f"Case {target.reference} is itself merged; merge into the case it points to.")
     if target.state == CaseState.CONCLUDED:
         raise TriageError(f"Case {target.reference} is concluded; reopen it first.")
+
+
+def merge(session: Session, duplicate: Case, target: Case, user: User, private_key: bytes) -> None:
+    """Conclude `duplicate` as a duplicate of `target`, carrying its links over; content stays put."""
+    check_merge(session, duplicate, target, user)
     conclude(
         session, duplicate, user, private_key, Outcome.DUPLICATE, f"Duplicate of case {target.reference}."
     )

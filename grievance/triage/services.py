@@ -177,10 +177,8 @@ def change_state(session: Session, case: Case, user: User, target: CaseState) ->
     )
 
 
-def conclude(
-    session: Session, case: Case, user: User, private_key: bytes, outcome: Outcome | str | None, reason: str
-) -> None:
-    """Conclude with an outcome and a reason (encrypted under the case key)."""
+def check_conclusion(case: Case, outcome: Outcome | str | None, reason: str) -> Outcome:
+    """The outcome, if the case may be concluded with it and this reason; TriageError says why not."""
     check_transition(case.state, CaseState.CONCLUDED)
     if not outcome:
         raise TriageError("Choose an outcome.")
@@ -192,6 +190,14 @@ def conclude(
         raise TriageError("Give the reason for this outcome.")
     if len(reason) > MAX_REASON:
         raise TriageError("The reason is too long.")
+    return chosen
+
+
+def conclude(
+    session: Session, case: Case, user: User, private_key: bytes, outcome: Outcome | str | None, reason: str
+) -> None:
+    """Conclude with an outcome and a reason (encrypted under the case key)."""
+    chosen = check_conclusion(case, outcome, reason)
     key = data_key(session, case, user, private_key, "conclude")
     previous = case.state
     now = utcnow()

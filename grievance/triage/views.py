@@ -9,13 +9,15 @@ refusal handler rolls it back, shows the message and returns to the case page.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from wtforms import HiddenField, StringField
 
 from endwatch import db, handlers
 from endwatch.auth import (
@@ -27,14 +29,16 @@ from endwatch.auth import (
     roles_required,
     write_access,
 )
-from endwatch.case_crypto import READER_ROLES
+from endwatch.case_crypto import READER_ROLES, decrypt_filename
+from endwatch.confirm import ask_first
 from endwatch.db import utcnow
+from endwatch.errors import Refused
 from endwatch.forms import ConfirmForm
 from endwatch.models import Role, User
 from grievance.content import read_attachment
 from grievance.errors import BadCursor, CaseNotFound, NoCaseAccess, Recused, TriageError
 from grievance.models import Case, CaseState
-from grievance.triage import export, links, page, services
+from grievance.triage import export, links, page, references, services
 from grievance.triage import queue as case_queue
 from grievance.triage.forms import (
     ConcludeForm,
@@ -92,7 +96,13 @@ def case_action(make_form: Callable[[], FlaskForm], *, bare: bool = False) -> Ca
                 if bare:
                     abort(400)
                 return _invalid(current, form)
-            outcome = action(current, form, **kwargs)
+            try:
+                outcome = action(current, form, **kwargs)
+            except Refused as exc:
+                if bare or not _typed(form):
+                    raise
+                db.rollback_request()
+                return _retry(current, form, [str(exc)])
             if isinstance(outcome, str):
                 flash(outcome, "info")
                 outcome = None
@@ -107,8 +117,23 @@ def _invalid(case: Case, form: Any) -> Any:
     errors = [
         f"{form[name].label.text}: {'; '.join(msgs)}" for name, msgs in form.errors.items() if name in form
     ]
+    if _typed(form) and "csrf_token" not in form.errors:
+        return _retry(case, form, errors)
     flash(" ".join(errors) or "The form was not valid; reload the page and try again.", "error")
     return _back(case)
+
+
+def _typed(form: Any) -> bool:
+    """Whether the form carries text someone typed, which a refusal must not throw away."""
+    return any(
+        isinstance(field, StringField) and not isinstance(field, HiddenField) and field.data for field in form
+    )
+
+
+def _retry(case: Case, form: Any, errors: list[str]) -> Any:
+    """The refused form again on a page of its own, with what was typed and why it was not done."""
+    page.fill_choices(form, db.session(), case)
+    return render_template("triage/retry.html", case=case, form=form, errors=errors, action=request.path), 400
 
 
 def _member(form: MemberForm) -> User | None:
@@ -177,12 +202,17 @@ def attachment(case_id: int, attachment_id: int) -> Any:
         key = services.data_key(db.session(), current, _me(), private_key(), f"attachment:{attachment_id}")
     except NoCaseAccess:
         abort(403)
-    # Served as a download, never rendered inline: the bytes came from an anonymous stranger.
-    disposition = f"attachment; filename=case-{current.reference}-{found.id}"
-    return Response(
-        read_attachment(config(), current, key, found),
-        mimetype="application/octet-stream",
-        headers={"Content-Disposition": disposition},
+    # Served as a download under its own name and type, never rendered inline: the bytes came from an
+    # anonymous stranger (and every response says nosniff).
+    name = decrypt_filename(key, current.reference, found.stored_name, found.filename_enc)
+    return send_file(
+        io.BytesIO(read_attachment(config(), current, key, found)),
+        mimetype=found.media_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=export.download_name(name, f"case-{current.reference}-{found.id}"),
+        conditional=False,
+        etag=False,
+        max_age=0,
     )
 
 
@@ -206,7 +236,19 @@ def change_state(current: Case, form: StateForm) -> str:
 @bp.post("/<int:case_id>/conclude")
 @write_access
 @case_action(ConcludeForm)
-def conclude(current: Case, form: ConcludeForm) -> str:
+def conclude(current: Case, form: ConcludeForm) -> Any:
+    chosen = services.check_conclusion(current, form.outcome.data, form.reason.data or "")
+    outcome = services.OUTCOME_LABELS[chosen]
+    question = ask_first(
+        title=f"Conclude case {current.reference}: {outcome.lower()}?",
+        consequence="The case is closed: no further state change, and the submitter is told the outcome. "
+        "Its content is purged when the retention period ends.",
+        button="Conclude the case",
+        back=url_for("triage.case", case_id=current.id) + "#actions",
+        shown={"Outcome": outcome, "Reason (encrypted)": form.reason.data or ""},
+    )
+    if question is not None:
+        return question
     services.conclude(db.session(), current, _me(), private_key(), form.outcome.data, form.reason.data or "")
     return "Case concluded."
 
@@ -214,10 +256,11 @@ def conclude(current: Case, form: ConcludeForm) -> str:
 @bp.post("/<int:case_id>/rate")
 @write_access
 @case_action(RateForm)
-def rate(current: Case, form: RateForm) -> None:
+def rate(current: Case, form: RateForm) -> str:
     severity = int(form.severity.data) if form.severity.data else None
     likelihood = int(form.likelihood.data) if form.likelihood.data else None
     services.rate(db.session(), current, _me(), severity, likelihood)
+    return f"Rating saved: severity {severity or 'not rated'}, likelihood {likelihood or 'not rated'}."
 
 
 @bp.post("/<int:case_id>/assign")
@@ -245,6 +288,15 @@ def recuse(current: Case, form: MemberForm) -> Any:
     member = _member(form)
     if member is None:
         return None
+    question = ask_first(
+        title=f"Recuse {member.email} from case {current.reference}?",
+        consequence=f"{member.email}'s key to this case is destroyed: they can no longer open it by any "
+        "route. An admin can lift the recusal, but access must then be granted again.",
+        button=f"Recuse {member.email}",
+        back=url_for("triage.case", case_id=current.id) + "#actions",
+    )
+    if question is not None:
+        return question
     services.recuse(db.session(), current, _me(), member)
     flash(f"{member.email} is recused: their key to this case was destroyed.", "info")
     return redirect(url_for("triage.queue"), code=303) if member.id == _me().id else None
@@ -278,11 +330,21 @@ def reply(current: Case, form: ReplyForm) -> str:
 @bp.post("/<int:case_id>/merge")
 @write_access
 @case_action(MergeForm)
-def merge(current: Case, form: MergeForm) -> str:
+def merge(current: Case, form: MergeForm) -> Any:
     reference = (form.target.data or "").strip().upper()
     target = db.session().scalars(select(Case).where(Case.reference == reference)).first()
     if target is None:
         raise TriageError(f"There is no case {reference}.")
+    links.check_merge(db.session(), current, target, _me())
+    question = ask_first(
+        title=f"Merge case {current.reference} into {target.reference}?",
+        consequence=f"{current.reference} is concluded as a duplicate of {target.reference} and its links "
+        "move there; its content stays with it.",
+        button=f"Merge into {target.reference}",
+        back=url_for("triage.case", case_id=current.id) + "#actions",
+    )
+    if question is not None:
+        return question
     links.merge(db.session(), current, target, _me(), private_key())
     return f"Merged into {target.reference}."
 
@@ -290,8 +352,10 @@ def merge(current: Case, form: MergeForm) -> str:
 @bp.post("/<int:case_id>/links")
 @write_access
 @case_action(LinkForm)
-def add_link(current: Case, form: LinkForm) -> None:
-    links.link(db.session(), current, _me(), form.kind.data or "", int(form.ref_id.data or 0))
+def add_link(current: Case, form: LinkForm) -> str:
+    kind, ref_id = references.resolve(db.session(), form.picked.data or "", form.reference.data or "")
+    links.link(db.session(), current, _me(), kind.value, ref_id)
+    return f"Linked to the {kind.value}."
 
 
 @bp.post("/<int:case_id>/links/<int:link_id>/delete")
@@ -305,7 +369,10 @@ def remove_link(current: Case, form: ConfirmForm, link_id: int) -> None:
 @write_access
 @case_action(SafeguardForm)
 def propose_safeguard(current: Case, form: SafeguardForm) -> str:
-    deployment_id = int(form.deployment_id.data or 0)
+    chosen = form.deployment_id.data or ""
+    if not chosen.isdigit():
+        raise TriageError("Choose the deployment the action is for.")
+    deployment_id = int(chosen)
     links.propose_safeguard(
         db.session(), current, _me(), deployment_id, form.kind.data or "", form.reason.data or ""
     )

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from contracts import csv_import, demo
 from contracts.errors import ImportFailed
 from contracts.models import Contract, Deployment, DeploymentStatus, EnforcementAction, Product
+from endwatch import events
 from tests.conftest import csrf_token
 
 
@@ -56,10 +57,21 @@ def test_a_bad_deployment_row_imports_nothing(session, world, row, message):
     assert session.scalar(select(func.count()).select_from(Deployment)) == before
 
 
-def test_deployment_import_updates_by_ref(session, world):
-    csv_import.import_deployments(
-        session, "ref,customer,product,version,status\nDEP-GB,Kestrel Analytics,Sentinel DPI,5.5,suspended\n"
-    )
+def test_deployment_import_updates_by_ref_and_announces_the_customers(session, world):
+    received = []
+
+    def listener(sender, customer_ids):
+        received.append((sender, customer_ids))
+
+    events.deployments_changed.connect(listener)
+    try:
+        csv_import.import_deployments(
+            session,
+            "ref,customer,product,version,status\nDEP-GB,Kestrel Analytics,Sentinel DPI,5.5,suspended\n",
+        )
+    finally:
+        events.deployments_changed.disconnect(listener)
+    assert received == [(session, [world.gb.customer_id])]
     session.refresh(world.gb)
     assert world.gb.version == "5.5" and world.gb.status == DeploymentStatus.SUSPENDED
     assert world.gb.contract is not None  # column left out of the file: kept

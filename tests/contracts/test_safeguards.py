@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -9,6 +11,8 @@ from contracts import safeguards
 from contracts.errors import ApprovalBySameUser, ClauseMissing, InvalidAction
 from contracts.models import ActionStatus, DeploymentStatus, EnforcementAction
 from endwatch import audit, events
+from grievance.models import Case, CaseState
+from grievance.triage.models import CaseLink
 from tests.conftest import csrf_token, login
 
 
@@ -67,12 +71,17 @@ def test_approval_takes_effect_is_audited_and_announced(session, world, make_mem
     def listener(sender, action_id):
         received.append(action_id)
 
+    def deployments(sender, customer_ids):
+        received.append(customer_ids)
+
     events.safeguard_action_approved.connect(listener)
+    events.deployments_changed.connect(deployments)
     try:
         safeguards.approve_action(session, action.id, approver.user, "Confirmed by two sources")
     finally:
         events.safeguard_action_approved.disconnect(listener)
-    assert received == [action.id]
+        events.deployments_changed.disconnect(deployments)
+    assert received == [action.id, [world.ru.customer_id]]
     assert world.ru.status == DeploymentStatus.TERMINATED and world.ru.updates_denied
     assert action.decided_at is not None and action.decided_by_id == approver.user.id
     trail = audit.trail(session, f"action:{action.id}")
@@ -114,24 +123,45 @@ def test_a_rejected_action_changes_nothing(session, world, make_member):
     assert world.ru.status == DeploymentStatus.ACTIVE
 
 
+def _case(session, reference: str, linked_customer: int | None = None) -> Case:
+    case = Case(
+        reference=reference, receipt_digest=f"digest-{reference}", submitter_key=b"k", content_enc=b"c",
+        created_at=datetime(2026, 1, 5, tzinfo=UTC), category="privacy", country="RU",
+        state=CaseState.ASSESSING,
+    )
+    session.add(case)
+    session.flush()
+    if linked_customer is not None:
+        session.add(CaseLink(case_id=case.id, kind="customer", ref_id=linked_customer))
+        session.flush()
+    return case
+
+
 def test_two_members_propose_and_approve_through_the_staff_pages(app, session, world, make_member):
+    typed = _case(session, "C-TYPED1")
+    linked = _case(session, "C-L1NKED", linked_customer=world.ru.customer_id)
     page = f"/staff/contracts/deployments/{world.ru.id}"
     own = _client_for(app, make_member("triager"), session)
-    response = own.post(
-        f"{page}/actions",
-        data={
-            "csrf_token": csrf_token(own, page),
-            "kind": "deny_updates",
-            "reason": "Arrests of journalists",
-            "evidence": "case:12, alert:40",
-        },
-    )
+    form = own.get(page).get_data(as_text=True)
+    assert f'name="picked" value="case:{linked.id}"' in form and "C-L1NKED" in form  # a pick list
+    assert "C-TYPED1" not in form  # not linked to this customer: typed instead
+    data = {"kind": "deny_updates", "reason": "Arrests of journalists", "evidence": "C-NOPE00"}
+    refused = own.post(f"{page}/actions", data={"csrf_token": csrf_token(own, page), **data})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "there is no case C-NOPE00" in text
+    assert "Arrests of journalists</textarea>" in text and 'value="C-NOPE00"' in text  # nothing typed lost
+    assert session.scalars(select(EnforcementAction)).first() is None
+
+    data.update(evidence="c-typed1", picked=f"case:{linked.id}")
+    response = own.post(f"{page}/actions", data={"csrf_token": csrf_token(own, page), **data})
     assert response.status_code == 302
     action = session.scalars(select(EnforcementAction)).one()
-    assert [e.label for e in action.evidence] == ["case:12", "alert:40"]
+    assert [e.label for e in action.evidence] == [f"case:{linked.id}", f"case:{typed.id}"]
+    listed = own.get("/staff/contracts/actions").get_data(as_text=True)
+    assert f'<a href="/staff/cases/{typed.id}">C-TYPED1</a>' in listed  # evidence by reference, as links
     refused = own.post(
         f"/staff/contracts/actions/{action.id}/approve",
-        data={"csrf_token": csrf_token(own, "/staff/contracts/actions")},
+        data={"csrf_token": csrf_token(own, "/staff/contracts/actions"), "confirmed": "yes"},
         follow_redirects=True,
     )
     assert "other than its proposer" in refused.get_data(as_text=True)
@@ -139,9 +169,17 @@ def test_two_members_propose_and_approve_through_the_staff_pages(app, session, w
     assert action.status == ActionStatus.PROPOSED
 
     other = _client_for(app, make_member("admin"), session)
+    token = csrf_token(other, "/staff/contracts/actions")
+    approve = f"/staff/contracts/actions/{action.id}/approve"
+    asked = other.post(approve, data={"csrf_token": token, "note": "ok"})
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "This cannot be undone." in question
+    assert "Arrests of journalists" in question
+    session.refresh(action)
+    assert action.status == ActionStatus.PROPOSED and not world.ru.updates_denied  # nothing until confirmed
     approved = other.post(
         f"/staff/contracts/actions/{action.id}/approve",
-        data={"csrf_token": csrf_token(other, "/staff/contracts/actions"), "note": "ok"},
+        data={"csrf_token": token, "note": "ok", "confirmed": "yes"},
     )
     assert approved.status_code == 302
     session.refresh(action)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
 from endwatch import keyring
+from grievance.models import Case
 from monitoring.ingest import ingest_feed
 from monitoring.models import Alert, AlertStatus, Feed, SuppressionRule
 from tests.conftest import csrf_token
@@ -56,6 +60,30 @@ def test_alert_list_filters_by_level_status_and_customer(client, logged_in, aler
     assert client.get("/staff/monitoring/alerts?level=bogus&customer=x").status_code == 200
 
 
+def test_alert_list_sorts_by_level_customer_and_date_and_filters_by_date(client, logged_in, session, alert):
+    others = session.scalars(select(Alert).where(Alert.id != alert.id)).all()
+    assert others and all(other.level != alert.level for other in others)
+    alert.created_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    for other in others:
+        other.created_at = datetime(2026, 3, 2, 0, 30, tzinfo=UTC)
+    session.flush()
+    logged_in("auditor")
+
+    def ids(query: str) -> list[int]:
+        page = client.get("/staff/monitoring/alerts?" + query).get_data(as_text=True)
+        return [int(n) for n in re.findall(r'<td><a href="/staff/monitoring/alerts/(\d+)">', page)]
+
+    assert ids("sort=level")[0] == alert.id  # the critical one first
+    assert ids("sort=oldest")[0] == alert.id and ids("sort=newest")[-1] == alert.id
+    names = [session.get(Alert, n).customer.name for n in ids("sort=customer")]
+    assert names == sorted(names)
+    assert ids("from=2026-03-01&to=2026-03-01") == [alert.id]  # whole UTC days, both ends included
+    assert alert.id not in ids("from=2026-03-02")
+    page = client.get("/staff/monitoring/alerts?from=March&sort=level").get_data(as_text=True)
+    assert "is not a date such as 2026-03-31" in page and ids("from=March&sort=level")[0] == alert.id
+    assert re.search(r'href="/staff/monitoring/alerts\?[^"]*sort=customer', page)  # headings sort too
+
+
 def test_alert_detail_explains_itself(client, logged_in, alert):
     logged_in("auditor")
     page = client.get(f"/staff/monitoring/alerts/{alert.id}").get_data(as_text=True)
@@ -88,12 +116,30 @@ def test_a_triager_acknowledges_then_escalates(client, logged_in, session, alert
     assert alert.status == AlertStatus.ESCALATED
     page = client.get(detail).get_data(as_text=True)
     assert "escalated" in page and alert.case_ref and alert.case_ref.startswith("case:")
+    case = session.get(Case, int(alert.case_ref.removeprefix("case:")))
+    assert f'<a href="/staff/cases/{case.id}">{case.reference}</a>' in page  # a link, by reference
+
+
+def test_dismissing_asks_first_on_a_page_of_its_own_and_changes_nothing_until_confirmed(
+    client, logged_in, session, alert
+):
+    logged_in("triager")
+    detail = f"/staff/monitoring/alerts/{alert.id}"
+    response = post(client, f"{detail}/dismiss", detail, suppress="feed", note="A namesake <b>firm</b>")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "This cannot be undone." in page
+    assert 'name="confirmed" value="yes"' in page and 'name="suppress" value="feed"' in page
+    assert "A namesake &lt;b&gt;firm&lt;/b&gt;" in page  # the typed note is shown again, escaped
+    assert f'href="{detail}"' in page  # cancel goes back
+    session.refresh(alert)
+    assert alert.status == AlertStatus.NEW
+    assert session.scalars(select(SuppressionRule)).first() is None
 
 
 def test_dismissing_can_create_a_suppression_rule(client, logged_in, session, alert):
     logged_in("triager")
     detail = f"/staff/monitoring/alerts/{alert.id}"
-    assert post(client, f"{detail}/dismiss", detail, suppress="feed").status_code == 302
+    assert post(client, f"{detail}/dismiss", detail, suppress="feed", confirmed="yes").status_code == 302
     session.refresh(alert)
     assert alert.status == AlertStatus.DISMISSED
     rule = session.scalars(select(SuppressionRule)).one()

@@ -6,14 +6,9 @@ import pytest
 
 from endwatch.extensions import LANGUAGES
 from grievance.models import Case, CaseState, Outcome
-from tests import services
 from tests.reporting.test_figures import at
 
 pytestmark = pytest.mark.browser
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
-]
 HEADINGS = {
     "en": "Transparency report 2025",
     "es": "Informe de transparencia 2025",
@@ -39,17 +34,6 @@ def published_year(live_server):  # type: ignore[no-untyped-def]
             ))
         session.commit()
     return live_server
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    services.require(services.chromium_available(), "Chromium is not installed at " + services.CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=services.CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.mark.parametrize("code", LANGUAGES)

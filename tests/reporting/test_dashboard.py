@@ -123,6 +123,7 @@ def test_every_role_reads_the_dashboard(client, logged_in, busy, role):
     assert busy["fresh"].reference not in page  # type: ignore[attr-defined]
     assert "Broken feed" in page and "failing" in page and "HTTP 503" in page
     assert "DEP-GAP" in page  # an active deployment with no contract lacks every safeguard
+    assert "Audit rights" in page and "audit_rights" not in page  # safeguards by label, not by code
     assert "Directorate of Signals" in page
     assert "Reassessments due within 30 days" in page
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart"' in page

@@ -50,9 +50,8 @@ def test_queue_filters_and_flags_overdue_cases(client, session, staff, new_case)
     session.flush()
     signed_in(client, session, member)
     overdue_page = client.get("/staff/cases/?overdue=y").get_data(as_text=True)
-    assert (
-        late.reference in overdue_page and fresh.reference not in overdue_page and "OVERDUE" in overdue_page
-    )
+    assert late.reference in overdue_page and fresh.reference not in overdue_page
+    assert "overdue</span>" in overdue_page
     by_country = client.get("/staff/cases/?country=by").get_data(as_text=True)
     assert fresh.reference in by_country and late.reference not in by_country
     triage.change_state(session, fresh, member.user, CaseState.ASSESSING)
@@ -156,10 +155,14 @@ def test_conclusion_through_the_form_needs_outcome_and_reason(client, session, s
         follow_redirects=True,
     )
     assert "Give the reason" in response.get_data(as_text=True)
-    client.post(
-        f"/staff/cases/{case.id}/conclude",
-        data={"csrf_token": token, "outcome": "substantiated", "reason": "confirmed by audit"},
-    )
+    data = {"csrf_token": token, "outcome": "substantiated", "reason": "confirmed by audit"}
+    asked = client.post(f"/staff/cases/{case.id}/conclude", data=data)
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "This cannot be undone." in question
+    assert "confirmed by audit" in question and 'name="outcome" value="substantiated"' in question
+    session.expire_all()
+    assert session.get(Case, case.id).state == CaseState.RECEIVED  # not before it is confirmed
+    client.post(f"/staff/cases/{case.id}/conclude", data={**data, "confirmed": "yes"})
     session.expire_all()
     assert session.get(Case, case.id).state == CaseState.CONCLUDED
 
@@ -174,12 +177,13 @@ def test_notes_replies_and_links_through_the_forms(client, session, staff, new_c
         client.post(f"{base}/notes", data={"csrf_token": token, "body": f"note {CANARY}"}).status_code == 303
     )
     assert client.post(f"{base}/reply", data={"csrf_token": token, "body": "thank you"}).status_code == 303
-    data = {"csrf_token": token, "kind": "customer", "ref_id": str(ministry.id)}
+    data = {"csrf_token": token, "picked": f"customer:{ministry.id}"}
     assert client.post(f"{base}/links", data=data).status_code == 303
     note = session.scalars(select(CaseNote).where(CaseNote.case_id == case.id)).one()
     assert CANARY.encode() not in note.body_enc
     page = client.get(base).get_data(as_text=True)
-    assert f"note {CANARY}" in page and "thank you" in page and f"customer #{ministry.id}" in page
+    assert f"note {CANARY}" in page and "thank you" in page
+    assert f'<a href="/staff/contracts/customers/{ministry.id}"><bdi>{ministry.name} [XA]</bdi></a>' in page
 
 
 def test_case_bundle_holds_content_files_and_trail_and_is_audited(client, session, staff, new_case):
@@ -261,7 +265,7 @@ def test_a_recused_member_cannot_reach_the_case_by_any_route(app, client, sessio
         "triage.add_note": {"body": "sneaky"},
         "triage.reply": {"body": "sneaky"},
         "triage.merge": {"target": target.reference},
-        "triage.add_link": {"kind": "alert", "ref_id": "1"},
+        "triage.add_link": {"reference": "alert 1"},
         "triage.propose_safeguard": {"deployment_id": "1", "kind": "suspend", "reason": "x"},
     }
     tried = []
@@ -311,3 +315,116 @@ def test_a_recused_member_cannot_be_the_merge_target_route_either(client, sessio
     assert "recused" in response.get_data(as_text=True)
     session.expire_all()
     assert session.get(Case, mine.id).state == CaseState.RECEIVED
+
+
+def test_links_take_references_and_a_refusal_keeps_what_was_typed(client, session, staff, new_case, customer):
+    member = staff()
+    case = new_case()
+    ministry = customer("Ministry of Roads")
+    token = signed_in(client, session, member)
+    base = f"/staff/cases/{case.id}"
+    page = client.get(base).get_data(as_text=True)
+    assert f'<option value="customer:{ministry.id}">Customer: Ministry of Roads [XA]</option>' in page
+    refused = client.post(f"{base}/links", data={"csrf_token": token, "reference": "Ministry of Rodas"})
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "No deployment, contract, customer or alert matches" in text
+    assert 'value="Ministry of Rodas"' in text and f'action="{base}/links"' in text  # typed text kept
+    assert session.scalars(select(CaseLink).where(CaseLink.case_id == case.id)).first() is None
+    typed = client.post(f"{base}/links", data={"csrf_token": token, "reference": "  ministry of roads "})
+    assert typed.status_code == 303
+    [row] = session.scalars(select(CaseLink).where(CaseLink.case_id == case.id)).all()
+    assert (row.kind, row.ref_id) == ("customer", ministry.id)
+
+
+def test_a_refused_safeguard_proposal_keeps_its_reason(client, session, staff, new_case):
+    member = staff()
+    case = new_case()
+    token = signed_in(client, session, member)
+    data = {"csrf_token": token, "deployment_id": "", "kind": "suspend", "reason": "Phones tapped in Mombasa"}
+    refused = client.post(f"/staff/cases/{case.id}/safeguard", data=data)
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Choose the deployment the action is for." in text
+    assert "Phones tapped in Mombasa</textarea>" in text
+
+
+def test_saving_a_rating_says_so(client, session, staff, new_case):
+    member = staff()
+    case = new_case()
+    token = signed_in(client, session, member)
+    response = client.post(
+        f"/staff/cases/{case.id}/rate",
+        data={"csrf_token": token, "severity": "3", "likelihood": ""},
+        follow_redirects=True,
+    )
+    assert "Rating saved: severity 3, likelihood not rated." in response.get_data(as_text=True)
+
+
+def test_merge_and_recusal_ask_first_and_change_nothing_until_confirmed(client, session, staff, new_case):
+    lead, member = staff("admin"), staff()
+    duplicate, original = new_case(), new_case()
+    token = signed_in(client, session, lead)
+    target = {"csrf_token": token, "target": original.reference}
+    merge = client.post(f"/staff/cases/{duplicate.id}/merge", data=target)
+    assert "This cannot be undone." in merge.get_data(as_text=True)
+    recuse = {"csrf_token": token, "recuse-member": str(member.user.id)}
+    asked = client.post(f"/staff/cases/{duplicate.id}/recuse", data=recuse).get_data(as_text=True)
+    assert f"Recuse {member.user.email} from case {duplicate.reference}?" in asked
+    session.expire_all()
+    assert session.get(Case, duplicate.id).state == CaseState.RECEIVED
+    assert not triage.is_recused(session, duplicate.id, member.user.id)
+    client.post(f"/staff/cases/{duplicate.id}/recuse", data={**recuse, "confirmed": "yes"})
+    assert triage.is_recused(session, duplicate.id, member.user.id)
+
+
+def test_attachments_download_under_their_own_name_and_type(client, session, staff, new_case):
+    member = staff()
+    case = new_case(files=True)
+    signed_in(client, session, member)
+    [attachment] = case.attachments
+    response = client.get(f"/staff/cases/{case.id}/attachments/{attachment.id}")
+    assert response.status_code == 200 and response.mimetype == attachment.media_type
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;") and f"case-{case.reference}" not in disposition
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("stored", "header"),
+    [
+        ("report.pdf", "attachment; filename=report.pdf"),
+        ('a"b;c.txt', 'attachment; filename="a\\"b;c.txt"'),
+        ("صورة.jpg", "attachment; filename=.jpg; filename*=UTF-8''%D8%B5%D9%88%D8%B1%D8%A9.jpg"),
+        ("../../etc/passwd\r\nSet-Cookie: x=1", 'attachment; filename="_.._etc_passwd_Set-Cookie: x=1"'),
+        ("...", "attachment; filename=case-C-TEST01-1"),
+    ],
+)
+def test_download_names_are_safe_in_the_header(app, stored, header):
+    from flask import send_file
+
+    from grievance.triage.export import download_name
+
+    with app.test_request_context():
+        name = download_name(stored, "case-C-TEST01-1")
+        response = send_file(io.BytesIO(b"x"), as_attachment=True, download_name=name, etag=False)
+    assert response.headers["Content-Disposition"] == header
+
+
+def test_case_and_queue_show_labels_not_codes(client, session, staff, new_case):
+    from contracts.models import Product
+
+    member = staff()
+    product = Product(name="Spectre Intercept 7")
+    session.add(product)
+    session.flush()
+    case = new_case(country="KE")
+    case.product_id, case.category, case.incident_period = product.id, "privacy;assembly", "past_6_months"
+    session.flush()
+    signed_in(client, session, member)
+    page = client.get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    assert "Spectre Intercept 7" in page and "Item #" not in page
+    assert "Privacy, Freedom of assembly and association" in page and "Kenya (KE)" in page
+    assert "In the past six months" in page
+    queue_page = client.get("/staff/cases/").get_data(as_text=True)
+    assert "Spectre Intercept 7" in queue_page
+    assert "Privacy, Freedom of assembly and association" in queue_page
+    assert f'<option value="{product.id}">Spectre Intercept 7</option>' in queue_page  # a pick list

@@ -1,0 +1,76 @@
+"""Every public page at 1280 and 390 px, in English and Arabic: fits, labelled, no serious axe finding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.browser.conftest import WIDTHS, DemoSite, check_page, open_page
+
+pytestmark = pytest.mark.browser
+LANGUAGES = ("en", "ar")
+
+
+def report_with_errors(page: Any, site: DemoSite, language: str) -> None:
+    page.goto(f"{site.url}/report?lang={language}")
+    page.fill("textarea[name=who]", "typed before the mistake")
+    page.locator("form.report-form button[type=submit]").click()
+    assert page.locator("p.error").count() >= 1
+
+
+def receipt(page: Any, site: DemoSite, language: str) -> None:
+    page.goto(f"{site.url}/report?lang={language}")
+    text = "تم تتبع هاتفي بعد المظاهرة" if language == "ar" else "Our phones were tracked after the march."
+    page.fill("textarea[name=what]", text)
+    page.check("input[name=rights][value=privacy]")
+    page.locator("form.report-form button[type=submit]").click()
+    assert len(page.locator("#receipt").inner_text().split()) == 7
+
+
+def followup_wrong(page: Any, site: DemoSite, language: str) -> None:
+    page.goto(f"{site.url}/followup?lang={language}")
+    page.fill("input[name=receipt]", "not a receipt at all")
+    page.locator("main button[type=submit]").click()
+    assert page.locator("p.error").count() == 1
+
+
+def followup_case(page: Any, site: DemoSite, language: str) -> None:
+    page.goto(f"{site.url}/followup?lang={language}")
+    page.fill("input[name=receipt]", site.receipts[language])
+    page.locator("main button[type=submit]").click()
+    assert page.locator("#status").count() == 1
+
+
+def visit(path: str) -> Callable[[Any, DemoSite, str], None]:
+    def go(page: Any, site: DemoSite, language: str) -> None:
+        page.goto(f"{site.url}{path}{'&' if '?' in path else '?'}lang={language}")
+
+    return go
+
+
+PAGES: dict[str, Callable[[Any, DemoSite, str], None]] = {
+    "home": visit("/"),
+    "report": visit("/report"),
+    "report-errors": report_with_errors,
+    "receipt": receipt,
+    "followup": visit("/followup"),
+    "followup-wrong-receipt": followup_wrong,
+    "followup-case": followup_case,
+    "not-found": visit("/no-such-page"),
+    "transparency": visit("/transparency"),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", PAGES)
+def test_public_page_fits_is_labelled_and_passes_axe(browser, demo_site, axe_source, name, width, language):
+    page = open_page(browser, width, language)
+    try:
+        PAGES[name](page, demo_site, language)
+        assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+        check_page(page, axe_source, f"public-{name}-{language}-{width}")
+    finally:
+        page.context.close()
