@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
 import ahocorasick
 
+from monitoring import lexicon
 from monitoring.text import Folded, fold
 from monitoring.variants import arabic_clitics, script_of
 
@@ -106,6 +108,10 @@ _AMBIGUOUS_NAMES = frozenset(
     "chad jersey turkey guinea jordan georgia chile maurice reunion granada niger man".split()
 )
 _SKIPPED_TERRITORIES = frozenset("EU EZ UN QO XA XB ZZ".split())
+_HISTORICAL = {"SU": "the Soviet Union"}
+# Languages whose country names take case endings ("Serbii", "Szerbiában"): their stems count too.
+_INFLECTING = frozenset("pl hu hr sr uk ru kk el tr".split())
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +125,7 @@ def _country_keys() -> Iterable[tuple[str, str, bool, bool]]:
     """(ISO code, folded key, is a stem, must be in capitals) for every country term."""
     from babel import Locale
 
-    for language in ("en", "es", "fr", "pt", "de", "ru", "ar"):
+    for language in sorted({"en", "es", "fr", "pt", "de", "ru", "ar", *lexicon.languages()}):
         for code, name in Locale.parse(language).territories.items():
             if len(code) != 2 or not code.isalpha() or code in _SKIPPED_TERRITORIES:
                 continue
@@ -128,8 +134,8 @@ def _country_keys() -> Iterable[tuple[str, str, bool, bool]]:
                 continue
             yield code, folded, False, name.isupper()
             script = script_of(name)
-            if script == "cyrillic" and len(folded) >= 5:
-                root = folded.rstrip("aeiouy")
+            if (language in _INFLECTING or script == "cyrillic") and len(folded) >= 5 and " " not in folded:
+                root = folded.rstrip("aeiouyαεηιουω")
                 yield code, root if len(root) >= 4 else folded, True, False
             elif script == "arabic":
                 # Arabic demonyms extend the name (العراق, العراقي), so a long name is also a stem.
@@ -144,6 +150,8 @@ def _country_keys() -> Iterable[tuple[str, str, bool, bool]]:
                     yield code, fold(form), stem, False
             else:
                 yield code, fold(word), stem, len(word) <= 3 and word.isascii()
+    for code, term, stem in lexicon.country_terms():
+        yield code, term, stem, False
     for code, term in (("US", "U.S."), ("GB", "U.K."), ("AE", "U.A.E.")):
         yield code, fold(term), False, True
 
@@ -152,6 +160,9 @@ def _country_keys() -> Iterable[tuple[str, str, bool, bool]]:
 def country_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
     for code, key, stem, capitals in _country_keys():
+        if _UNSPACED.search(key):
+            automaton.add_word(key, (code, len(key) + 1, capitals, False))  # no spaces around it
+            continue
         word = f" {key}" if stem else f" {key} "
         automaton.add_word(word, (code, len(word), capitals, stem))
     automaton.make_automaton()
@@ -163,13 +174,23 @@ def country_mentions(folded: Folded) -> list[CountryMention]:
     found = []
     for end, (code, length, capitals, stem) in country_automaton().iter(folded.view):
         start = end - length + 2
-        stop = end if stem else end
+        stop = end + 1 if length > 1 and folded.view[end] != " " and not stem else end
         if capitals:
             begin, finish = folded.span(start, stop)
             if not folded.original[begin:finish].isupper():
                 continue
         found.append(CountryMention(code, start, stop if not stem else end + 1))
-    return found
+    # A country word inside a longer country name is that name's ("Srpske" in "Republike Srpske").
+    return [
+        m
+        for m in found
+        if not any(
+            o.view_start <= m.view_start
+            and m.view_end <= o.view_end
+            and o.view_end - o.view_start > m.view_end - m.view_start
+            for o in found
+        )
+    ]
 
 
 @cache
@@ -177,4 +198,4 @@ def country_name(code: str) -> str:
     """English name of a country code, for reasons."""
     from babel import Locale
 
-    return str(Locale.parse("en").territories.get(code, code))
+    return str(Locale.parse("en").territories.get(code, _HISTORICAL.get(code, code)))

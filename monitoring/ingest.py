@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from flask import current_app, has_app_context
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from contracts.models import Customer
 from endwatch import progress
+from endwatch.config import ConfigError
 from endwatch.db import utcnow
-from monitoring.matching import Matcher, Mention, WatchName
+from endwatch.keyring import read_file_secret
+from monitoring.matching import Matcher, Mention
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry, Feed, Story, SuppressionRule
 from monitoring.parse import ParsedEntry, ParsedFeed, dedup_key
 from monitoring.scoring import score_alert
 from monitoring.text import fold, html_to_text
+from monitoring.watchlist import matcher_for
 
 # Titles shorter than this are too generic ("Weekly news") to group copies on their own.
 MIN_STORY_TITLE_WORDS = 4
@@ -34,25 +37,18 @@ class IngestReport:
     alert_ids: list[int] = field(default_factory=list)
 
 
-def watch_names(customers: Iterable[Customer]) -> list[WatchName]:
-    return [
-        WatchName(
-            customer_id=customer.id,
-            name=customer.name,
-            aliases=tuple(customer.alias_list),
-            country=customer.country,
-            kind=str(customer.kind.value if hasattr(customer.kind, "value") else customer.kind),
-        )
-        for customer in customers
-    ]
-
-
 def build_matcher(session: Session, customer_ids: Sequence[int] | None = None) -> Matcher:
-    """The watchlist automaton for every customer (or only those given)."""
-    query = select(Customer)
-    if customer_ids is not None:
-        query = query.where(Customer.id.in_(customer_ids))
-    return Matcher.build(watch_names(session.scalars(query)))
+    """The watchlist automaton for every customer (or only those given), kept across runs when an
+    application (and so ENDWATCH_HOME and its secret key) is at hand."""
+    folder = key = None
+    if has_app_context() and customer_ids is None:
+        config = current_app.config["ENDWATCH"]
+        try:
+            key = read_file_secret(config, "secret_key").encode()
+            folder = config.data_path / "matcher"
+        except ConfigError:
+            pass  # no key to sign a kept matcher with: build it every run
+    return matcher_for(session, folder=folder, key=key, customer_ids=customer_ids)
 
 
 def key_hash(key: str) -> str:
@@ -114,10 +110,10 @@ def ingest_feed(
     if matcher is None:
         matcher = build_matcher(session)
     suppressions = load_suppressions(session)
-    for entry in progress.steps(f"Matching entries of {feed.name}", entries):
-        for alert in match_entry(session, entry, feed, matcher, suppressions):
-            report.alerts += 1
-            report.alert_ids.append(alert.id)
+    label = f"Matching entries of {feed.name}"
+    for alert in match_entries(session, [(entry, feed) for entry in entries], matcher, suppressions, label):
+        report.alerts += 1
+        report.alert_ids.append(alert.id)
     return report
 
 
@@ -173,10 +169,9 @@ def load_suppressions(session: Session) -> Suppressions:
     )
 
 
-def match_entry(
-    session: Session, entry: Entry, feed: Feed, matcher: Matcher, suppressions: Suppressions
-) -> list[Alert]:
-    """Raise (or strengthen) one alert per customer named in the entry; return the new ones."""
+def _best_alerts(
+    entry: Entry, feed: Feed, matcher: Matcher, suppressions: Suppressions
+) -> dict[int, tuple[float, AlertLevel, list[str], Mention]]:
     best: dict[int, tuple[float, AlertLevel, list[str], Mention]] = {}
     for mention in matcher.scan(entry.text):
         if suppressions.covers(mention.customer_id, mention.matched, feed.id):
@@ -190,31 +185,55 @@ def match_entry(
                 list(alerting.reasons),
                 mention,
             )
-    if not best:
+    return best
+
+
+def match_entries(
+    session: Session,
+    entries: Sequence[tuple[Entry, Feed]],
+    matcher: Matcher,
+    suppressions: Suppressions,
+    label: str | None = None,
+) -> list[Alert]:
+    """Raise (or strengthen) one alert per customer and story named in the entries; return the new ones.
+
+    All entries are matched first, then the alerts of their stories are read in a few queries and
+    written in one flush.
+    """
+    found = []
+    for entry, feed in progress.steps(label, entries) if label else entries:
+        if best := _best_alerts(entry, feed, matcher, suppressions):
+            found.append((entry, best))
+    if not found:
         return []
-    existing = {
-        alert.customer_id: alert
-        for alert in session.scalars(
-            select(Alert).where(Alert.story_id == entry.story_id, Alert.customer_id.in_(list(best)))
-        )
-    }
-    created = []
-    for customer_id, (score, level, reasons, mention) in best.items():
-        alert = existing.get(customer_id)
-        if alert is None:
-            alert = Alert(customer_id=customer_id, story_id=entry.story_id, status=AlertStatus.NEW)
-            session.add(alert)
-            created.append(alert)
-        elif score <= alert.score or alert.status != AlertStatus.NEW:
-            continue
-        elif level == AlertLevel.CRITICAL and alert.level != AlertLevel.CRITICAL:
-            alert.notified_at = None  # a stronger copy of the story makes it critical: announce it now
-        alert.entry_id = entry.id
-        alert.score = round(float(score), 4)
-        alert.level = level
-        alert.matched = mention.matched[:500]
-        alert.snippet = mention.snippet
-        alert.reasons = [*reasons]
+    stories = sorted({entry.story_id for entry, _ in found})
+    customers = {customer_id for _, best in found for customer_id in best}
+    existing: dict[tuple[int, int], Alert] = {}
+    with session.no_autoflush:
+        for start in range(0, len(stories), 500):
+            query = select(Alert).where(Alert.story_id.in_(stories[start : start + 500]))
+            for stored in session.scalars(query):
+                if stored.customer_id in customers:
+                    existing[(stored.story_id, stored.customer_id)] = stored
+    created: list[Alert] = []
+    for entry, best in found:
+        for customer_id, (score, level, reasons, mention) in best.items():
+            alert = existing.get((entry.story_id, customer_id))
+            if alert is None:
+                alert = Alert(customer_id=customer_id, story_id=entry.story_id, status=AlertStatus.NEW)
+                existing[(entry.story_id, customer_id)] = alert
+                session.add(alert)
+                created.append(alert)
+            elif score <= alert.score or alert.status != AlertStatus.NEW:
+                continue
+            elif level == AlertLevel.CRITICAL and alert.level != AlertLevel.CRITICAL:
+                alert.notified_at = None  # a stronger copy of the story makes it critical: announce it now
+            alert.entry_id = entry.id
+            alert.score = round(float(score), 4)
+            alert.level = level
+            alert.matched = mention.matched[:500]
+            alert.snippet = mention.snippet
+            alert.reasons = [*reasons]
     session.flush()
     return created
 
@@ -240,8 +259,7 @@ def rematch_recent(
         ).all()
         if not batch:
             return created
-        for entry in batch:
-            created.extend(match_entry(session, entry, feeds[entry.feed_id], matcher, suppressions))
-            done += 1
-            progress.report("Matching recent entries again", done)
+        created.extend(match_entries(session, [(e, feeds[e.feed_id]) for e in batch], matcher, suppressions))
+        done += len(batch)
+        progress.report("Matching recent entries again", done)
         last_id = batch[-1].id

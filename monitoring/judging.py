@@ -1,5 +1,6 @@
-"""How sure a watchlist hit is: how the alias is shaped and written, what the text says it stands for,
-and which countries are named near it. monitoring.matching finds the hits; this module scores them.
+"""What tells whether a watchlist hit is the customer: how the alias is shaped and written, what the
+text says it stands for, and which countries are named near it, as named features and readable reasons.
+monitoring.matching finds the hits and weighs these features with the mention model of parameters.json.
 """
 
 from __future__ import annotations
@@ -8,12 +9,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from contracts.models import CustomerKind
+from monitoring import lexicon
 from monitoring.countries import CountryMention, country_mentions, country_name
+from monitoring.parameters import parameters
 from monitoring.text import Folded, fold_key, fold_text
 from monitoring.variants import script_of
 
-NEAR = 300  # characters either side searched for country context
-ADJACENT = 15  # a country this close qualifies the name itself ("the UK Ministry of Defence")
 SNIPPET = 200
 
 _STOPWORDS = frozenset(
@@ -52,21 +54,12 @@ _COMMON = frozenset(
     can art aid arm bar cat dog war who its nos sin era ser mas par sur une son ton mon
     pin sim gps atm vpn sms usb pdf ceo ngo""".split()
 )
-_AGENCY_CONTEXT = re.compile(
-    r"\b(?:agents?|officers?|officials?|agency|raids?|detain\w*|detention|custody|deport\w*|arrest\w*"
-    r"|agentes|agencia|operativo|redadas?|detenid\w*|agence|policiers|агент\w*|сотрудник\w*)\b",
-    re.I,
-)
 _CODE_NUMBER = re.compile(r"[ -]?\d|\+")
-# Money and card words: an acronym that is also an ordinary abbreviation ("PIN") means that one here.
-_MONEY_CONTEXT = re.compile(
-    r"\b(?:banks?|cards?|codes?|atms?|accounts?|payments?|banco|tarjeta|cuenta|banque|bancaire|carte|compte"
-    r"|банк\w*|карт\w*|بنك|بطاق)\b",
-    re.I,
-)
 # "Expansion (ACR)" or "ACR (Expansion)": the text says what the acronym stands for.
-_SPELLED_AFTER = re.compile(r"\s*\(([^()]{6,90})\)")
 _SENTENCE_END = frozenset(".!?\n:;\"“”«»'")
+_ARTICLES = frozenset("the a an el la le les los las l der die das un une una".split())
+_ABBREVIATION_AFTER = re.compile(r"\s*\((\w{2,8})\)")
+_SPELLED_AFTER = re.compile(r"\s*\(([^()]{6,90})\)")
 
 
 @dataclass(frozen=True)
@@ -77,7 +70,7 @@ class WatchName:
     name: str
     aliases: tuple[str, ...]
     country: str
-    kind: str  # government|soe|private|distributor|reseller
+    kind: CustomerKind
 
 
 @dataclass(frozen=True)
@@ -91,6 +84,7 @@ class Mention:
     confidence: float
     reasons: tuple[str, ...]
     snippet: str
+    features: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,13 +92,13 @@ class Alias:
     customer: WatchName
     text: str
     shape: str  # acronym | word-acronym | generic | common | name
-    script: str  # latin | cyrillic | arabic | other
+    script: str  # latin | cyrillic | arabic | greek | other
 
 
 @dataclass(slots=True)
 class Hit:
     alias: Alias
-    form: str  # exact | translit | inflected | dotted | clitic
+    form: str  # exact | translit | inflected | dotted | clitic | lookalike | unqualified | country-police
     view_start: int
     view_end: int
 
@@ -172,93 +166,124 @@ HOPELESS = frozenset(
 )
 
 
-def judge(
+def features(
     hit: Hit, folded: Folded, countries: list[CountryMention], start: int, end: int, casing: str
-) -> Mention:
+) -> tuple[dict[str, float], list[str]]:
+    """Named features of a hit (for the mention model in parameters.json) and reasons a person reads."""
     alias = hit.alias
     text = folded.original
     matched = text[start:end]
     before = text[max(0, start - 40) : start]
     after = text[end : end + 40]
-    reasons = [_alias_reason(hit, matched)]
-    if text[end : end + 2] in ("'s", "’s") or text[end : end + 1] in ("'", "’"):
-        reasons.append(f'possessive "{text[start : end + 2].rstrip()}"')
-    sentence_start = not before.strip() or before.rstrip()[-1] in _SENTENCE_END
-    around = before[-25:] + after[:25]
-    headline = casing == "caps" and any(c.isupper() for c in around) and not any(c.islower() for c in around)
-
     shape = alias.shape
-    spelled = _spelled_out_as(text, start, end)
-    if shape in ("acronym", "word-acronym") and spelled is not None and not _names_customer(alias, spelled):
-        reasons.append(f'spelled out as "{" ".join(spelled.split())[:60]}": another body with that acronym')
-        return Mention(
-            alias.customer.customer_id, matched, start, end, 0.1, tuple(reasons), _snippet(text, start, end)
-        )
-    if shape == "acronym":
-        score = {"caps": 0.9, "title": 0.75}.get(casing, 0.35)
-        if casing == "title" and len(matched) <= 3:
-            score = 0.45  # "Cid", "Sis": short title-case words are mostly names or words, not acronyms
+    found: dict[str, float] = {f"shape:{shape}": 1.0, f"written:{casing}": 1.0}
+    reasons = [_alias_reason(hit, matched)]
+    if hit.form != "exact":
+        found[f"form:{hit.form}"] = 1.0
+    if text[end : end + 2] in ("'s", "’s") or text[end : end + 1] in ("'", "’"):
+        found["possessive"] = 1.0
+        reasons.append(f'possessive "{text[start : end + 2].rstrip()}"')
+    around = before[-25:] + after[:25]
+    if casing == "caps" and any(c.isupper() for c in around) and not any(c.islower() for c in around):
+        found["headline"] = 1.0
+        reasons.append("capitals carry no weight in an all-capitals line")
+    if shape in ("acronym", "word-acronym"):
         reasons.append(_acronym_reason(casing, matched))
-        if _CODE_NUMBER.match(after):
-            score *= 0.5
-            reasons.append("followed by a number, like a product code or a rating")
-    elif shape == "word-acronym":
-        score = {"caps": 0.8, "title": 0.25}.get(casing, 0.0)
-        if headline:
-            score = 0.3
-            reasons.append("capitals carry no weight in an all-capitals line")
-        else:
-            reasons.append(_acronym_reason(casing, matched))
-        reasons.append(f'"{alias.text}" is also an ordinary word or abbreviation')
-        if casing != "lower" and _AGENCY_CONTEXT.search(text, max(0, start - 60), end + 60):
-            score += 0.15
-            reasons.append("agency context (agents, officers, detention...) next to it")
-        elif _MONEY_CONTEXT.search(text, max(0, start - 80), end + 80):
-            score *= 0.3
-            reasons.append("banking context (card, code, account...) next to it")
+        if len(alias.text.replace(".", "")) <= 3:
+            found["short"] = 1.0
+        if shape == "word-acronym":
+            reasons.append(f'"{alias.text}" is also an ordinary word or abbreviation')
+        spelled = _spelled_out_as(text, start, end)
+        if spelled is not None:
+            if _names_customer(alias, spelled):
+                found["spelled:same"] = 1.0
+                reasons.append(f'spelled out as "{" ".join(spelled.split())[:60]}"')
+            else:
+                found["spelled:other"] = 1.0
+                reasons.append(
+                    f'spelled out as "{" ".join(spelled.split())[:60]}": another body with that acronym'
+                )
     elif shape == "generic":
-        score = {"title": 0.4, "caps": 0.4, "uncased": 0.4}.get(casing, 0.2)
         reasons.append("generic name: needs country context")
-    elif shape == "common":
-        single = len(alias.text.split()) == 1
-        if casing == "title" and not (single and sentence_start):
-            score = 0.4 if single else 0.8
-        else:
-            score = 0.05
-            reasons.append("written as ordinary prose")
-        nxt = after.lstrip(" ")
-        if score > 0.1 and nxt[:1].isupper() and not after[:1].strip():
-            score *= 0.5
-            reasons.append("followed by another capitalised word: part of a longer name")
-        previous = before.rstrip().rsplit(" ", 1)[-1]
-        if single and score > 0.1 and previous[:1].isupper() and not sentence_start:
-            score *= 0.5
+    if _CODE_NUMBER.match(after):
+        found["number-after"] = 1.0
+        reasons.append("followed by a number, like a product code or a rating")
+    if shape in ("common", "word-acronym") or (shape == "acronym" and casing == "title"):
+        words = before.rstrip().rsplit(" ", 2)
+        previous = words[-1]
+        earlier = words[-2] if len(words) >= 2 else ""
+        if not before.strip() or before.rstrip()[-1] in _SENTENCE_END:
+            found["sentence-start"] = 1.0
+        elif (
+            previous[:1].isupper() and previous.lower() not in _ARTICLES and earlier[-1:] not in _SENTENCE_END
+        ):
+            found["capital-before"] = 1.0
             reasons.append("preceded by a capitalised word: part of a longer name")
-        elif single and score > 0.1 and previous.lower() in ("the", "el", "la", "le", "der", "die"):
-            score *= 0.5
-            reasons.append("preceded by an article, as the title of a publication would be")
-    else:
-        score = {"title": 0.9, "caps": 0.9, "uncased": 0.85, "mixed": 0.6}.get(casing, 0.35)
-        if casing == "lower":
-            reasons.append("written in lower case")
-    if casing != "lower" or shape not in ("word-acronym", "common"):
-        score += _country_adjustment(hit, matched, countries, reasons, score)
-    score = round(min(max(score, 0.0), 1.0), 3)
-    return Mention(
-        alias.customer.customer_id, matched, start, end, score, tuple(reasons), _snippet(text, start, end)
-    )
+        elif previous.lower() in _ARTICLES:
+            found["article-before"] = 1.0
+            reasons.append("preceded by an article, as a title or an ordinary word would be")
+        if after[:1] == " " and after[1:2].isupper():
+            found["capital-after"] = 1.0
+            reasons.append("followed by another capitalised word: part of a longer name")
+    if shape in ("name", "generic"):
+        abbreviation = _ABBREVIATION_AFTER.match(text, end)
+        known = {a.upper() for a in alias.customer.aliases}
+        if abbreviation is not None and abbreviation.group(1).upper() not in known:
+            found["abbreviated-otherwise"] = 1.0
+            reasons.append(f'the text abbreviates it "{abbreviation.group(1)}", not as the customer')
+    if shape == "common" and " " not in alias.text.strip():
+        found["common-one-word"] = 1.0  # "Guardian", "Sentinel": a word before it is a name
+    if lexicon.organisation_after(folded.view, hit.view_end):
+        found["organisation-after"] = 1.0
+        reasons.append("followed by a kind of organisation: part of another organisation's name")
+    if casing == "lower":
+        reasons.append("written in lower case")
+    if alias.customer.kind not in ("government", "soe"):
+        found["kind:company"] = 1.0
+    _country_features(hit, countries, found, reasons, matched)
+    # How much a country tells depends on the shape of the name and on the kind of customer (a company
+    # is reported wherever it sells): weigh them together.
+    for name in [k for k in found if k.startswith("country:")]:
+        found[f"{shape}&{name}"] = 1.0
+        if "kind:company" in found:
+            found[f"company&{name}"] = 1.0
+    return found, reasons
 
 
 def _spelled_out_as(text: str, start: int, end: int) -> str | None:
     """What the text says an acronym stands for: "(Expansion)" after it, or "Expansion (" before it."""
+    acronym = text[start:end]
     after = _SPELLED_AFTER.match(text, end)
     if after is not None:
-        return after.group(1)
+        return after.group(1) if _expands(acronym, after.group(1)) else None
     if text[max(0, start - 1) : start] == "(" and text[end : end + 1] == ")":
         window = text[max(0, start - 91) : start - 1]
         clause = re.split(r"[.;:!?\n,]", window)[-1]
-        return clause if len(clause.strip()) >= 6 else None
+        if len(clause.strip()) < 6:
+            return None
+        words = clause.split()
+        for first in range(len(words)):  # the shortest tail of the clause that the acronym abbreviates
+            tail = " ".join(words[first:])
+            if _expands(acronym, tail) and _initials(tail)[:1] == fold_key(acronym)[:1]:
+                return tail
+        return None
     return None
+
+
+def _initials(phrase: str) -> str:
+    return "".join(w[0] for w in fold_key(phrase).split() if w not in _STOPWORDS)
+
+
+def _expands(acronym: str, phrase: str) -> bool:
+    """Whether a phrase can be what an acronym stands for: its letters in order among the initials.
+
+    A phrase in another script than the acronym cannot be compared and is taken as an expansion.
+    """
+    letters = fold_key(acronym).replace(" ", "")
+    if script_of(phrase) != script_of(acronym):
+        return True
+    initials = iter(_initials(phrase) + "".join(fold_key(phrase).split()))
+    return len(letters) >= 2 and all(c in initials for c in letters) and _initials(phrase)[:1] == letters[:1]
 
 
 def _names_customer(alias: Alias, spelled: str) -> bool:
@@ -288,6 +313,16 @@ def _alias_reason(hit: Hit, matched: str) -> str:
         return f'inflected form of alias "{alias}"'
     if hit.form == "clitic":
         return f'alias "{alias}" with an attached particle'
+    described = {
+        "unqualified": f'"{alias}", the customer\'s name without its country or legal form',
+        "stemmed": f'inflected form "{matched}" of "{alias}"',
+        "suffixed": f'"{alias}" with an ending ("{matched}")',
+        "misspelt": f'"{matched}", one letter from "{alias}"',
+        "lookalike": f'"{alias}" in lookalike letters of another script',
+        "country-police": f'"{matched}": that country\'s police force, {hit.alias.customer.name}',
+    }
+    if hit.form in described:
+        return described[hit.form]
     if matched == alias:
         return f'exact alias "{alias}"'
     return f'alias "{alias}" written "{matched}"'
@@ -303,21 +338,11 @@ def _acronym_reason(casing: str, matched: str) -> str:
     return f'acronym in lower case ("{matched}")'
 
 
-# Change in score by alias shape: (own country near, own country elsewhere, other country near and not
-# own, share of the score lost when another country qualifies the name).
-_COUNTRY_EFFECT = {
-    "generic": (0.45, 0.2, -0.2, 0.85),
-    "common": (0.2, 0.1, -0.2, 0.85),
-    "word-acronym": (0.15, 0.05, -0.45, 0.85),
-    "acronym": (0.1, 0.05, -0.45, 0.85),
-    "name": (0.1, 0.05, 0.0, 0.3),
-}
-
-
-def _country_adjustment(
-    hit: Hit, matched: str, countries: list[CountryMention], reasons: list[str], score: float
-) -> float:
-    """Score change from countries named near the hit: support for the customer's own, doubt for others."""
+def _country_features(
+    hit: Hit, countries: list[CountryMention], found: dict[str, float], reasons: list[str], matched: str
+) -> None:
+    """Which countries are named near the hit: the customer's own, or another one that qualifies it."""
+    settings = parameters()
     own = hit.alias.customer.country
     own_distance = other_distance = None
     other = ""
@@ -332,38 +357,31 @@ def _country_adjustment(
             own_distance = distance if own_distance is None else min(own_distance, distance)
         elif other_distance is None or distance < other_distance:
             other_distance, other = distance, mention.country
-    alias = hit.alias
-    # A capitalised phrase of several common words ("Hacking Team") is as telling as any other name.
-    shape = "name" if alias.shape == "common" and " " in alias.text else alias.shape
-    near, elsewhere, other_near, qualified = _COUNTRY_EFFECT[shape]
     own_name = country_name(own)
-    if (
-        other_distance is not None
-        and other_distance <= ADJACENT
-        and (own_distance is None or own_distance > ADJACENT)
-    ):
+    adjacent, near = settings.adjacent_country, settings.near_country
+    own_first = own_distance is not None and (other_distance is None or own_distance <= other_distance)
+    if own_first and own_distance is not None and own_distance <= adjacent:
+        found["country:own-adjacent"] = 1.0
+        reasons.append(f"country context: {own_name} named next to it")
+    elif other_distance is not None and other_distance <= adjacent:
+        found["country:other-adjacent"] = 1.0
         reasons.append(f"another country's body: {country_name(other)} named next to it")
-        return -score * qualified
-    if own_distance is not None and own_distance <= NEAR:
+    elif own_distance is not None and own_distance <= near:
+        found["country:own-near"] = 1.0
         reasons.append(f"country context: {own_name}")
-        return near
-    if shape == "acronym" and len(alias.text.replace(".", "")) > 3:
-        other_near /= 2  # long acronyms collide less often than three letters do
-    if alias.customer.kind not in ("government", "soe"):
-        other_near = 0.0  # a company's name is a brand, reported wherever it sells
-    if other_near and other_distance is not None and other_distance <= NEAR and own_distance is None:
-        reasons.append(f"another country nearby: {country_name(other)}, and not {own_name}")
-        return other_near
-    if own_distance is not None:
+    elif own_distance is not None:
+        found["country:own-elsewhere"] = 1.0
         reasons.append(f"country context: {own_name} (elsewhere in the text)")
-        return elsewhere
-    if shape == "generic" and alias.script in ("cyrillic", "arabic") and script_of(matched) == alias.script:
-        reasons.append("written in the customer's own script")
-        return 0.1
-    return 0.0
+    elif other_distance is not None and other_distance <= near:
+        found["country:other-near"] = 1.0
+        reasons.append(f"another country nearby: {country_name(other)}, and not {own_name}")
+    else:
+        found["country:none"] = 1.0
+    if hit.alias.script in ("cyrillic", "arabic", "greek") and script_of(matched) == hit.alias.script:
+        found["own-script"] = 1.0
 
 
-def _snippet(text: str, start: int, end: int) -> str:
+def snippet(text: str, start: int, end: int) -> str:
     margin = max(0, (SNIPPET - (end - start)) // 2)
     left, right = max(0, start - margin), min(len(text), end + margin)
     if left > 0:
@@ -372,5 +390,5 @@ def _snippet(text: str, start: int, end: int) -> str:
     if right < len(text):
         space = text.rfind(" ", end, right)
         right = space if space != -1 else right
-    snippet = " ".join(text[left:right].split())
-    return ("…" if left > 0 else "") + snippet + ("…" if right < len(text) else "")
+    middle = " ".join(text[left:right].split())
+    return ("…" if left > 0 else "") + middle + ("…" if right < len(text) else "")

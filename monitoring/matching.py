@@ -1,102 +1,418 @@
 """Watchlist matching: find customers named in a plain text, in one pass whatever the watchlist size.
 
-Every alias is folded (case, accents, Cyrillic and Arabic to Latin, punctuation to spaces) and added to
-one Aho-Corasick automaton as " alias " so that hits are whole words. Each hit is then judged on how it
-is written (capitals, acronyms, common words) and on country context (monitoring.judging), and gets a
-confidence; the best hit per customer at or above `MIN_CONFIDENCE` becomes a `Mention`.
+Every alias is folded (case, accents, other scripts to Latin, Traditional to Simplified Chinese,
+punctuation to spaces) and added to one Aho-Corasick automaton as " alias " so that hits are whole words
+(Chinese and Japanese aliases match inside runs of characters). Derived forms are added too: the name
+without its country ("National Security Agency (Bahrain)" -> "National Security Agency", "Nicaraguan
+National Police" -> "National Police"), romanisations, inflections, Greek lookalike capitals. A police
+force is also found as its country's police ("die türkische Polizei", "Ugandan police").
+Each hit gets named features (monitoring.judging, plus the kinds of context around it from
+monitoring.lexicon) that the mention model of parameters.json turns into a confidence; the best hit per
+customer at or above the model's threshold becomes a `Mention`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 import ahocorasick
+from rapidfuzz.distance import Levenshtein
 
+from contracts.models import CustomerKind
+from monitoring import lexicon
+from monitoring.aliases import alias_texts, keys_of
 from monitoring.countries import CountryMention, country_automaton, country_mentions
-from monitoring.judging import HOPELESS, Alias, Hit, Mention, WatchName, alias_shape, judge, written_as
-from monitoring.text import fold_key, fold_text
-from monitoring.variants import arabic_clitics, latin_variants, russian_cases, script_of
+from monitoring.judging import (
+    HOPELESS,
+    Alias,
+    Hit,
+    Mention,
+    WatchName,
+    alias_shape,
+    features,
+    snippet,
+    written_as,
+)
+from monitoring.parameters import parameters
+from monitoring.text import Folded, fold_key, fold_text
+from monitoring.variants import script_of
 
-__all__ = ["MIN_CONFIDENCE", "Matcher", "Mention", "WatchName"]
+__all__ = ["Matcher", "Mention", "WatchName", "min_confidence"]
 
-#: Hits below this confidence are dropped. A generic or common-word alias alone scores 0.4: it needs
-#: support (its customer's country nearby, the acronym in capitals) to be reported.
-MIN_CONFIDENCE = 0.5
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_SECURITY = frozenset({"surveillance", "detention", "violence", "repression", "police"})
+_POLICE_REACH = 24  # view characters between a country word and a police word ("la policía de Nicaragua")
+_MAX_SUFFIX = 4  # letters a one-word name may carry as an ending (র‍্যাবের, Hikvisiona)
+_POLICE_WORD, _STEM_TRIGGER = -1, -2
+_DERIVED = frozenset({"unqualified", "suffixed"})
+_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞА-ЯЁЂ-ЏΑ-Ω]\w{4,}")
+
+
+def _stem(word: str) -> str:
+    """The start of a word that its inflected forms share (Biuro/Biura, Служба/Службы)."""
+    return word if len(word) <= 3 else word[: min(5, len(word) - 1)]
+
+
+#: What an automaton key leads to: key length, padded with spaces, a stem, and (alias index, form) pairs.
+Payload = tuple[int, bool, bool, tuple[tuple[int, str], ...]]
+
+
+_FIELD, _ITEM = "\x1f", "\x1e"
+
+
+def _payload_text(payload: Payload) -> str:
+    length, padded, stem, entries = payload
+    items = _ITEM.join(f"{index}:{form}" for index, form in entries)
+    return _FIELD.join((str(length), "1" if padded else "", "1" if stem else "", items))
+
+
+def _payload(text: str) -> Payload:
+    length, padded, stem, items = text.split(_FIELD)
+    entries = tuple((int(i), form) for i, _, form in (item.partition(":") for item in items.split(_ITEM)))
+    return int(length), bool(padded), bool(stem), entries
+
+
+def min_confidence() -> float:
+    return parameters().mention.threshold
 
 
 class Matcher:
     """An immutable watchlist automaton; `scan` finds the customers a text names."""
 
-    def __init__(self, automaton: ahocorasick.Automaton, aliases: list[Alias]) -> None:
+    def __init__(
+        self,
+        automaton: ahocorasick.Automaton,
+        payloads: list[Payload | str],
+        aliases: list[Alias],
+        police: dict[str, list[Alias]],
+        stemmed: dict[str, list[int]],
+    ) -> None:
         self._automaton = automaton
+        self._payloads = payloads
         self._aliases = aliases
+        self._police = police
+        self._stemmed = stemmed
+        self._fuzzy: dict[str, list[int]] | None = None
+        self._near: dict[str, list[int]] = {}
+        self._longest = max((k.count(" ") + 1 for k in stemmed), default=0)
+        self._second: dict[str, set[str]] = {}
+        for key in stemmed:
+            first, second = key.split(" ")[:2]
+            self._second.setdefault(first, set()).add(second)
 
     @classmethod
     def build(cls, names: Iterable[WatchName]) -> Matcher:
-        """Fold every alias of every customer into one automaton."""
-        keys: dict[str, list[tuple[int, str]]] = {}
+        """Fold every alias of every customer, and its derived forms, into one automaton."""
+        keys: dict[tuple[str, bool], list[tuple[int, str]]] = {}
         aliases: list[Alias] = []
+        police: dict[str, list[Alias]] = {}
+        stemmed: dict[str, list[int]] = {}
         for watch in names:
             seen: set[str] = set()
-            for raw in (watch.name, *watch.aliases):
+            is_police = False
+            for raw, form in alias_texts(watch):
                 text = " ".join(raw.split())
                 folded = fold_key(text)
                 if len(folded.replace(" ", "")) < 2 or folded in seen:
                     continue
                 seen.add(folded)
+                is_police = is_police or lexicon.names_police(folded)
                 alias = Alias(watch, text, alias_shape(text, folded), script_of(text))
                 aliases.append(alias)
-                for key, form in _keys(alias, folded):
+                index = len(aliases) - 1
+                for key, key_form in keys_of(alias, folded):
                     for variant in {key, " ".join(key.split())}:  # "Centre «E»" also as "Centre E"
-                        keys.setdefault(variant, []).append((len(aliases) - 1, form))
+                        keys.setdefault((variant, False), []).append((index, form or key_form))
+                words = folded.split()
+                if _UNSPACED.search(folded) or alias.shape == "common":
+                    continue
+                latin_acronym = alias.script == "latin" and alias.shape in ("acronym", "word-acronym")
+                if len(words) == 1 and len(folded) >= 3 and not latin_acronym:
+                    keys.setdefault((folded, True), []).append((index, "suffixed"))
+                if len(words) >= 2 and alias.shape in ("name", "generic"):
+                    stems = [_stem(w) for w in words]
+                    if stems != words:
+                        stemmed.setdefault(" ".join(stems), []).append(index)
+                        keys.setdefault((stems[0], True), []).append((_STEM_TRIGGER, ""))
+            if is_police:
+                police.setdefault(watch.country, []).append(Alias(watch, watch.name, "generic", "latin"))
+        # A form the watchlist did not spell out (a company's bare name, a name with an ending) is kept
+        # only where it leads to one customer: "Felnor" is not guessed among "Felnor Labs" and "Felnor GmbH".
+        # Generic names ("National Police") are shared on purpose: the country tells them apart.
+        for spot, entries in keys.items():
+            owners = {aliases[i].customer.customer_id for i, _ in entries if i >= 0}
+            if len(owners) > 1:
+                keys[spot] = [
+                    (i, form)
+                    for i, form in entries
+                    if not (form in _DERIVED and aliases[i].shape != "generic")
+                ]
+        # "<country> police" names a watched force only where it is the country's one police force.
+        police = {country: forces for country, forces in police.items() if len(forces) == 1}
+        if police:
+            for word in lexicon.police_words():
+                keys.setdefault((word.rstrip("*"), word.endswith("*")), []).append((_POLICE_WORD, ""))
         country_automaton()  # built once per process, here rather than in the first scan
-        automaton = ahocorasick.Automaton()
-        for key, entries in keys.items():
-            automaton.add_word(f" {key} ", (len(key) + 2, tuple(entries)))
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
+        payloads: list[Payload | str] = []
+        for (key, stem), entries in keys.items():
+            if not entries:
+                continue
+            unique = tuple(dict.fromkeys(entries))
+            if _UNSPACED.search(key):
+                word, payload = key, (len(key), False, False, unique)
+            elif stem:
+                word, payload = f" {key}", (len(key) + 1, True, True, unique)
+            else:
+                word, payload = f" {key} ", (len(key) + 2, True, False, unique)
+            automaton.add_word(word, len(payloads))
+            payloads.append(payload)
         if keys:
             automaton.make_automaton()
-        return cls(automaton, aliases)
+        return cls(automaton, payloads, aliases, police, stemmed)
+
+    def state(self) -> tuple[ahocorasick.Automaton, dict]:
+        """The automaton and everything else as plain data (JSON of strings, cheap to read back), to keep
+        the matcher across runs."""
+        customers: dict[int, int] = {}
+        rows: list[str] = []
+
+        def customer(watch: WatchName) -> int:
+            if watch.customer_id not in customers:
+                customers[watch.customer_id] = len(rows)
+                fields = [str(watch.customer_id), watch.name, watch.country, str(watch.kind), *watch.aliases]
+                rows.append(_FIELD.join(fields))
+            return customers[watch.customer_id]
+
+        aliases = [_FIELD.join((str(customer(a.customer)), a.text, a.shape, a.script)) for a in self._aliases]
+        police = {country: [customer(a.customer) for a in found] for country, found in self._police.items()}
+        payloads = [p if isinstance(p, str) else _payload_text(p) for p in self._payloads]
+        data = {
+            "customers": rows,
+            "aliases": aliases,
+            "police": police,
+            "stemmed": self._stemmed,
+            "payloads": payloads,
+        }
+        return self._automaton, data
+
+    @classmethod
+    def restore(cls, automaton: ahocorasick.Automaton, data: dict) -> Matcher:
+        """A matcher from `state()`'s output; key payloads are read when first hit."""
+        watch = []
+        for row in data["customers"]:
+            number, name, country, kind, *aliases = row.split(_FIELD)
+            watch.append(WatchName(int(number), name, tuple(aliases), country, CustomerKind(kind)))
+        aliases = []
+        for row in data["aliases"]:
+            number, text, shape, script = row.split(_FIELD)
+            aliases.append(Alias(watch[int(number)], text, shape, script))
+        police = {
+            country: [Alias(watch[c], watch[c].name, "generic", "latin") for c in found]
+            for country, found in data["police"].items()
+        }
+        stemmed = {str(k): [int(i) for i in v] for k, v in data["stemmed"].items()}
+        return cls(automaton, list(data["payloads"]), aliases, police, stemmed)
+
+    def _police_hits(
+        self, folded: Folded, police_words: list[tuple[int, int]], countries: list[CountryMention]
+    ) -> list[tuple[Hit, int, int, str]]:
+        found = []
+        for word_start, word_end in police_words:
+            for country in countries:
+                if country.country not in self._police:
+                    continue
+                before = 0 <= word_start - country.view_end <= _POLICE_REACH
+                after = 0 <= country.view_start - word_end <= _POLICE_REACH
+                if not (before or after):
+                    continue
+                low, high = min(word_start, country.view_start), max(word_end, country.view_end)
+                start, end = folded.span(low, high)
+                for alias in self._police[country.country]:
+                    hit = Hit(alias, "country-police", low, high)
+                    found.append((hit, start, end, "title"))
+        return found
+
+    def _judge(
+        self,
+        hits: list[tuple[Hit, int, int, str]],
+        folded: Folded,
+        countries: list[CountryMention],
+        terms: lexicon.Terms,
+    ) -> Iterator[tuple[Hit, int, int, dict[str, float], list[str]]]:
+        window = parameters().context_window
+        named: dict[int, list[tuple[int, int, str]]] = {}
+        for hit, *_ in hits:
+            if hit.alias.shape == "name" and hit.form != "country-police":
+                spot = (hit.view_start, hit.view_end, hit.alias.text)
+                named.setdefault(hit.alias.customer.customer_id, []).append(spot)
+        for hit, start, end, written in hits:
+            found, reasons = features(hit, folded, countries, start, end, written)
+            near = {c for c, _, _ in terms.near(hit.view_start, hit.view_end, window)}
+            if near & _SECURITY:
+                found["context:security"] = 1.0
+            if "business" in near:
+                found["context:business"] = 1.0
+            others = [
+                text
+                for start, end, text in named.get(hit.alias.customer.customer_id, ())
+                if end <= hit.view_start or start >= hit.view_end
+            ]
+            if others:
+                found["other-alias"] = 1.0  # named elsewhere in the text too
+                reasons.append(f'also named as "{others[0]}"')
+            yield hit, start, end, found, reasons
+
+    def _hits(self, text: str) -> Iterator[tuple[Hit, int, int, dict[str, float], list[str]]]:
+        if not self._aliases:
+            return iter(())
+        folded = fold_text(text)
+        view = folded.view
+        found: list[tuple[Alias, str, int, int]] = []
+        police_words: list[tuple[int, int]] = []
+        triggers: list[int] = []
+        payloads = self._payloads
+        for view_end, number in self._automaton.iter(view):
+            payload = payloads[number]
+            if isinstance(payload, str):  # restored from a kept matcher, read on first use
+                payload = payloads[number] = _payload(payload)
+            length, padded, stem, entries = payload
+            view_start = view_end - length + 2 if padded else view_end - length + 1
+            stop = view_end if padded and not stem else view_end + 1
+            if stem:
+                word_end = view.find(" ", view_end + 1)
+            for index, form in entries:
+                if index == _POLICE_WORD:
+                    police_words.append((view_start, word_end if stem else stop))
+                elif index == _STEM_TRIGGER:
+                    triggers.append(view_start)
+                elif form == "suffixed":
+                    if 0 < word_end - stop <= _MAX_SUFFIX:
+                        found.append((self._aliases[index], form, view_start, word_end))
+                else:
+                    found.append((self._aliases[index], form, view_start, stop))
+        found += self._misspelt(text, folded, {view_start for _, _, view_start, _ in found})
+        if triggers:
+            # An inflected name is looked for only where no name was found as written.
+            exact = {view_start for _, _, view_start, _ in found}
+            for view_start in triggers:
+                if view_start not in exact:
+                    found += self._stemmed_hits(view, view_start)
+        hits: list[tuple[Hit, int, int, str]] = []
+        for alias, form, view_start, stop in found:
+            start, end = folded.span(view_start, stop)
+            written = written_as(alias, text[start:end])
+            if (alias.shape, written) not in HOPELESS:
+                hits.append((Hit(alias, form, view_start, stop), start, end, written))
+        if not hits and not police_words:
+            return iter(())
+        countries = country_mentions(folded)
+        if police_words:
+            # A police word inside a name found as such is that name's, not "<country> police".
+            named = [(h.view_start, h.view_end) for h, *_ in hits]
+            police_words = [(s, e) for s, e in police_words if not any(a <= s and e <= b for a, b in named)]
+            hits += self._police_hits(folded, police_words, countries)
+        if not hits:
+            return iter(())
+        return self._judge(hits, folded, countries, lexicon.all_terms(view))
+
+    def _misspelt(self, text: str, folded: Folded, taken: set[int]) -> list[tuple[Alias, str, int, int]]:
+        """One-word names written with one letter more, less or other ("Cytox", "Intellaxa", "Huavei"):
+        capitalised words of six letters or more, looked up by their one-deletion variants."""
+        index = self._fuzzy_index()
+        if not index:
+            return []
+        found = []
+        for word in _CAPITALISED.finditer(text):
+            low = folded.view_offset(word.start())
+            if low in taken:
+                continue
+            for number in self._near_names(word.group(), index):
+                found.append((self._aliases[number], "misspelt", low, folded.view_offset(word.end())))
+        return found
+
+    def _near_names(self, word: str, index: dict[str, list[int]]) -> list[int]:
+        """Aliases one edit away from a word (remembered: the same words come back in every text)."""
+        known = self._near.get(word)
+        if known is not None:
+            return known
+        token = fold_key(word)
+        near = []
+        if " " not in token:
+            variants = {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
+            for number in {n for v in variants for n in index.get(v, ())}:
+                name = fold_key(self._aliases[number].text)
+                if name != token and Levenshtein.distance(name, token, score_cutoff=1) <= 1:
+                    near.append(number)
+        if len(self._near) > 200_000:
+            self._near.clear()
+        self._near[word] = near
+        return near
+
+    def _fuzzy_index(self) -> dict[str, list[int]]:
+        if self._fuzzy is None:
+            self._fuzzy = {}
+            for number, alias in enumerate(self._aliases):
+                name = fold_key(alias.text)
+                single = " " not in name and not _UNSPACED.search(name)
+                if alias.shape == "name" and len(name) >= 6 and single:
+                    for variant in {name, *(name[:i] + name[i + 1 :] for i in range(len(name)))}:
+                        self._fuzzy.setdefault(variant, []).append(number)
+        return self._fuzzy
+
+    def _stemmed_hits(self, view: str, view_start: int) -> list[tuple[Alias, str, int, int]]:
+        """Aliases whose words begin the words at `view_start` (inflected: "Centralnego Biura ...").
+
+        Words are read up to the first punctuation (two spaces in the view): a name never spans one.
+        """
+        words = view[view_start : view_start + 40 * self._longest].split(" ", self._longest)[: self._longest]
+        if len(words) < 2 or _stem(words[1]) not in self._second.get(_stem(words[0]), ()):
+            return []
+        found = []
+        stems: list[str] = []
+        end = view_start - 1
+        for count, word in enumerate(words, start=1):
+            if not word:
+                break
+            stems.append(_stem(word))
+            end += len(word) + 1
+            if count >= 2:
+                for index in self._stemmed.get(" ".join(stems), ()):
+                    if " ".join(words[:count]) != fold_key(self._aliases[index].text):
+                        found.append((self._aliases[index], "stemmed", view_start, end))
+        return found
 
     def scan(self, text: str) -> list[Mention]:
         """Best mention per customer in a plain text (title + newline + body), most confident first."""
-        if not self._aliases:
-            return []
-        folded = fold_text(text)
-        countries: list[CountryMention] | None = None
+        model = parameters().mention
         best: dict[int, Mention] = {}
-        for view_end, (length, entries) in self._automaton.iter(folded.view):
-            view_start = view_end - length + 2
-            start, end = folded.span(view_start, view_end)
-            matched = text[start:end]
-            for index, form in entries:
-                alias = self._aliases[index]
-                written = written_as(alias, matched)
-                if (alias.shape, written) in HOPELESS:
-                    continue
-                if countries is None:
-                    countries = country_mentions(folded)
-                hit = Hit(alias, form, view_start, view_end)
-                mention = judge(hit, folded, countries, start, end, written)
-                current = best.get(mention.customer_id)
-                if mention.confidence >= MIN_CONFIDENCE and (
-                    current is None
-                    or (mention.confidence, -mention.start) > (current.confidence, -current.start)
-                ):
-                    best[mention.customer_id] = mention
+        for hit, start, end, found, reasons in self._hits(text):
+            confidence = round(model.probability(found), 3)
+            customer_id = hit.alias.customer.customer_id
+            current = best.get(customer_id)
+            if confidence < model.threshold:
+                continue
+            if current is not None and start <= current.start and current.end <= end:
+                # The fuller name at the same place ("Corvane Systems" over "Corvane") is what matched.
+                confidence = max(confidence, current.confidence)
+            elif current is not None and (current.start <= start and end <= current.end):
+                best[customer_id] = replace(current, confidence=max(confidence, current.confidence))
+                continue
+            if current is None or (confidence, -start) >= (current.confidence, -current.start):
+                best[customer_id] = Mention(
+                    customer_id,
+                    text[start:end],
+                    start,
+                    end,
+                    confidence,
+                    tuple(reasons),
+                    snippet(text, start, end),
+                    tuple(sorted(found)),
+                )
         return sorted(best.values(), key=lambda m: (-m.confidence, m.start))
 
-
-def _keys(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
-    yield folded, "exact"
-    if alias.shape in ("acronym", "word-acronym") and alias.script == "latin":
-        yield " ".join(folded), "dotted"  # F.B.I. folds to "f b i"
-    elif "." in alias.text and all(len(w) == 1 for w in folded.split()[:2]):
-        yield fold_key(alias.text.replace(".", "")), "dotted"  # "U.S. Immigration" -> "US Immigration"
-    if alias.script == "cyrillic":
-        for variant in latin_variants(alias.text):
-            yield variant, "translit"
-        for form in russian_cases(alias.text):
-            yield fold_key(form), "inflected"
-    elif alias.script == "arabic":
-        for form in arabic_clitics(alias.text):
-            yield fold_key(form), "clitic"
+    def candidates(self, text: str) -> list[tuple[int, dict[str, float]]]:
+        """Every hit with its named features, whatever its confidence: (customer id, features)."""
+        return [(hit.alias.customer.customer_id, found) for hit, _, _, found, _ in self._hits(text)]

@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from time import struct_time
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 from xml.parsers import expat
 
 import feedparser
+from feedparser.encodings import convert_to_utf8
+from feedparser.sanitizer import replace_doctype
 
 _PROLOG_CHUNK = 64 * 1024
 _ENTITY_DECL = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
-_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 # Headers that describe the transfer, not the bytes handed over (already decompressed by fetch.py).
 _TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
@@ -79,32 +80,26 @@ def _stop(*args: object) -> None:
     raise _PrologEnd
 
 
-def reject_dangerous_xml(body: bytes, *, charset: str | None = None) -> None:
+def reject_dangerous_xml(body: bytes, headers: dict[str, str] | None = None) -> None:
     """Raise FeedRejected if the document declares entities (billion laughs, quadratic blow-up, XXE).
 
-    Only the prolog is read: expat stops at the root element and raises at the first entity declaration,
-    so nothing is ever expanded or fetched. feedparser may decode the bytes differently from expat (a charset
-    in the HTTP headers wins, EBCDIC and UTF-32 are sniffed), so those readings are checked as well.
+    The document is checked as feedparser's XML parser will read it: decoded by feedparser's own
+    encoding rules (HTTP charset, BOM, XML declaration, EBCDIC and UTF-16/32 sniffing, fall-backs) to
+    UTF-8, its DOCTYPE rewritten the way feedparser rewrites it. Only the prolog is read: expat stops at
+    the root element and raises at the first entity declaration, so nothing is expanded or fetched.
+    The raw bytes are checked too, as expat reads them (feedparser drops some declarations it finds
+    unsafe; they are refused all the same).
     """
     _check_prolog(body)
-    for encoding in _other_readings(body, charset):
-        try:
-            text = body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue  # feedparser cannot use this reading either
-        _check_prolog(_XML_DECLARATION.sub("", text, count=1).encode("utf-8"))
+    _check_prolog(_as_parser_reads(body, headers or {}))
 
 
-def _other_readings(body: bytes, charset: str | None) -> list[str]:
-    readings = [charset] if charset else []
-    head = body[:4]
-    if head in (b"\x00\x00\x00<", b"\x00\x00\xfe\xff"):
-        readings.append("utf-32-be")
-    elif head in (b"<\x00\x00\x00", b"\xff\xfe\x00\x00"):
-        readings.append("utf-32-le")
-    elif head == b"\x4c\x6f\xa7\x94":
-        readings.append("cp037")
-    return readings
+def _as_parser_reads(body: bytes, headers: dict[str, str]) -> bytes:
+    """The UTF-8 bytes feedparser's strict parser is handed for `body` with these response headers."""
+    result = feedparser.FeedParserDict(bozo=False, entries=[], feed=feedparser.FeedParserDict(), headers={})
+    result["headers"].update(headers)
+    data = convert_to_utf8(result["headers"], body, result)
+    return bytes(replace_doctype(data)[1])
 
 
 def _check_prolog(body: bytes) -> None:
@@ -120,7 +115,8 @@ def _check_prolog(body: bytes) -> None:
         parser.Parse(b"", True)
     except _PrologEnd:
         return
-    except expat.ExpatError:
+    except (expat.ExpatError, ValueError, LookupError):
+        # ValueError, LookupError: an encoding expat lacks (UTF-7, Big5, an unknown name).
         # Not well-formed before the root (or an encoding expat lacks): feedparser may still recover
         # something with its loose parser, so fall back to a plain scan that is conservative on purpose.
         if _ENTITY_DECL.search(body.replace(b"\x00", b"")):
@@ -129,31 +125,44 @@ def _check_prolog(body: bytes) -> None:
 
 def parse_feed(body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
     """Parse RSS or Atom bytes, honouring the charset in the headers or the XML prolog."""
-    response_headers = {k.lower(): v for k, v in headers.items() if k.lower() not in _TRANSFER_HEADERS}
-    charset = _CHARSET.search(response_headers.get("content-type", ""))
-    reject_dangerous_xml(body, charset=charset.group(1) if charset else None)
-    response_headers.setdefault("content-location", url)
+    response_headers = {
+        k.lower(): v
+        for k, v in headers.items()
+        if k.lower() not in _TRANSFER_HEADERS and k.lower() != "content-location"
+    }
+    reject_dangerous_xml(body, response_headers)
+    # No content-location: feedparser would resolve entry ids against it ("tag-1" -> "file://tmp/tag-1");
+    # ids stay as written, and links are resolved here against the feed's http(s) address only.
     # A BytesIO, never the bytes themselves: feedparser would try a short bytes value as a file name.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=response_headers)
-    entries = [_entry(raw) for raw in parsed.entries]
+    # feedparser's own HTML sanitiser and URI resolver are off: bodies are untrusted here whatever
+    # feedparser does to them, and only their text is used (monitoring/text.py); they cost most of a parse.
+    parsed = feedparser.parse(
+        io.BytesIO(body), response_headers=response_headers, sanitize_html=False, resolve_relative_uris=False
+    )
+    base = url if urlsplit(url).scheme in ("http", "https") else None
+    entries = [_entry(raw, base) for raw in parsed.entries]
     title = _text(parsed.feed.get("title"))
     warning = None
     if parsed.get("bozo"):
         exc = parsed.get("bozo_exception")
         warning = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-        if not entries:
-            raise FeedUnreadable(f"no entries could be read: {warning}")
-    elif not entries and not title:
-        raise FeedUnreadable("no feed found: neither a title nor any entry")
-    return ParsedFeed(
-        title=title, link=_text(parsed.feed.get("link")) or None, entries=entries, warning=warning
-    )
+    if not entries and not title:
+        because = f" ({warning})" if warning else ""
+        raise FeedUnreadable(f"no feed found: neither a title nor any entry{because}")
+    link = _text(parsed.feed.get("link")) or None
+    return ParsedFeed(title=title, link=_resolve(base, link), entries=entries, warning=warning)
 
 
-def _entry(raw: Any) -> ParsedEntry:
+def _resolve(base: str | None, link: str | None) -> str | None:
+    if link is None or base is None:
+        return link
+    return urljoin(base, link)
+
+
+def _entry(raw: Any, base: str | None) -> ParsedEntry:
     return ParsedEntry(
         guid=_text(raw.get("id")) or None,
-        link=_text(raw.get("link")) or None,
+        link=_resolve(base, _text(raw.get("link")) or None),
         title=_text(raw.get("title")),
         body_html=_body(raw),
         published=_utc(dict.get(raw, "published_parsed") or dict.get(raw, "updated_parsed")),

@@ -8,15 +8,25 @@ import re
 
 from monitoring.text import fold, transliterate
 
-_SCRIPT = re.compile(r"([\u0400-\u04ff])|([\u0600-\u06ff])|([A-Za-z])")
+_SCRIPT = re.compile(r"([\u0400-\u04ff])|([\u0600-\u06ff])|([A-Za-z\u00c0-\u024f])|([\u0370-\u03ff])")
 
 
 def script_of(text: str) -> str:
-    """The script of the first letter that tells: cyrillic, arabic, latin, or other."""
+    """The script of the first letter that tells: cyrillic, arabic, latin, greek, or other."""
     found = _SCRIPT.search(text)
     if found is None:
         return "other"
-    return ("cyrillic", "arabic", "latin")[found.lastindex - 1 if found.lastindex else 2]
+    return ("cyrillic", "arabic", "latin", "greek")[found.lastindex - 1 if found.lastindex else 2]
+
+
+# Latin capitals that Greek writes with the same shape: an acronym written in Greek capitals.
+_GREEK_LOOKALIKES = str.maketrans("ABEZHIKMNOPTXY", "ΑΒΕΖΗΙΚΜΝΟΡΤΧΥ")
+
+
+def greek_lookalike(acronym: str) -> str | None:
+    """The acronym in Greek capitals of the same shape (MIT -> ΜΙΤ), if every letter has one."""
+    converted = acronym.translate(_GREEK_LOOKALIKES)
+    return converted if all(not c.isascii() or not c.isalpha() for c in converted) else None
 
 
 # Romanisations of Cyrillic letters besides the one the folded text uses (BGN/PCGN, ISO 9 without

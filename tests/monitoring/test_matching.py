@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from monitoring.matching import MIN_CONFIDENCE, Matcher, Mention, WatchName
+from monitoring.matching import Matcher, Mention, WatchName, min_confidence
 from monitoring.scoring import score_alert
 from monitoring.text import html_to_text
 
@@ -68,7 +68,7 @@ def test_ice_hockey_is_not_the_agency(matcher):
 
 
 def test_ice_in_capitals_next_to_agents_is_the_agency(matcher):
-    mention = _found(matcher, "ICE agents detained a reporter outside the courthouse.")[4]
+    mention = _found(matcher, "ICE agents detained a reporter outside the courthouse in Texas.")[4]
     assert "acronym in capitals" in mention.reasons
 
 
@@ -76,8 +76,8 @@ def test_all_capitals_headline_gives_acronym_no_weight(matcher):
     assert 4 not in _found(matcher, "ICE STORM HITS THE MIDWEST")
 
 
-def test_acronym_in_mixed_case_is_found_when_unambiguous(matcher):
-    mention = _found(matcher, "The Sedena said the soldiers had been suspended.")[2]
+def test_acronym_in_mixed_case_is_found_with_its_country_nearby(matcher):
+    mention = _found(matcher, "The Sedena said the soldiers in Chihuahua had been suspended.")[2]
     assert any("mixed case" in r for r in mention.reasons)
 
 
@@ -92,7 +92,7 @@ def test_generic_name_of_another_country_is_not_the_customer(matcher):
 
 def test_generic_name_with_own_country_is_the_customer(matcher):
     mention = _found(matcher, "Kenya's Ministry of Defence bought thermal cameras.")[5]
-    assert "country context: Kenya" in mention.reasons
+    assert "country context: Kenya named next to it" in mention.reasons
 
 
 def test_generic_name_without_any_country_is_dropped(matcher):
@@ -147,7 +147,7 @@ def test_name_inside_a_longer_word_is_not_found(matcher):
 def test_best_mention_per_customer_is_returned(matcher):
     mentions = matcher.scan("Sedena, or the Secretaría de la Defensa Nacional, spied on activists in Mexico.")
     assert [m.customer_id for m in mentions] == [2]
-    assert mentions[0].confidence >= MIN_CONFIDENCE
+    assert mentions[0].confidence >= min_confidence()
 
 
 def test_empty_watchlist_finds_nothing():
@@ -194,39 +194,33 @@ def _precision_recall(expected: set, got: set) -> tuple[float, float]:
     return (true / len(got) if got else 1.0), (true / len(expected) if expected else 1.0)
 
 
-def test_heldout_corpus_precision_and_recall():
-    """The corpus labelled blind to the matcher (tests/monitoring/heldout), with its own watchlist."""
+def _mentions_precision_recall(matcher: Matcher, entries: list[dict]) -> tuple[float, float]:
+    assert len(entries) >= 100
+    expected, got = set(), set()
+    for entry in entries:
+        body = html_to_text(entry["body"]) if entry["html"] else entry["body"]
+        text = f"{entry['title']}\n{body}"
+        got |= {(entry["id"], m.customer_id) for m in matcher.scan(text)}
+        expected |= {(entry["id"], c) for c in entry["mentions"]}
+    print("missed", sorted(expected - got), "false", sorted(got - expected))
+    return _precision_recall(expected, got)
+
+
+def test_heldout_corpus_mentions_precision_and_recall():
+    """The corpus labelled blind to the matcher (tests/monitoring/heldout), with its own watchlist.
+
+    Its alert labels were retired (corpus/README.md): levels are held by test_realworld.py.
+    """
     folder = CORPUS.parent / "heldout"
     watchlist = json.loads((folder / "watchlist.json").read_text(encoding="utf-8"))
     matcher = Matcher.build(
         WatchName(c["customer_id"], c["name"], tuple(c.get("aliases", ())), c["country"], c["kind"])
         for c in watchlist
     )
-    test_corpus_precision_and_recall(matcher, _corpus(folder))
+    precision, recall = _mentions_precision_recall(matcher, _corpus(folder))
+    assert precision >= 0.95 and recall >= 0.95
 
 
-def test_corpus_precision_and_recall(matcher, entries=None):
-    entries = entries or _corpus()
-    assert len(entries) >= 100
-    expected_mentions, got_mentions, expected_alerts, got_alerts = set(), set(), set(), set()
-    for entry in entries:
-        body = html_to_text(entry["body"]) if entry["html"] else entry["body"]
-        text = f"{entry['title']}\n{body}"
-        for mention in matcher.scan(text):
-            got_mentions.add((entry["id"], mention.customer_id))
-            if score_alert(mention, text, entry["credibility"]).level != "info":
-                got_alerts.add((entry["id"], mention.customer_id))
-        expected_mentions |= {(entry["id"], c) for c in entry["mentions"]}
-        expected_alerts |= {(entry["id"], c) for c in entry["alerts"]}
-    mention_p, mention_r = _precision_recall(expected_mentions, got_mentions)
-    alert_p, alert_r = _precision_recall(expected_alerts, got_alerts)
-    print(
-        f"\n{len(entries)} entries; mentions precision {mention_p:.3f} recall {mention_r:.3f}; "
-        f"warning alerts precision {alert_p:.3f} recall {alert_r:.3f}"
-    )
-    print("missed mentions", sorted(expected_mentions - got_mentions))
-    print("false mentions", sorted(got_mentions - expected_mentions))
-    print("missed alerts", sorted(expected_alerts - got_alerts))
-    print("false alerts", sorted(got_alerts - expected_alerts))
-    assert mention_p >= 0.95 and mention_r >= 0.95
-    assert alert_p >= 0.90 and alert_r >= 0.90
+def test_corpus_mentions_precision_and_recall(matcher):
+    precision, recall = _mentions_precision_recall(matcher, _corpus())
+    assert precision >= 0.95 and recall >= 0.95

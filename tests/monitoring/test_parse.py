@@ -142,9 +142,50 @@ def test_utf16_encoded_entity_attack_is_rejected():
 def test_entities_visible_only_under_the_header_charset_are_rejected():
     # EBCDIC bytes hide the DOCTYPE from a UTF-8 reading, but feedparser would honour the header.
     body = billion_laughs().decode().replace('<?xml version="1.0"?>', "").encode("cp500")
-    reject_dangerous_xml(body)
     with pytest.raises(FeedRejected):
         parse_feed(body, {"content-type": "application/xml; charset=cp500"}, "https://x.example/")
+
+
+def _internal_entity_feed(encoding: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?><!DOCTYPE rss [<!ENTITY e "EXPANDED">]>'
+        '<rss version="2.0"><channel><title>t &e;</title><item><title>x &e;</title><guid>g</guid></item>'
+        "</channel></rss>"
+    ).encode(encoding)
+
+
+@pytest.mark.parametrize(
+    "encoding", ["cp500", "cp037", "utf-7", "big5", "shift_jis", "euc-kr", "utf-16", "utf-32"]
+)
+def test_an_internal_entity_is_refused_in_every_encoding_feedparser_reads(encoding):
+    # cp500 was decoded as cp037 by the guard while feedparser honours cp500, and the entity was
+    # expanded; UTF-7 and multi-byte declarations made expat raise ValueError.
+    body = _internal_entity_feed(encoding)
+    if encoding == "utf-7":
+        body = body.replace(b"<!ENTITY", b"+ADw-!ENTITY")  # '<' written the other UTF-7 way
+    with pytest.raises(FeedRejected, match="entit"):
+        parse_feed(body, {}, "https://x.example/")
+
+
+def test_a_declared_encoding_expat_lacks_is_read_without_an_internal_error():
+    big5 = '<?xml version="1.0" encoding="big5"?>'
+    body = rss("<item><title>新聞</title><guid>b1</guid></item>", prolog=big5).decode().encode("big5")
+    assert parse_feed(body, {}, "https://x.example/").entries[0].title == "新聞"
+    bogus = '<?xml version="1.0" encoding="bogus"?>'
+    bogus = rss("<item><title>t</title><guid>b2</guid></item>", prolog=bogus)
+    assert parse_feed(bogus, {}, "https://x.example/").entries[0].guid == "b2"
+
+
+def test_atom_ids_are_kept_as_written_and_links_resolved_against_the_feed_url():
+    body = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+        b'<entry><id>tag-1/x</id><title>a</title><link href="rel/x"/></entry></feed>'
+    )
+    entry = parse_feed(body, {}, "https://news.example/feeds/atom.xml").entries[0]
+    assert entry.guid == "tag-1/x"
+    assert entry.link == "https://news.example/feeds/rel/x"
+    local = parse_feed(body, {}, "file:///tmp/atom.xml").entries[0]
+    assert (local.guid, local.link) == ("tag-1/x", "rel/x")
 
 
 def test_malformed_document_with_an_entity_declaration_is_rejected():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,10 @@ def test_hostile_strings_do_not_break_folding_or_html():
         start, end = folded.span(1, len(folded.view) - 1)
         assert 0 <= start <= end <= len(text)
         html_to_text(text)
+
+
+def test_deeply_nested_markup_is_read_in_linear_time():
+    # An HTML5 parser tried for html_to_text took minutes on this (quadratic in the nesting depth).
+    started = time.monotonic()
+    assert html_to_text("<div><b>" * 100_000 + "Cellebrite") == "Cellebrite"
+    assert time.monotonic() - started < 10.0

@@ -1,0 +1,65 @@
+"""The forms of a customer's names that the matcher's automaton holds: as imported, without a country
+qualifier or demonym, a company's name without its legal form or descriptor, and the other spellings of
+monitoring.variants (romanisations, inflections, attached particles, Greek lookalike capitals)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from monitoring import lexicon
+from monitoring.countries import country_mentions
+from monitoring.judging import Alias, WatchName
+from monitoring.text import fold_key, fold_text
+from monitoring.variants import arabic_clitics, greek_lookalike, latin_variants, russian_cases
+
+_QUALIFIER = re.compile(r"\s*\(([^()]+)\)\s*\Z")
+
+
+def alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
+    """The customer's names as imported, then the name without its country qualifier or demonym, and
+    a company's name without its legal form (rigour) or a trailing descriptor ("Nexa Technologies")."""
+    for raw in (watch.name, *watch.aliases):
+        yield raw, None
+    if watch.kind not in ("government", "soe"):
+        from rigour.names import remove_org_types  # only when building: it takes a while to import
+
+        for raw in (watch.name, *watch.aliases):
+            bare = " ".join(remove_org_types(raw).split())
+            words = bare.split()
+            if len(words) == 2 and words[1].lower() in lexicon.descriptors() and len(words[0]) >= 4:
+                bare = words[0]
+            if bare and bare != raw:
+                yield bare, "unqualified"
+    for raw in (watch.name, *watch.aliases):
+        qualifier = _QUALIFIER.search(raw)
+        if qualifier is not None:
+            yield raw[: qualifier.start()], "unqualified"
+            continue
+        folded = fold_text(raw)
+        for country in country_mentions(folded):
+            if country.country == watch.country and country.view_start <= 1:
+                skipped = len(folded.view[country.view_start : country.view_end].split())
+                rest = " ".join(raw.split()[skipped:])
+                if len(rest.split()) >= 2 or (rest and rest.split()[0].lower() != rest.split()[0]):
+                    yield rest, "unqualified"
+                break
+
+
+def keys_of(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
+    yield folded, "exact"
+    if alias.shape in ("acronym", "word-acronym") and alias.script == "latin":
+        yield " ".join(folded), "dotted"  # F.B.I. folds to "f b i"
+        lookalike = greek_lookalike(alias.text)
+        if lookalike is not None:
+            yield fold_key(lookalike), "lookalike"
+    elif "." in alias.text and all(len(w) == 1 for w in folded.split()[:2]):
+        yield fold_key(alias.text.replace(".", "")), "dotted"  # "U.S. Immigration" -> "US Immigration"
+    if alias.script == "cyrillic":
+        for variant in latin_variants(alias.text):
+            yield variant, "translit"
+        for form in russian_cases(alias.text):
+            yield fold_key(form), "inflected"
+    elif alias.script == "arabic":
+        for form in arabic_clitics(alias.text):
+            yield fold_key(form), "clitic"

@@ -1,0 +1,189 @@
+"""The watcher's language knowledge, read from the data files in monitoring/lexicon/ (one per language).
+
+All languages go into one automaton over the folded text (a report may mix languages): a term is a
+whole word, a stem (the start of a word), or, in scripts written without spaces, any run of characters.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from bisect import bisect_left
+from collections.abc import Iterator
+from functools import cache, lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+from monitoring.text import fold
+
+FOLDER = Path(__file__).parent / "lexicon"
+CATEGORIES = (
+    "surveillance",
+    "targets",
+    "detention",
+    "violence",
+    "repression",
+    "censorship",
+    "business",
+    "denial",
+    "disproval",
+)
+POLICE = "police"
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_ARABIC_PREFIXES = ("", "ال", "وال", "بال", "و", "ب", "ل", "لل", "ف", "فال", "ولل")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+
+
+@cache
+def languages() -> dict[str, dict]:
+    """Language code -> its parsed data file."""
+    return {
+        path.stem: tomllib.loads(path.read_text(encoding="utf-8")) for path in sorted(FOLDER.glob("*.toml"))
+    }
+
+
+def _terms(spec: str) -> Iterator[tuple[str, bool, bool]]:
+    """(folded term, is a stem, is written without spaces) for each term of a space-separated list."""
+    for raw in spec.split():
+        stem = raw.endswith("*")
+        if "*" in raw[:-1]:
+            raise ValueError(f"lexicon term {raw!r}: only the last word of a term may be a stem")
+        word = raw.rstrip("*").replace("_", " ")
+        if _ARABIC.match(word):
+            # Arabic attaches the article and particles to the word, and extends it with endings.
+            bare = word[2:] if word.startswith("ال") else word
+            for prefix in _ARABIC_PREFIXES:
+                yield fold(prefix + (bare if prefix.endswith("ل") and prefix != "ل" else word)), True, False
+            continue
+        folded = fold(word)
+        if folded:
+            yield folded, stem, _UNSPACED.search(word) is not None
+
+
+def country_terms() -> Iterator[tuple[str, str, bool]]:
+    """(ISO code, folded term, is a stem) from every language's [countries] table."""
+    for data in languages().values():
+        for code, spec in data.get("countries", {}).items():
+            for folded, stem, _ in _terms(spec):
+                yield code, folded, stem
+
+
+@cache
+def automaton() -> ahocorasick.Automaton:
+    """Every term of every language, tagged with its category (and `police`)."""
+    found = ahocorasick.Automaton()
+    for data in languages().values():
+        specs = [(c, data.get("terms", {}).get(c, "")) for c in CATEGORIES]
+        specs.append((POLICE, data.get(POLICE, "")))
+        for category, spec in specs:
+            for folded, stem, unspaced in _terms(spec):
+                key = folded if unspaced else (f" {folded}" if stem else f" {folded} ")
+                kind = 2 if unspaced else 1 if stem else 0
+                found.add_word(key, (category, len(key) - (1 if unspaced else 2), kind))
+    found.make_automaton()
+    return found
+
+
+class Terms:
+    """The terms of one folded view, sorted by start, to ask what lies near a span."""
+
+    __slots__ = ("terms", "_starts", "_counts")
+
+    def __init__(self, terms: list[tuple[str, int, int]]) -> None:
+        self.terms = sorted(terms, key=lambda t: t[1])
+        self._starts = [t[1] for t in self.terms]
+        self._counts: dict[str, int] = {}
+        for category, _, _ in self.terms:
+            self._counts[category] = self._counts.get(category, 0) + 1
+
+    def within(self, low: int, high: int) -> set[str]:
+        """Categories with a term inside view[low:high]."""
+        first = bisect_left(self._starts, low)
+        return {c for c, _, end in self.terms[first : bisect_left(self._starts, high)] if end <= high}
+
+    def categories_outside(self, low: int, high: int) -> set[str]:
+        """Categories with a term anywhere in the view but inside view[low:high] (a name's own words)."""
+        counts = dict(self._counts)
+        for category, start, end in self.terms[
+            bisect_left(self._starts, low - _LONGEST) : bisect_left(self._starts, high)
+        ]:
+            if start < high and end > low:
+                counts[category] -= 1
+        return {c for c, n in counts.items() if n > 0 and c != POLICE}
+
+    def near(self, low: int, high: int, window: int) -> list[tuple[str, int, int]]:
+        """Terms within `window` characters of view[low:high], those overlapping it left out."""
+        first = bisect_left(self._starts, low - window - _LONGEST)
+        last = bisect_left(self._starts, high + window)
+        return [t for t in self.terms[first:last] if t[2] > low - window and not (t[1] < high and t[2] > low)]
+
+
+_LONGEST = 60  # characters of the longest term, so a term starting this far before a window is seen
+
+
+@lru_cache(maxsize=8)
+def all_terms(view: str) -> Terms:
+    """Every term of a folded view; cached so that matching and every level of a text share one scan."""
+    return Terms(find_terms(view))
+
+
+def find_terms(view: str, low: int = 0, high: int | None = None) -> list[tuple[str, int, int]]:
+    """(category, view start, view end) of the terms in view[low:high], widened to whole words."""
+    high = len(view) if high is None else high
+    low = max(view.rfind(" ", 0, low + 1), 0)
+    high = view.find(" ", high) + 1 or len(view)
+    out: list[tuple[str, int, int]] = []
+    append, find = out.append, view.find
+    for end, (category, back, kind) in automaton().iter(view, low, high):
+        # kind: 0 a whole word, 1 a stem (runs to the end of its word), 2 inside a run of characters
+        append((category, end - back, find(" ", end + 1) if kind == 1 else end + (kind == 2)))
+    return out
+
+
+@cache
+def police_words() -> frozenset[str]:
+    """Folded words (and stems, ending in *) that name a police force, in every language."""
+    words = set()
+    for data in languages().values():
+        for folded, stem, _ in _terms(data.get(POLICE, "")):
+            words.add(folded + ("*" if stem else ""))
+    return frozenset(words)
+
+
+@cache
+def _police_pattern() -> re.Pattern[str]:
+    words = sorted(police_words(), key=len, reverse=True)
+    alternatives = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words]
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)")
+
+
+def names_police(folded_name: str) -> bool:
+    """Whether a folded name contains a police word of any language."""
+    return _police_pattern().search(folded_name) is not None
+
+
+@cache
+def _organisations() -> tuple[frozenset[str], tuple[str, ...]]:
+    spaced: set[str] = set()
+    unspaced: list[str] = []
+    for data in languages().values():
+        for folded, _, is_unspaced in _terms(data.get("organisations", "")):
+            (unspaced.append if is_unspaced else spaced.add)(folded)
+    return frozenset(spaced), tuple(unspaced)
+
+
+def organisation_after(view: str, end: int) -> bool:
+    """Whether a word for a kind of organisation follows view[:end] ("大华银行", "Paragon Cosmetics"):
+    the name is then part of another organisation's name."""
+    spaced, unspaced = _organisations()
+    if view[end : end + 1] != " ":
+        return view.startswith(unspaced, end)
+    following = view[end + 1 : end + 40].split(" ", 2)
+    return following[0] in spaced or " ".join(following[:2]) in spaced
+
+
+@cache
+def descriptors() -> frozenset[str]:
+    """Words that end company names without being the name ("Technologies", "Group"), lower case."""
+    return frozenset(w for data in languages().values() for w in data.get("descriptors", "").split())

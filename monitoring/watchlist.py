@@ -1,0 +1,128 @@
+"""The watchlist as the matcher needs it: customers read without ORM objects, and the built matcher
+kept across runs in ENDWATCH_HOME/data/matcher/, keyed on the watchlist's version.
+
+The version is a hash of every customer's name, aliases, country and kind and of the language data
+(monitoring/lexicon/): any change builds a new matcher. The kept files are plain data (a
+pyahocorasick automaton of integers and a JSON document, never a pickle) and carry an HMAC made with the
+server's secret key, checked before anything is loaded: a cache someone else wrote is rebuilt, not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import ahocorasick
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from contracts.models import Customer, CustomerKind
+from endwatch import crypto
+from monitoring import lexicon
+from monitoring.matching import Matcher, WatchName
+
+FORMAT = "endwatch-matcher-3"
+_AUTOMATON, _STATE, _SIGNATURE = "automaton.bin", "state.json", "signature"
+_kept: dict[str, Matcher] = {}  # this process's matchers by version, the last few
+
+
+def watch_names(session: Session, customer_ids: Sequence[int] | None = None) -> list[WatchName]:
+    """Every customer (or those given) as plain rows: no ORM object is made."""
+    query = select(Customer.id, Customer.name, Customer.aliases, Customer.country, Customer.kind).order_by(
+        Customer.id
+    )
+    if customer_ids is not None:
+        query = query.where(Customer.id.in_(list(customer_ids)))
+    return [
+        WatchName(row.id, row.name, tuple(row.aliases or ()), row.country, CustomerKind(row.kind))
+        for row in session.execute(query)
+    ]
+
+
+def version(names: Sequence[WatchName]) -> str:
+    """A hash of the watchlist and of the language data the matcher is built from."""
+    digest = hashlib.sha256(FORMAT.encode())
+    for path in sorted(lexicon.FOLDER.glob("*.toml")):
+        digest.update(path.read_bytes())
+    for name in names:
+        row = [name.customer_id, name.name, list(name.aliases), name.country, str(name.kind)]
+        digest.update(json.dumps(row, ensure_ascii=False).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def matcher_for(
+    session: Session,
+    *,
+    folder: Path | None = None,
+    key: bytes | None = None,
+    customer_ids: Sequence[int] | None = None,
+) -> Matcher:
+    """The matcher for the current watchlist: from this process, from `folder` if its files are
+    signed with `key`, or built (and then kept there)."""
+    names = watch_names(session, customer_ids)
+    current = version(names)
+    if current in _kept:
+        return _kept[current]
+    matcher = None
+    if folder is not None and key is not None:
+        matcher = _load(folder / current, key)
+    if matcher is None:
+        matcher = Matcher.build(names)
+        if folder is not None and key is not None:
+            _save(matcher, folder / current, key)
+    if len(_kept) >= 4:
+        _kept.pop(next(iter(_kept)))
+    _kept[current] = matcher
+    return matcher
+
+
+def _signature(key: bytes, automaton: bytes, state: bytes) -> str:
+    message = (
+        FORMAT.encode() + b"\n" + crypto.sha256_hex(automaton).encode() + crypto.sha256_hex(state).encode()
+    )
+    return crypto.hmac_sha256(key, message)
+
+
+def _save(matcher: Matcher, folder: Path, key: bytes) -> None:
+    automaton, data = matcher.state()
+    state = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    try:
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
+        automaton.save(str(staging / _AUTOMATON))
+        (staging / _STATE).write_bytes(state)
+        signature = _signature(key, (staging / _AUTOMATON).read_bytes(), state)
+        (staging / _SIGNATURE).write_text(signature)
+        os.replace(staging, folder)  # whole or not at all; a concurrent writer's copy is as good
+    except OSError:
+        return  # a cache that cannot be written is only a slower next run
+
+
+def _load(folder: Path, key: bytes) -> Matcher | None:
+    try:
+        automaton_bytes = (folder / _AUTOMATON).read_bytes()
+        state = (folder / _STATE).read_bytes()
+        signature = (folder / _SIGNATURE).read_text().strip()
+    except OSError:
+        return None
+    if not crypto.equal(signature, _signature(key, automaton_bytes, state)):
+        shutil.rmtree(folder, ignore_errors=True)  # not ours: rebuilt and written again
+        return None
+    # Load the very bytes that were checked, from a private copy nobody else can swap.
+    with tempfile.NamedTemporaryFile(prefix="endwatch-matcher-") as private:
+        private.write(automaton_bytes)
+        private.flush()
+        automaton = ahocorasick.load(private.name, _refuse)
+    try:
+        return Matcher.restore(automaton, json.loads(state))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _refuse(_: bytes) -> object:
+    raise ValueError("the kept automaton holds integers only")
