@@ -35,7 +35,7 @@ def receipt(page: Any, site: DemoSite, language: str) -> None:
 def received_again(page: Any, site: DemoSite, language: str) -> None:
     receipt(page, site, language)
     page.reload()
-    assert page.locator("#received-again").count() == 1
+    page.locator("#received-again").wait_for()
 
 
 def report_files_again(page: Any, site: DemoSite, language: str) -> None:
@@ -47,6 +47,7 @@ def report_files_again(page: Any, site: DemoSite, language: str) -> None:
         files=[{"name": name, "mimeType": "text/plain", "buffer": b"hello"} for name in names],
     )
     page.locator("form.report-form button[type=submit]").click()
+    page.locator("#files-again").wait_for()
     assert page.locator("#files-again li").count() == 2
 
 
@@ -59,6 +60,7 @@ def followup_expired(page: Any, site: DemoSite, language: str) -> None:
         session.execute(idle)
         session.commit()
     page.locator("form.panel button[type=submit]").click()
+    page.locator("#session-ended").wait_for()
     assert page.locator("textarea[name=carried_body]").count() == 1
 
 
@@ -73,6 +75,7 @@ def followup_case(page: Any, site: DemoSite, language: str) -> None:
     page.goto(f"{site.url}/followup?lang={language}")
     page.fill("input[name=receipt]", site.receipts[language])
     page.locator("main button[type=submit]").click()
+    page.wait_for_url("**/followup/case")
     assert page.locator("#status").count() == 1
 
 
