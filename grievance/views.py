@@ -212,6 +212,29 @@ def followup_end() -> Any:
     return redirect(url_for("public.index"))
 
 
+def page_after_bad_token() -> Any:
+    """A public POST whose CSRF token no longer holds (the browser was restarted, the cookie was lost):
+    what was typed comes back under a fresh token instead of an error page; None for other routes."""
+    if request.path == url_for("public.report"):
+        form = ReportForm()
+        form.fill_choices(_products())
+        form.form_token.data = form.form_token.data or handoff.new_form_token()
+        return render_template(
+            "grievance/report.html",
+            form=form,
+            limits=_limits(),
+            country_options=country_options,
+            files_again=_files_again(form.attachments.name),
+            expired_form=True,
+        ), 400
+    if request.path == url_for("public.followup_case"):
+        _forget_followup()
+        return _lost_message_page(ended=True)
+    if request.path == url_for("public.followup") and CARRIED in request.form:
+        return _receipt_page(ReceiptForm(formdata=None), 400, _carried_message(), ended=True)
+    return None
+
+
 # -- helpers -----------------------------------------------------------------------------------------
 
 
@@ -269,7 +292,7 @@ def _lost_message_page(ended: bool) -> Any:
     """The receipt form, answering a message posted after the visit ended, with the message in it."""
     carried = request.form.get("body", "")
     dropped = any(upload.filename for upload in request.files.getlist("attachments"))
-    return _receipt_page(ReceiptForm(formdata=None), 401, carried, files_dropped=dropped, ended=True)
+    return _receipt_page(ReceiptForm(formdata=None), 401, carried, files_dropped=dropped, ended=ended)
 
 
 def _send_carried(visit: visits.Followup, carried: str) -> Any:

@@ -310,3 +310,40 @@ def test_the_conclusion_reason_never_reaches_a_public_page(app, client, reader, 
     seen.append(sent.get_data(as_text=True))
     for text in seen:
         assert "CANARY-REASON" not in text
+
+
+# -- a lost cookie (browser restarted): the CSRF token fails, the text stays ---------------------
+
+
+def test_a_report_sent_with_a_lost_cookie_comes_back_filled_in_under_a_fresh_token(app, reader, session):
+    lost = app.test_client()
+    data = report_fields(csrf_token="gone", what="CANARY-LOST what happened", who="the unit", rights=["life"])
+    data["attachments"] = [(io.BytesIO(b"hello"), "diary.txt")]
+    response = post_multipart(lost, "/report", data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="form-expired"' in page
+    assert "CANARY-LOST what happened" in page and "the unit" in page and "diary.txt" in page
+    assert re.search(r'value="life"[^>]*checked|checked[^>]*value="life"', page)
+    assert cases(session) == 0
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token
+    again = report_fields(
+        csrf_token=token.group(1), what="CANARY-LOST what happened", form_token=form_token(page)
+    )
+    assert post_multipart(lost, "/report", again).status_code == 303 and cases(session) == 1
+
+
+def test_a_message_sent_with_a_lost_cookie_is_kept_for_the_receipt(app, reader, session, submit_report):
+    receipt = submit_report()
+    lost = app.test_client()
+    response = lost.post("/followup/case", data={"csrf_token": "gone", "body": "CANARY-LOST message"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 401 and 'name="carried_body"' in page and "CANARY-LOST message" in page
+    assert b"CANARY-LOST" not in table_bytes(session)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert token
+    data = {"csrf_token": token.group(1), "receipt": receipt, "carried_body": "CANARY-LOST message"}
+    assert lost.post("/followup", data=data).status_code == 302
+    assert [m.body for m in read_case(session, latest_case(session), reader).messages] == [
+        "CANARY-LOST message"
+    ]
