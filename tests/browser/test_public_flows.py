@@ -157,6 +157,12 @@ def test_the_submitter_reads_the_report_back_and_adds_a_correction(browser, site
         assert "square-photo.jpg" in report and "notes from the day.txt" in report
         page.fill("textarea[name=body]", "Correction: it was the march on the 12th, not the 11th.")
         page.locator("form.panel button[type=submit]").click()
+        page.locator("ol.messages li").first.wait_for()
         assert "Correction: it was the march" in page.locator("ol.messages").inner_text()
+        page.reload()  # the message was posted, then redirected: Reload does not send it again
+        page.go_back()  # the page the message was typed on comes back empty
+        assert page.locator("textarea[name=body]").input_value() == ""
+        page.go_forward()
+        assert page.locator("ol.messages li").count() == 1 and count(site, CaseMessage) == 1
     finally:
         page.context.close()
