@@ -347,3 +347,15 @@ def test_a_message_sent_with_a_lost_cookie_is_kept_for_the_receipt(app, reader, 
     assert [m.body for m in read_case(session, latest_case(session), reader).messages] == [
         "CANARY-LOST message"
     ]
+
+
+def test_ten_long_file_names_still_fit_the_cookie_that_carries_the_receipt(client, reader, session):
+    names = [f"{n} " + "صورة من المظاهرة في الساحة الكبيرة " * 7 + ".txt" for n in range(10)]
+    assert all(len(name) > 200 for name in names)
+    response = post_report(client, files=[(f"note {n}\n".encode(), name) for n, name in enumerate(names)])
+    assert response.status_code == 303 and cases(session) == 1
+    cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("endwatch="))
+    assert len(cookie) < 4000, len(cookie)
+    page = client.get(response.location)
+    receipt_in(page)
+    assert page.get_data(as_text=True).count('class="file"') == 10
