@@ -7,12 +7,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pyotp
 import pytest
 from sqlalchemy import func, select
 
 from endwatch.db import utcnow
+from endwatch.models import User
 from grievance.models import Case, CaseMessage, FollowupSession
-from tests.browser.conftest import open_page
+from tests.browser.conftest import check_page, open_page
 from tests.grievance import samples
 from tests.grievance.conftest import prepare_intake
 
@@ -26,7 +28,8 @@ NOTES = {"name": "notes from the day.txt", "mimeType": "text/plain", "buffer": b
 @pytest.fixture
 def site(live_server):  # type: ignore[no-untyped-def]
     with live_server.session() as session:
-        prepare_intake(session)
+        member, _recovery = prepare_intake(session)
+    live_server.member = member
     return live_server
 
 
@@ -166,3 +169,51 @@ def test_the_submitter_reads_the_report_back_and_adds_a_correction(browser, site
         assert page.locator("ol.messages li").count() == 1 and count(site, CaseMessage) == 1
     finally:
         page.context.close()
+
+
+def test_a_file_on_a_staff_reply_reaches_the_submitter(browser, site, axe_source):
+    submitter = open_page(browser, "narrow", "ar")
+    staff = open_page(browser, "wide", "en")
+    try:
+        receipt = send_report(submitter, site)
+        with site.session() as session:
+            case_id = session.scalars(select(Case.id)).one()
+            session.execute(User.__table__.update().values(last_totp_step=0))
+            session.commit()
+        staff.goto(f"{site.url}/staff/login")
+        staff.fill("input[name=email]", site.member.user.email)
+        staff.fill("input[name=password]", site.member.password)
+        staff.fill("input[name=code]", pyotp.TOTP(site.member.totp_secret).now())
+        staff.click("button[type=submit]:has-text('Log in')")
+        staff.goto(f"{site.url}/staff/cases/{case_id}")
+        reply = staff.locator("section.reply form")
+        reply.locator("textarea[name=body]").fill("Here is what the customer answered.")
+        refused = {"name": "tool.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90\x00"}
+        reply.locator("input[name=attachments]").set_input_files(files=[refused])
+        reply.locator("button[type=submit]").click()
+        staff.locator("text=nothing was done").wait_for()
+        assert "tool.exe" in staff.content()
+        assert staff.locator("textarea[name=body]").input_value() == "Here is what the customer answered."
+        check_page(staff, axe_source, "flow-staff-reply-refused-en-wide")
+        letter = {
+            "name": "answer.jpg",
+            "mimeType": "image/jpeg",
+            "buffer": samples.jpeg_with_gps("CANARYREPLY"),
+        }
+        staff.locator("input[name=attachments]").set_input_files(files=[letter])
+        staff.locator("form button[type=submit]:has-text('Send again')").click()
+        staff.wait_for_url(f"**/staff/cases/{case_id}")
+
+        submitter.goto(f"{site.url}/followup")
+        submitter.fill("input[name=receipt]", receipt)
+        submitter.locator("main button[type=submit]").click()
+        submitter.wait_for_url("**/followup/case")
+        check_page(submitter, axe_source, "flow-followup-reply-file-ar-narrow")
+        with submitter.expect_download() as download:
+            submitter.locator("ol.messages a:has-text('answer.jpg')").click()
+        data = download.value.path().read_bytes()
+        assert download.value.suggested_filename == "answer.jpg"
+        assert data.startswith(b"\xff\xd8") and b"CANARYREPLY" not in data
+    finally:
+        submitter.context.close()
+        staff.context.close()
