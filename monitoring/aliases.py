@@ -16,11 +16,19 @@ from monitoring.variants import arabic_clitics, greek_lookalike, latin_variants,
 _QUALIFIER = re.compile(r"\s*\(([^()]+)\)\s*\Z")
 
 
+_LATIN_ACRONYM = re.compile(r"[A-Z]{3,6}\Z")
+
+
 def alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
-    """The customer's names as imported, then the name without its country qualifier or demonym, and
-    a company's name without its legal form (rigour) or a trailing descriptor ("Nexa Technologies")."""
+    """The customer's names as imported, then the name without its country qualifier or demonym, a
+    company's name without its legal form (rigour) or a trailing descriptor ("Nexa Technologies"), and
+    its Latin acronyms spelled with other scripts' letter names (lexicon `[acronyms]`: NSO = إن إس أو)."""
     for raw in (watch.name, *watch.aliases):
         yield raw, None
+    for raw in (watch.name, *watch.aliases):
+        if _LATIN_ACRONYM.match(raw):
+            for spelling in lexicon.acronym_spellings(raw):
+                yield spelling, "letters"
     if watch.kind not in ("government", "soe"):
         from rigour.names import remove_org_types  # only when building: it takes a while to import
 

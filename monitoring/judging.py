@@ -319,6 +319,7 @@ def _alias_reason(hit: Hit, matched: str) -> str:
         "suffixed": f'"{alias}" with an ending ("{matched}")',
         "misspelt": f'"{matched}", one letter from "{alias}"',
         "lookalike": f'"{alias}" in lookalike letters of another script',
+        "letters": f'"{matched}": an acronym of the customer spelled in letter names',
         "country-police": f'"{matched}": that country\'s police force, {hit.alias.customer.name}',
     }
     if hit.form in described:

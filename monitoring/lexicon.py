@@ -28,6 +28,7 @@ CATEGORIES = (
     "business",
     "denial",
     "disproval",
+    "crime",
 )
 POLICE = "police"
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -187,3 +188,27 @@ def organisation_after(view: str, end: int) -> bool:
 def descriptors() -> frozenset[str]:
     """Words that end company names without being the name ("Technologies", "Group"), lower case."""
     return frozenset(w for data in languages().values() for w in data.get("descriptors", "").split())
+
+
+_MAX_SPELLINGS = 8
+
+
+def acronym_spellings(acronym: str) -> list[str]:
+    """A Latin acronym written with another script's letter names, in every language that lists them
+    (`[acronyms]`: `letters`, a table of letter -> its names separated by spaces, and `joiners`, what
+    comes between the letters): NTMC -> এনটিএমসি, NSO -> إن إس أو. At most a few spellings per language."""
+    letters = acronym.upper()
+    if not (letters.isascii() and letters.isalpha()):
+        return []
+    found: list[str] = []
+    for data in languages().values():
+        table = data.get("acronyms", {}).get("letters", {})
+        if not table or any(c not in table for c in letters):
+            continue
+        spellings = [""]
+        for letter in letters:
+            names = table[letter].split()
+            spellings = [s + "\0" + n if s else n for s in spellings for n in names][:_MAX_SPELLINGS]
+        for joiner in data["acronyms"].get("joiners", [""]):
+            found += [s.replace("\0", joiner) for s in spellings]
+    return list(dict.fromkeys(found))
