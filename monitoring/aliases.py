@@ -11,7 +11,13 @@ from monitoring import lexicon
 from monitoring.countries import country_mentions
 from monitoring.judging import Alias, WatchName
 from monitoring.text import fold_key, fold_text
-from monitoring.variants import arabic_clitics, greek_lookalike, latin_variants, russian_cases
+from monitoring.variants import (
+    arabic_clitics,
+    cyrillic_by_ear,
+    greek_lookalike,
+    latin_variants,
+    russian_cases,
+)
 
 _QUALIFIER = re.compile(r"\s*\(([^()]+)\)\s*\Z")
 
@@ -63,6 +69,9 @@ def keys_of(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
             yield fold_key(lookalike), "lookalike"
     elif "." in alias.text and all(len(w) == 1 for w in folded.split()[:2]):
         yield fold_key(alias.text.replace(".", "")), "dotted"  # "U.S. Immigration" -> "US Immigration"
+    if alias.script == "latin" and alias.shape == "name" and " " not in folded:
+        for variant in cyrillic_by_ear(alias.text):
+            yield variant, "translit"  # Huawei written Хуавей
     if alias.script == "cyrillic":
         for variant in latin_variants(alias.text):
             yield variant, "translit"

@@ -37,7 +37,8 @@ _GENERIC = re.compile(
     r"|communic|comunic|svyaz|telecom|judic|sudebn|prosecut|fiscal|parquet|prokur|attorney|order|orden"
     r"|ordre|emergen|command|comando|inform|operat|prison|penitenc|jihaz|wzar|hay|mjls|council|consejo"
     r"|suret|safety|seguranc|sicurezz|securit|amh|aam"
-    r"|conseil|sovet|jhaz|amh|mdyry|ryas|nacion|wtn)\w*\Z"
+    r"|conseil|sovet|jhaz|amh|mdyry|ryas|nacion|wtn"
+    r"|unutra|unutarn|poslov|wewnetrz|spraw|vnutrish|icisler|bakanl|belugy|esoterik|ypourg)\w*\Z"
 )
 # Ordinary words that are also company or product names; alone and in capitals they still need support.
 _COMMON = frozenset(
@@ -175,7 +176,7 @@ def features(
     matched = text[start:end]
     before = text[max(0, start - 40) : start]
     after = text[end : end + 40]
-    shape = alias.shape
+    shape = "acronym" if hit.form == "letters" else alias.shape  # NTMC spelled এনটিএমসি is still an acronym
     found: dict[str, float] = {f"shape:{shape}": 1.0, f"written:{casing}": 1.0}
     reasons = [_alias_reason(hit, matched)]
     if hit.form != "exact":
