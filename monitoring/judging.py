@@ -242,6 +242,12 @@ def features(
     if alias.customer.kind not in ("government", "soe"):
         found["kind:company"] = 1.0
     _country_features(hit, countries, found, reasons, matched)
+    # A name written in the language of the customer's country ("Nemzetbiztonsági Szakszolgálat" in a
+    # Hungarian text) is less likely another country's body, whatever other countries the text names.
+    language = lexicon.text_language(text) if shape in ("name", "generic") else None
+    if language is not None and language in _languages_of(alias.customer.country):
+        found[f"{shape}&language:own"] = 1.0
+        reasons.append(f"the text is in a language of {country_name(alias.customer.country)}")
     # How much a country tells depends on the shape of the name and on the kind of customer (a company
     # is reported wherever it sells): weigh them together.
     for name in [k for k in found if k.startswith("country:")]:
@@ -249,6 +255,14 @@ def features(
         if "kind:company" in found:
             found[f"company&{name}"] = 1.0
     return found, reasons
+
+
+@cache
+def _languages_of(country: str) -> frozenset[str]:
+    """Official languages of a country, as language codes without script (CLDR, through Babel)."""
+    from babel.languages import get_official_languages
+
+    return frozenset(code.split("_")[0] for code in get_official_languages(country, de_facto=True))
 
 
 def _spelled_out_as(text: str, start: int, end: int) -> str | None:
@@ -379,7 +393,7 @@ def _country_features(
         reasons.append(f"another country nearby: {country_name(other)}, and not {own_name}")
     else:
         found["country:none"] = 1.0
-    if hit.alias.script in ("cyrillic", "arabic", "greek") and script_of(matched) == hit.alias.script:
+    if hit.alias.script != "latin" and script_of(matched) == hit.alias.script:
         found["own-script"] = 1.0
 
 

@@ -212,3 +212,40 @@ def acronym_spellings(acronym: str) -> list[str]:
         for joiner in data["acronyms"].get("joiners", [""]):
             found += [s.replace("\0", joiner) for s in spellings]
     return list(dict.fromkeys(found))
+
+
+@cache
+def _stopwords() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Function word -> languages, for spaced and for unspaced scripts, as written (script tells)."""
+    spaced: dict[str, set[str]] = {}
+    unspaced: dict[str, set[str]] = {}
+    for code, data in languages().items():
+        for raw in data.get("stopwords", "").split():
+            (unspaced if _UNSPACED.search(raw) else spaced).setdefault(raw.lower(), set()).add(code)
+    return (
+        {k: tuple(sorted(v)) for k, v in spaced.items()},
+        {k: tuple(sorted(v)) for k, v in unspaced.items()},
+    )
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=8)
+def text_language(text: str) -> str | None:
+    """The language a text is written in, by its most frequent function words (each language's
+    `stopwords`, compared as written, so the script counts), or None when no language leads."""
+    spaced, unspaced = _stopwords()
+    counts: dict[str, int] = {}
+    for word in _WORD.findall(text.lower()):
+        for code in spaced.get(word, ()):
+            counts[code] = counts.get(code, 0) + 1
+    if _UNSPACED.search(text):
+        for word, codes in unspaced.items():
+            found = text.count(word)
+            for code in codes:
+                counts[code] = counts.get(code, 0) + found
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
