@@ -62,6 +62,15 @@ def _terms(spec: str) -> Iterator[tuple[str, bool, bool]]:
             yield folded, stem, _UNSPACED.search(word) is not None
 
 
+def _scripted_terms(spec: str) -> Iterator[tuple[str, bool, bool, str]]:
+    """_terms with the script each term is written in (latin, cyrillic, arabic, greek, other)."""
+    from monitoring.variants import script_of
+
+    for raw in spec.split():
+        for folded, stem, unspaced in _terms(raw):
+            yield folded, stem, unspaced, script_of(raw)
+
+
 def country_terms() -> Iterator[tuple[str, str, bool]]:
     """(ISO code, folded term, is a stem) from every language's [countries] table."""
     for data in languages().values():
@@ -74,14 +83,20 @@ def country_terms() -> Iterator[tuple[str, str, bool]]:
 def automaton() -> ahocorasick.Automaton:
     """Every term of every language, tagged with its category (and `police`)."""
     found = ahocorasick.Automaton()
+    scripts: dict[tuple[str, tuple[str, int, int]], set[str]] = {}
     for data in languages().values():
         specs = [(c, data.get("terms", {}).get(c, "")) for c in CATEGORIES]
         specs.append((POLICE, data.get(POLICE, "")))
         for category, spec in specs:
-            for folded, stem, unspaced in _terms(spec):
+            for folded, stem, unspaced, script in _scripted_terms(spec):
                 key = folded if unspaced else (f" {folded}" if stem else f" {folded} ")
                 kind = 2 if unspaced else 1 if stem else 0
-                found.add_word(key, (category, len(key) - (1 if unspaced else 2), kind))
+                entry = (category, len(key) - (1 if unspaced else 2), kind)
+                scripts.setdefault((key, entry), set()).add(script)
+    for (key, entry), written in scripts.items():
+        # Any script a term is written in may be read in that script; a Latin term anywhere (a Latin
+        # word transliterated: "pegasus" is also Пегасус), so a term in Latin script counts as "any".
+        found.add_word(key, (*entry, "" if "latin" in written else "|".join(sorted(written))))
     found.make_automaton()
     return found
 
@@ -136,10 +151,28 @@ def find_terms(view: str, low: int = 0, high: int | None = None) -> list[tuple[s
     high = view.find(" ", high) + 1 or len(view)
     out: list[tuple[str, int, int]] = []
     append, find = out.append, view.find
-    for end, (category, back, kind) in automaton().iter(view, low, high):
+    for end, (category, back, kind, _) in automaton().iter(view, low, high):
         # kind: 0 a whole word, 1 a stem (runs to the end of its word), 2 inside a run of characters
         append((category, end - back, find(" ", end + 1) if kind == 1 else end + (kind == 2)))
     return out
+
+
+@lru_cache(maxsize=8)
+def terms_as_written(text: str) -> Terms:
+    """The terms of a text, each only where the text is written in the term's script: Arabic إعدام
+    folds to "adam", which a Kazakh адам or an English Adam is not (a Latin term counts anywhere)."""
+    from monitoring.text import fold_text
+    from monitoring.variants import script_of
+
+    folded = fold_text(text)
+    view = folded.view
+    out: list[tuple[str, int, int]] = []
+    for end, (category, back, kind, scripts) in automaton().iter(view):
+        start, stop = end - back, (view.find(" ", end + 1) if kind == 1 else end + (kind == 2))
+        if scripts and script_of(text[slice(*folded.span(start, stop))]) not in scripts.split("|"):
+            continue
+        out.append((category, start, stop))
+    return Terms(out)
 
 
 @cache

@@ -65,7 +65,7 @@ def level_features(
     low, high = folded.view_offset(mention.start), folded.view_offset(mention.end)
     window = parameters().context_window
     near: dict[str, str] = {}
-    terms = lexicon.all_terms(folded.view)
+    terms = lexicon.terms_as_written(text)
     # A term inside the name ("Hacking Team") does not count.
     anywhere = terms.categories_outside(low, high)
     for category, start, end in terms.near(low, high, window):
