@@ -195,6 +195,9 @@ def features(
         if shape == "word-acronym":
             reasons.append(f'"{alias.text}" is also an ordinary word or abbreviation')
         spelled = _spelled_out_as(text, start, end)
+        elsewhere = _spelled_elsewhere(text, matched, start) if spelled is None else None
+        if elsewhere is not None and not _names_customer(alias, elsewhere):
+            spelled = elsewhere  # the text says elsewhere that this acronym is another body
         if spelled is not None:
             if _names_customer(alias, spelled):
                 found["spelled:same"] = 1.0
@@ -282,6 +285,17 @@ def _spelled_out_as(text: str, start: int, end: int) -> str | None:
             if _expands(acronym, tail) and _initials(tail)[:1] == fold_key(acronym)[:1]:
                 return tail
         return None
+    return None
+
+
+def _spelled_elsewhere(text: str, acronym: str, start: int) -> str | None:
+    """What the text says the same acronym stands for where it spells it out (a headline's "FSB" is
+    the "Financial Stability Board (FSB)" of the body)."""
+    for other in re.finditer(r"(?<!\w)" + re.escape(acronym) + r"(?!\w)", text):
+        if other.start() != start:
+            spelled = _spelled_out_as(text, other.start(), other.end())
+            if spelled is not None:
+                return spelled
     return None
 
 
