@@ -1,0 +1,144 @@
+"""Publishing the transparency report: closed periods only, by staff, once, frozen.
+
+The period is the calendar year (UTC), as in the annual human-rights and transparency reports of the
+trade and the State Department guidance's public reporting. A year is long enough that most counts are
+not small, and a report that covers a closed year can no longer date any single report: nothing about it
+changes when a report arrives or a case concludes.
+
+`publish` computes the protected figures as they stand now, stores them as canonical JSON with their
+SHA-256 and audits the publication with that digest. The public pages read only these snapshots.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from endwatch import audit
+from endwatch.config import Config
+from reporting import figures
+from reporting.models import ReportSnapshot
+
+FIRST_YEAR = 2000
+PERIOD_PATTERN = re.compile(r"\d{4}")
+
+
+class PublishRefused(Exception):
+    """A period that cannot be published, with the reason in one line a person can read."""
+
+
+@dataclass(frozen=True)
+class Period:
+    year: int
+
+    @property
+    def key(self) -> str:
+        return str(self.year)
+
+    @property
+    def start(self) -> datetime:
+        return figures.year_bounds(self.year)[0]
+
+    @property
+    def end(self) -> datetime:
+        """The first moment after the period."""
+        return figures.year_bounds(self.year)[1]
+
+    def closed(self, now: datetime) -> bool:
+        return now >= self.end
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def parse_period(text: str, now: datetime | None = None) -> Period:
+    """A period as typed ("2025"); PublishRefused with the reason for anything else."""
+    text = text.strip()
+    now = now or datetime.now(UTC)
+    if not PERIOD_PATTERN.fullmatch(text):
+        raise PublishRefused(
+            f"{text!r} is not a period: reports cover a calendar year (UTC), give it as four digits, e.g. "
+            f"{now.year - 1}"
+        )
+    year = int(text)
+    if not FIRST_YEAR <= year <= now.year:
+        raise PublishRefused(f"{year} is not a year this report can cover ({FIRST_YEAR} to {now.year})")
+    return Period(year)
+
+
+def canonical(document: dict[str, object]) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def preview(session: Session, config: Config, period: Period, now: datetime) -> figures.PublicReport:
+    """The report as it would be published now (for staff): protected like the published one."""
+    return figures.publish(figures.figures(session, period.year, now), config.report_min_count)
+
+
+def publish(session: Session, config: Config, period: Period, *, actor: str, now: datetime) -> ReportSnapshot:
+    """Freeze the report of a closed period. Refused for an open period or one already published."""
+    if not period.closed(now):
+        raise PublishRefused(
+            f"{period} has not ended yet: its report can be published from {period.end:%Y-%m-%d} (UTC), "
+            "once no report can be added to it"
+        )
+    existing = find(session, period)
+    if existing is not None:
+        raise PublishRefused(_already(existing))
+    document = canonical(figures.to_snapshot(preview(session, config, period, now)))
+    snapshot = ReportSnapshot(
+        period=period.key,
+        published_at=now,
+        published_by=actor,
+        k=config.report_min_count,
+        figures=document,
+        digest=hashlib.sha256(document.encode("ascii")).hexdigest(),
+    )
+    try:
+        with session.begin_nested():
+            session.add(snapshot)
+            session.flush()
+    except IntegrityError:
+        # Another member published the same period a moment ago.
+        raise PublishRefused(
+            f"{period} was published a moment ago: a published report never changes"
+        ) from None
+    audit.record(
+        session,
+        "report.publish",
+        actor=actor,
+        target=f"report:{period}",
+        details={"period": period.key, "digest": snapshot.digest, "k": snapshot.k},
+    )
+    return snapshot
+
+
+def _already(snapshot: ReportSnapshot) -> str:
+    return (
+        f"{snapshot.period} was already published on {snapshot.published_at:%Y-%m-%d}: "
+        "a published report never changes"
+    )
+
+
+def find(session: Session, period: Period) -> ReportSnapshot | None:
+    return session.scalars(select(ReportSnapshot).where(ReportSnapshot.period == period.key)).first()
+
+
+def published(session: Session) -> Sequence[ReportSnapshot]:
+    """Every published snapshot, newest period first."""
+    return session.scalars(select(ReportSnapshot).order_by(ReportSnapshot.period.desc())).all()
+
+
+def report_of(snapshot: ReportSnapshot) -> figures.PublicReport:
+    """The report a snapshot froze; refuses a snapshot whose figures no longer match their digest."""
+    if hashlib.sha256(snapshot.figures.encode("ascii")).hexdigest() != snapshot.digest:
+        raise ValueError(f"the stored report for {snapshot.period} does not match its digest")
+    return figures.from_snapshot(json.loads(snapshot.figures))
