@@ -35,6 +35,7 @@ def page_context(
         "stages": labels.STAGES,
         "routes": labels.ROUTES,
         "show": lambda cell: show(cell, published.k),
+        "isolate": isolate,
         "charts": {name: chart(published, name, rtl) for name in CHARTED},
         "years": years or [],
         "snapshot": snapshot,
@@ -42,6 +43,11 @@ def page_context(
         "report_dir": "rtl" if rtl else "ltr",
         "report_languages": [(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
     }
+
+
+def isolate(text: str) -> str:
+    """A left-to-right run (a date, a digest) kept whole in right-to-left text, by Unicode isolates."""
+    return f"\u2066{text}\u2069"
 
 
 def show(cell: figures.Cell, k: int) -> str:
