@@ -3,9 +3,11 @@ file `endwatch report` writes, and the charts of both."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
 from flask import current_app
 from flask_babel import get_locale
 
@@ -36,6 +38,7 @@ def page_context(
         "routes": labels.ROUTES,
         "show": lambda cell: show(cell, published.k),
         "isolate": isolate,
+        "day": day,
         "charts": {name: chart(published, name, rtl) for name in CHARTED},
         "years": years or [],
         "snapshot": snapshot,
@@ -48,6 +51,14 @@ def page_context(
 def isolate(text: str) -> str:
     """A left-to-right run (a date, a digest) kept whole in right-to-left text, by Unicode isolates."""
     return f"\u2066{text}\u2069"
+
+
+def day(moment: date | datetime) -> str:
+    """A date in words in the page's language (no hyphen to wrap at), isolated in its own direction."""
+    locale = str(get_locale() or "en")
+    # Russian "long" dates end in "г.", which would double the sentence's full stop.
+    text = format_date(moment, "d MMMM y" if locale == "ru" else "long", locale=locale)
+    return f"\u2068{text}\u2069"
 
 
 def show(cell: figures.Cell, k: int) -> str:
