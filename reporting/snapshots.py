@@ -16,7 +16,8 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -93,7 +94,7 @@ def publish(session: Session, config: Config, period: Period, *, actor: str, now
     existing = find(session, period)
     if existing is not None:
         raise PublishRefused(_already(existing))
-    document = canonical(figures.to_snapshot(preview(session, config, period, now)))
+    document = canonical(to_snapshot(preview(session, config, period, now)))
     snapshot = ReportSnapshot(
         period=period.key,
         published_at=now,
@@ -141,4 +142,66 @@ def report_of(snapshot: ReportSnapshot) -> figures.PublicReport:
     """The report a snapshot froze; refuses a snapshot whose figures no longer match their digest."""
     if hashlib.sha256(snapshot.figures.encode("ascii")).hexdigest() != snapshot.digest:
         raise ValueError(f"the stored report for {snapshot.period} does not match its digest")
-    return figures.from_snapshot(json.loads(snapshot.figures))
+    return from_snapshot(json.loads(snapshot.figures))
+
+
+# -- the frozen copy of a published snapshot -------------------------------------------------------------
+
+SNAPSHOT_VERSION = 1
+
+
+def to_snapshot(report: figures.PublicReport) -> dict[str, Any]:
+    """Everything the page shows of `report`, as plain JSON: only published cells, the date to the day."""
+
+    def cell(c: figures.Cell) -> list[Any]:
+        return [c.count, c.status]
+
+    return {
+        "version": SNAPSHOT_VERSION,
+        "year": report.year,
+        "k": report.k,
+        "as_of": report.as_of.date().isoformat(),
+        "received": cell(report.received),
+        "tables": {
+            name: {
+                "rows": [[key, *cell(c)] for key, c in table.rows],
+                "total": cell(table.total) if table.total else None,
+                "withheld_whole": table.withheld_whole,
+            }
+            for name, table in report.tables.items()
+        },
+        "shares": dict(report.shares),
+        "medians": dict(report.medians),
+        "alerts_escalated": cell(report.alerts_escalated),
+        "reassessments_done": cell(report.reassessments_done),
+    }
+
+
+def from_snapshot(document: dict[str, Any]) -> figures.PublicReport:
+    """The report a snapshot froze, exactly as it was published."""
+    if document.get("version") != SNAPSHOT_VERSION:
+        raise ValueError(f"unknown snapshot version {document.get('version')!r}")
+
+    def cell(pair: list[Any]) -> figures.Cell:
+        return figures.Cell(pair[0], pair[1])
+
+    as_of = date.fromisoformat(document["as_of"])
+    return figures.PublicReport(
+        year=document["year"],
+        k=document["k"],
+        as_of=datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC),
+        received=cell(document["received"]),
+        tables={
+            name: figures.PublicTable(
+                name,
+                tuple((key, figures.Cell(count, status)) for key, count, status in table["rows"]),
+                cell(table["total"]) if table["total"] else None,
+                table["withheld_whole"],
+            )
+            for name, table in document["tables"].items()
+        },
+        shares=document["shares"],
+        medians=document["medians"],
+        alerts_escalated=cell(document["alerts_escalated"]),
+        reassessments_done=cell(document["reassessments_done"]),
+    )
