@@ -145,6 +145,15 @@ def test_a_snapshot_whose_figures_were_altered_in_the_database_is_not_shown(sess
         snapshots.report_of(session.scalars(select(ReportSnapshot)).one())
 
 
+def test_a_publication_racing_another_is_refused_by_the_database(app, session, year_2025, monkeypatch):
+    """Two members publishing the same year at once: the unique period refuses the second, whole."""
+    monkeypatch.setattr(snapshots, "find", lambda *_args: None)  # the other's row not seen yet
+    with pytest.raises(snapshots.PublishRefused, match="published a moment ago"):
+        snapshots.publish(session, app.config["ENDWATCH"], snapshots.Period(2025), actor="b", now=utcnow())
+    assert snapshot_rows(session) == [("2025", year_2025.figures, year_2025.digest)]
+    assert audit_count(session, "report.publish") == 1
+
+
 # -- publishing from the command line -------------------------------------------------------------------
 
 
