@@ -1,7 +1,9 @@
-"""Public transparency report and the staff dashboard (blueprint "reports")."""
+"""Public transparency report (published snapshots only), its staff preview and publication, and the staff
+dashboard (blueprint "reports")."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,7 +52,7 @@ def transparency_json(year: int) -> Any:
     return jsonify({**document, "published": chosen.published_at.date().isoformat(), "sha256": chosen.digest})
 
 
-def _published(published: list[ReportSnapshot] | Any, year: int) -> ReportSnapshot:
+def _published(published: Sequence[ReportSnapshot], year: int) -> ReportSnapshot:
     for snapshot in published:
         if snapshot.period == str(year):
             return snapshot
