@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -99,6 +99,7 @@ PAGES: dict[str, Callable[[Any, DemoSite, str], None]] = {
     "followup-case": followup_case,
     "not-found": visit("/no-such-page"),
     "transparency": visit("/transparency"),
+    "transparency-year": visit(f"/transparency/{datetime.now(UTC).year - 1}"),  # published by the demo
 }
 
 
