@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from contracts.models import CustomerKind
-from monitoring import lexicon
+from monitoring import acronyms, lexicon
 from monitoring.countries import CountryMention, country_mentions, country_name
 from monitoring.parameters import parameters
 from monitoring.text import Folded, fold_key, fold_text
@@ -18,10 +18,6 @@ from monitoring.variants import script_of
 
 SNIPPET = 200
 
-_STOPWORDS = frozenset(
-    "the of and for de del la le les des du d l el los las y e et en a al da do dos das po i v pour para por"
-    " und der die das fur".split()
-)
 # Institution words: an alias made only of these ("Ministry of Defence", "Policía Federal") names a
 # body that many countries have, so it needs country context.
 _GENERIC = re.compile(
@@ -60,7 +56,6 @@ _CODE_NUMBER = re.compile(r"[ -]?\d|\+")
 _SENTENCE_END = frozenset(".!?\n:;\"“”«»'")
 _ARTICLES = frozenset("the a an el la le les los las l der die das un une una".split())
 _ABBREVIATION_AFTER = re.compile(r"\s*\((\w{2,8})\)")
-_SPELLED_AFTER = re.compile(r"\s*\(([^()]{6,90})\)")
 
 
 @dataclass(frozen=True)
@@ -116,10 +111,10 @@ def alias_shape(text: str, folded: str) -> str:
     if " " not in text and text.isupper():
         letters = sum(c.isalpha() for c in text)
         if 2 <= letters <= 8:
-            if letters <= 2 or folded in _COMMON or folded in _STOPWORDS:
+            if letters <= 2 or folded in _COMMON or folded in acronyms.STOPWORDS:
                 return "word-acronym"
             return "acronym"
-    words = [w for w in folded.split() if w not in _STOPWORDS]
+    words = [w for w in folded.split() if w not in acronyms.STOPWORDS]
     if words and all(map(_generic_word, words)):
         return "generic"
     if words and all(w in _COMMON for w in words):
@@ -137,8 +132,8 @@ def written_as(alias: Alias, matched: str) -> str:
         return "title"  # exactly as imported
     if alias.shape in ("acronym", "word-acronym"):
         return "title" if matched[:1].isupper() and matched[1:].islower() else "lower"
-    words = [w for w in matched.replace("-", " ").split() if w.lower() not in _STOPWORDS]
-    expected = [w for w in alias.text.replace("-", " ").split() if w.lower() not in _STOPWORDS]
+    words = [w for w in matched.replace("-", " ").split() if w.lower() not in acronyms.STOPWORDS]
+    expected = [w for w in alias.text.replace("-", " ").split() if w.lower() not in acronyms.STOPWORDS]
     capitals = [w[:1].isupper() for w in words]
     if alias.script == "latin" and len(expected) == len(words):
         wanted = [w[:1].isupper() for w in expected]
@@ -194,8 +189,8 @@ def features(
             found["short"] = 1.0
         if shape == "word-acronym":
             reasons.append(f'"{alias.text}" is also an ordinary word or abbreviation')
-        spelled = _spelled_out_as(text, start, end)
-        elsewhere = _spelled_elsewhere(text, matched, start) if spelled is None else None
+        spelled = acronyms.spelled_out_as(text, start, end)
+        elsewhere = acronyms.spelled_elsewhere(text, matched, start) if spelled is None else None
         if elsewhere is not None and not _names_customer(alias, elsewhere):
             spelled = elsewhere  # the text says elsewhere that this acronym is another body
         if spelled is not None:
@@ -266,53 +261,6 @@ def _languages_of(country: str) -> frozenset[str]:
     from babel.languages import get_official_languages
 
     return frozenset(code.split("_")[0] for code in get_official_languages(country, de_facto=True))
-
-
-def _spelled_out_as(text: str, start: int, end: int) -> str | None:
-    """What the text says an acronym stands for: "(Expansion)" after it, or "Expansion (" before it."""
-    acronym = text[start:end]
-    after = _SPELLED_AFTER.match(text, end)
-    if after is not None:
-        return after.group(1) if _expands(acronym, after.group(1)) else None
-    if text[max(0, start - 1) : start] == "(" and text[end : end + 1] == ")":
-        window = text[max(0, start - 91) : start - 1]
-        clause = re.split(r"[.;:!?\n,]", window)[-1]
-        if len(clause.strip()) < 6:
-            return None
-        words = clause.split()
-        for first in range(len(words)):  # the shortest tail of the clause that the acronym abbreviates
-            tail = " ".join(words[first:])
-            if _expands(acronym, tail) and _initials(tail)[:1] == fold_key(acronym)[:1]:
-                return tail
-        return None
-    return None
-
-
-def _spelled_elsewhere(text: str, acronym: str, start: int) -> str | None:
-    """What the text says the same acronym stands for where it spells it out (a headline's "FSB" is
-    the "Financial Stability Board (FSB)" of the body)."""
-    for other in re.finditer(r"(?<!\w)" + re.escape(acronym) + r"(?!\w)", text):
-        if other.start() != start:
-            spelled = _spelled_out_as(text, other.start(), other.end())
-            if spelled is not None:
-                return spelled
-    return None
-
-
-def _initials(phrase: str) -> str:
-    return "".join(w[0] for w in fold_key(phrase).split() if w not in _STOPWORDS)
-
-
-def _expands(acronym: str, phrase: str) -> bool:
-    """Whether a phrase can be what an acronym stands for: its letters in order among the initials.
-
-    A phrase in another script than the acronym cannot be compared and is taken as an expansion.
-    """
-    letters = fold_key(acronym).replace(" ", "")
-    if script_of(phrase) != script_of(acronym):
-        return True
-    initials = iter(_initials(phrase) + "".join(fold_key(phrase).split()))
-    return len(letters) >= 2 and all(c in initials for c in letters) and _initials(phrase)[:1] == letters[:1]
 
 
 def _names_customer(alias: Alias, spelled: str) -> bool:

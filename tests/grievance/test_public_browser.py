@@ -51,6 +51,7 @@ def staff_login(context, site):  # type: ignore[no-untyped-def]
     page.fill("input[name=password]", site.member.password)
     page.fill("input[name=code]", pyotp.TOTP(site.member.totp_secret).now())
     page.click("button[type=submit]:has-text('Log in')")
+    page.wait_for_load_state()
     assert "/staff/login" not in page.url
     return page
 
@@ -76,6 +77,7 @@ def test_whole_journey_submit_reply_follow_up_answer(browser, site, javascript):
         files=[{"name": "scene.jpg", "mimeType": "image/jpeg", "buffer": samples.jpeg_with_gps()}],
     )
     page.click("button:has-text('Send report')")
+    page.wait_for_load_state()
     receipt = page.locator("#receipt").inner_text().strip()
     assert len(receipt.split()) == 7
     assert "scene.jpg: hidden data removed." in page.locator("main").inner_text()
@@ -88,6 +90,7 @@ def test_whole_journey_submit_reply_follow_up_answer(browser, site, javascript):
     reply = staff_page.locator("form[action$='/reply']")
     reply.locator("textarea").fill("Thank you. Which city was this?")
     reply.locator("button").click()
+    staff_page.wait_for_load_state()
     assert "Reply sent" in staff_page.content()
 
     returning = browser.new_context(java_script_enabled=javascript, locale="fr-FR")
@@ -96,6 +99,7 @@ def test_whole_journey_submit_reply_follow_up_answer(browser, site, javascript):
     page.goto(f"{site.url}/followup?lang=fr")
     page.fill("input[name=receipt]", receipt)
     page.click("button:has-text('Ouvrir')")
+    page.wait_for_load_state()
     assert page.locator("#status").inner_text() == "Reçu"
     assert "Thank you. Which city was this?" in page.content()
     assert (
@@ -103,6 +107,7 @@ def test_whole_journey_submit_reply_follow_up_answer(browser, site, javascript):
     )  # a reply acknowledges
     page.fill("textarea[name=body]", "À Nairobi.")
     page.click("button:has-text('Envoyer')")
+    page.wait_for_load_state()
     assert "Votre message a été envoyé." in page.content()
     assert "À Nairobi." in page.content()
     returning.close()
@@ -128,12 +133,15 @@ def test_script_payloads_are_inert_when_staff_read_the_case(browser, site):
         files=[{"name": XSS[1] + ".txt", "mimeType": "text/plain", "buffer": XSS[0].encode()}],
     )
     page.click("button:has-text('Send report')")
+    page.wait_for_load_state()
     receipt = page.locator("#receipt").inner_text().strip()
     page.goto(f"{site.url}/followup")
     page.fill("input[name=receipt]", receipt)
     page.click("button:has-text('Open')")
+    page.wait_for_load_state()
     page.fill("textarea[name=body]", XSS[3] + XSS[4])
     page.click("button:has-text('Send')")
+    page.wait_for_load_state()
     submitter.close()
 
     staff = browser.new_context(java_script_enabled=True)
