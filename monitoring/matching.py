@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import cast
 
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
@@ -74,6 +75,11 @@ def _payload(text: str) -> Payload:
     return int(length), bool(padded), bool(stem), entries
 
 
+def _numbers(index: dict[str, list[int] | str], key: str) -> list[int]:
+    found = index.get(key, ())
+    return [int(n) for n in found.split(",")] if isinstance(found, str) else list(found)
+
+
 def min_confidence() -> float:
     return parameters().mention.threshold
 
@@ -85,16 +91,20 @@ class Matcher:
         self,
         automaton: ahocorasick.Automaton,
         payloads: list[Payload | str],
-        aliases: list[Alias],
+        aliases: list[Alias | str],
         police: dict[str, list[Alias]],
         stemmed: dict[str, list[int]],
+        fuzzy: list[tuple[int, str]] | tuple[str, str],
+        customers: list[WatchName | str] | None = None,
     ) -> None:
         self._automaton = automaton
         self._payloads = payloads
-        self._aliases = aliases
+        self._aliases = aliases  # a kept matcher's are rows of text, read when first hit
+        self._customers = customers or []
         self._police = police
         self._stemmed = stemmed
-        self._fuzzy: dict[str, list[int]] | None = None
+        self._fuzzy_names = fuzzy  # (alias index, folded one-word name), or a kept matcher's index as text
+        self._fuzzy: dict[str, list[int] | str] | None = None
         self._near: dict[str, list[int]] = {}
         self._longest = max((k.count(" ") + 1 for k in stemmed), default=0)
         self._second: dict[str, set[str]] = {}
@@ -106,7 +116,8 @@ class Matcher:
     def build(cls, names: Iterable[WatchName]) -> Matcher:
         """Fold every alias of every customer, and its derived forms, into one automaton."""
         keys: dict[tuple[str, bool], list[tuple[int, str]]] = {}
-        aliases: list[Alias] = []
+        aliases: list[Alias | str] = []
+        fuzzy: list[tuple[int, str]] = []
         police: dict[str, list[Alias]] = {}
         stemmed: dict[str, list[int]] = {}
         for watch in names:
@@ -122,6 +133,9 @@ class Matcher:
                 alias = Alias(watch, text, alias_shape(text, folded), script_of(text))
                 aliases.append(alias)
                 index = len(aliases) - 1
+                if alias.shape == "name" and len(folded) >= 6 and " " not in folded:
+                    if not _UNSPACED.search(folded):
+                        fuzzy.append((index, folded))  # for names misspelt by one letter
                 for key, key_form in keys_of(alias, folded):
                     for variant in {key, " ".join(key.split())}:  # "Centre «E»" also as "Centre E"
                         keys.setdefault((variant, False), []).append((index, form or key_form))
@@ -138,16 +152,15 @@ class Matcher:
                         keys.setdefault((stems[0], True), []).append((_STEM_TRIGGER, ""))
             if is_police:
                 police.setdefault(watch.country, []).append(Alias(watch, watch.name, "generic", "latin"))
+        built = cast(list[Alias], aliases)
         # A form the watchlist did not spell out (a company's bare name, a name with an ending) is kept
         # only where it leads to one customer: "Felnor" is not guessed among "Felnor Labs" and "Felnor GmbH".
         # Generic names ("National Police") are shared on purpose: the country tells them apart.
         for spot, entries in keys.items():
-            owners = {aliases[i].customer.customer_id for i, _ in entries if i >= 0}
+            owners = {built[i].customer.customer_id for i, _ in entries if i >= 0}
             if len(owners) > 1:
                 keys[spot] = [
-                    (i, form)
-                    for i, form in entries
-                    if not (form in _DERIVED and aliases[i].shape != "generic")
+                    (i, form) for i, form in entries if not (form in _DERIVED and built[i].shape != "generic")
                 ]
         # "<country> police" names a watched force only where it is the country's one police force.
         police = {country: forces for country, forces in police.items() if len(forces) == 1}
@@ -171,7 +184,7 @@ class Matcher:
             payloads.append(payload)
         if keys:
             automaton.make_automaton()
-        return cls(automaton, payloads, aliases, police, stemmed)
+        return cls(automaton, payloads, aliases, police, stemmed, fuzzy)
 
     def state(self) -> tuple[ahocorasick.Automaton, dict]:
         """The automaton and everything else as plain data (JSON of strings, cheap to read back), to keep
@@ -186,35 +199,61 @@ class Matcher:
                 rows.append(_FIELD.join(fields))
             return customers[watch.customer_id]
 
-        aliases = [_FIELD.join((str(customer(a.customer)), a.text, a.shape, a.script)) for a in self._aliases]
+        aliases = []
+        for number in range(len(self._aliases)):
+            alias = self._alias(number)
+            aliases.append(
+                _FIELD.join((str(customer(alias.customer)), alias.text, alias.shape, alias.script))
+            )
         police = {country: [customer(a.customer) for a in found] for country, found in self._police.items()}
         payloads = [p if isinstance(p, str) else _payload_text(p) for p in self._payloads]
+        index = self._fuzzy_index()
+        fuzzy = [
+            _ITEM.join(index),
+            _ITEM.join(v if isinstance(v, str) else ",".join(map(str, v)) for v in index.values()),
+        ]
         data = {
             "customers": rows,
             "aliases": aliases,
             "police": police,
             "stemmed": self._stemmed,
             "payloads": payloads,
+            "fuzzy": fuzzy,
         }
         return self._automaton, data
 
     @classmethod
     def restore(cls, automaton: ahocorasick.Automaton, data: dict) -> Matcher:
-        """A matcher from `state()`'s output; key payloads are read when first hit."""
-        watch = []
-        for row in data["customers"]:
-            number, name, country, kind, *aliases = row.split(_FIELD)
-            watch.append(WatchName(int(number), name, tuple(aliases), country, CustomerKind(kind)))
-        aliases = []
-        for row in data["aliases"]:
-            number, text, shape, script = row.split(_FIELD)
-            aliases.append(Alias(watch[int(number)], text, shape, script))
-        police = {
-            country: [Alias(watch[c], watch[c].name, "generic", "latin") for c in found]
+        """A matcher from `state()`'s output; key payloads, aliases and customers are read when first hit."""
+        customers: list[WatchName | str] = [str(row) for row in data["customers"]]
+        aliases: list[Alias | str] = [str(row) for row in data["aliases"]]
+        stemmed = {str(k): [int(i) for i in v] for k, v in data["stemmed"].items()}
+        keys, numbers = data["fuzzy"]
+        matcher = cls(
+            automaton, list(data["payloads"]), aliases, {}, stemmed, (str(keys), str(numbers)), customers
+        )
+        matcher._police = {
+            country: [
+                Alias(matcher._customer(c), matcher._customer(c).name, "generic", "latin") for c in found
+            ]
             for country, found in data["police"].items()
         }
-        stemmed = {str(k): [int(i) for i in v] for k, v in data["stemmed"].items()}
-        return cls(automaton, list(data["payloads"]), aliases, police, stemmed)
+        return matcher
+
+    def _customer(self, number: int) -> WatchName:
+        watch = self._customers[number]
+        if isinstance(watch, str):
+            customer_id, name, country, kind, *aliases = watch.split(_FIELD)
+            watch = WatchName(int(customer_id), name, tuple(aliases), country, CustomerKind(kind))
+            self._customers[number] = watch
+        return watch
+
+    def _alias(self, index: int) -> Alias:
+        alias = self._aliases[index]
+        if isinstance(alias, str):  # restored from a kept matcher, read on first use
+            number, text, shape, script = alias.split(_FIELD)
+            alias = self._aliases[index] = Alias(self._customer(int(number)), text, shape, script)
+        return alias
 
     def _police_hits(
         self, folded: Folded, police_words: list[tuple[int, int]], countries: list[CountryMention]
@@ -290,9 +329,9 @@ class Matcher:
                     triggers.append(view_start)
                 elif form == "suffixed":
                     if 0 < word_end - stop <= _MAX_SUFFIX:
-                        found.append((self._aliases[index], form, view_start, word_end))
+                        found.append((self._alias(index), form, view_start, word_end))
                 else:
-                    found.append((self._aliases[index], form, view_start, stop))
+                    found.append((self._alias(index), form, view_start, stop))
         found += self._misspelt(text, folded, {view_start for _, _, view_start, _ in found})
         if triggers:
             # An inflected name is looked for only where no name was found as written.
@@ -326,14 +365,17 @@ class Matcher:
             return []
         found = []
         for word in _CAPITALISED.finditer(text):
+            near = self._near_names(word.group(), index)
+            if not near:
+                continue
             low = folded.view_offset(word.start())
             if low in taken:
                 continue
-            for number in self._near_names(word.group(), index):
-                found.append((self._aliases[number], "misspelt", low, folded.view_offset(word.end())))
+            for number in near:
+                found.append((self._alias(number), "misspelt", low, folded.view_offset(word.end())))
         return found
 
-    def _near_names(self, word: str, index: dict[str, list[int]]) -> list[int]:
+    def _near_names(self, word: str, index: dict[str, list[int] | str]) -> list[int]:
         """Aliases one edit away from a word (remembered: the same words come back in every text)."""
         known = self._near.get(word)
         if known is not None:
@@ -342,8 +384,8 @@ class Matcher:
         near = []
         if " " not in token:
             variants = {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
-            for number in {n for v in variants for n in index.get(v, ())}:
-                name = fold_key(self._aliases[number].text)
+            for number in {n for v in variants for n in _numbers(index, v)}:
+                name = fold_key(self._alias(number).text)
                 if name != token and Levenshtein.distance(name, token, score_cutoff=1) <= 1:
                     near.append(number)
         if len(self._near) > 200_000:
@@ -351,15 +393,22 @@ class Matcher:
         self._near[word] = near
         return near
 
-    def _fuzzy_index(self) -> dict[str, list[int]]:
+    def _fuzzy_index(self) -> dict[str, list[int] | str]:
+        """Every one-word name of six letters or more, and the name less each letter in turn, to the
+        aliases it comes from (a kept matcher's as text: "3,17")."""
         if self._fuzzy is None:
-            self._fuzzy = {}
-            for number, alias in enumerate(self._aliases):
-                name = fold_key(alias.text)
-                single = " " not in name and not _UNSPACED.search(name)
-                if alias.shape == "name" and len(name) >= 6 and single:
+            if isinstance(self._fuzzy_names, tuple):
+                keys, numbers = self._fuzzy_names
+                kept: dict[str, list[int] | str] = dict(
+                    zip(keys.split(_ITEM), numbers.split(_ITEM), strict=True)
+                )
+                self._fuzzy = kept if keys else {}
+            else:
+                index: dict[str, list[int]] = {}
+                for number, name in self._fuzzy_names:
                     for variant in {name, *(name[:i] + name[i + 1 :] for i in range(len(name)))}:
-                        self._fuzzy.setdefault(variant, []).append(number)
+                        index.setdefault(variant, []).append(number)
+                self._fuzzy = dict(index)
         return self._fuzzy
 
     def _stemmed_hits(self, view: str, view_start: int) -> list[tuple[Alias, str, int, int]]:
@@ -380,8 +429,8 @@ class Matcher:
             end += len(word) + 1
             if count >= 2:
                 for index in self._stemmed.get(" ".join(stems), ()):
-                    if " ".join(words[:count]) != fold_key(self._aliases[index].text):
-                        found.append((self._aliases[index], "stemmed", view_start, end))
+                    if " ".join(words[:count]) != fold_key(self._alias(index).text):
+                        found.append((self._alias(index), "stemmed", view_start, end))
         return found
 
     def scan(self, text: str) -> list[Mention]:

@@ -1,8 +1,9 @@
 """The watchlist as the matcher needs it: customers read without ORM objects, and the built matcher
 kept across runs in ENDWATCH_HOME/data/matcher/, keyed on the watchlist's version.
 
-The version is a hash of every customer's name, aliases, country and kind and of the language data
-(monitoring/lexicon/): any change builds a new matcher. The kept files are plain data (a
+The version is a hash of every customer's name, aliases, country and kind (as the database holds them,
+read as text), of the monitoring code and language data (monitoring/, monitoring/lexicon/) and of the
+libraries the matcher is built with: any change builds a new matcher. The kept files are plain data (a
 pyahocorasick automaton of integers and a JSON document, never a pickle) and carry an HMAC made with the
 server's secret key, checked before anything is loaded: a cache someone else wrote is rebuilt, not used.
 """
@@ -10,15 +11,18 @@ server's secret key, checked before anything is loaded: a cache someone else wro
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 import ahocorasick
-from sqlalchemy import select
+from sqlalchemy import String, Text, cast, select
 from sqlalchemy.orm import Session
 
 from contracts.models import Customer, CustomerKind
@@ -26,32 +30,61 @@ from endwatch import crypto
 from monitoring import lexicon
 from monitoring.matching import Matcher, WatchName
 
-FORMAT = "endwatch-matcher-3"
+FORMAT = "endwatch-matcher-4"
+_CODE = Path(__file__).parent
+_LIBRARIES = ("ahocorasick", "opencc", "rigour", "babel", "rapidfuzz")
+#: A customer as the database holds it: id, name, aliases (JSON text), country, kind.
+Row = tuple[int, str, str | None, str, str]
 _AUTOMATON, _STATE, _SIGNATURE = "automaton.bin", "state.json", "signature"
 _kept: dict[str, Matcher] = {}  # this process's matchers by version, the last few
 
 
-def watch_names(session: Session, customer_ids: Sequence[int] | None = None) -> list[WatchName]:
-    """Every customer (or those given) as plain rows: no ORM object is made."""
-    query = select(Customer.id, Customer.name, Customer.aliases, Customer.country, Customer.kind).order_by(
-        Customer.id
-    )
+def watch_rows(session: Session, customer_ids: Sequence[int] | None = None) -> list[Row]:
+    """Every customer (or those given) as the database holds it: no ORM object, no JSON decoded."""
+    query = select(
+        Customer.id,
+        Customer.name,
+        cast(Customer.aliases, Text),
+        Customer.country,
+        cast(Customer.kind, String),
+    ).order_by(Customer.id)
     if customer_ids is not None:
         query = query.where(Customer.id.in_(list(customer_ids)))
+    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+
+
+def watch_names(session: Session, customer_ids: Sequence[int] | None = None) -> list[WatchName]:
+    """Every customer (or those given) as plain rows: no ORM object is made."""
+    return _names(watch_rows(session, customer_ids))
+
+
+def _names(rows: Sequence[Row]) -> list[WatchName]:
     return [
-        WatchName(row.id, row.name, tuple(row.aliases or ()), row.country, CustomerKind(row.kind))
-        for row in session.execute(query)
+        WatchName(
+            number, name, tuple(json.loads(aliases) or ()) if aliases else (), country, CustomerKind(kind)
+        )
+        for number, name, aliases, country, kind in rows
     ]
 
 
-def version(names: Sequence[WatchName]) -> str:
-    """A hash of the watchlist and of the language data the matcher is built from."""
-    digest = hashlib.sha256(FORMAT.encode())
-    for path in sorted(lexicon.FOLDER.glob("*.toml")):
-        digest.update(path.read_bytes())
-    for name in names:
-        row = [name.customer_id, name.name, list(name.aliases), name.country, str(name.kind)]
-        digest.update(json.dumps(row, ensure_ascii=False).encode() + b"\n")
+@cache
+def _code_version() -> bytes:
+    """The monitoring code, language data and libraries the matcher is built with."""
+    digest = hashlib.sha256(FORMAT.encode() + b"\n" + sys.version.encode())
+    for path in sorted([*_CODE.glob("*.py"), *lexicon.FOLDER.glob("*.toml")]):
+        digest.update(path.name.encode() + b"\n" + path.read_bytes())
+    for library in _LIBRARIES:
+        spec = importlib.util.find_spec(library)
+        if spec is not None and spec.origin:
+            found = os.stat(spec.origin)
+            digest.update(f"{library} {spec.origin} {found.st_size} {found.st_mtime_ns}".encode())
+    return digest.digest()
+
+
+def version(rows: Sequence[Row]) -> str:
+    """A hash of the watchlist and of the code and data the matcher is built from."""
+    digest = hashlib.sha256(_code_version())
+    digest.update(repr(list(rows)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 
@@ -64,15 +97,15 @@ def matcher_for(
 ) -> Matcher:
     """The matcher for the current watchlist: from this process, from `folder` if its files are
     signed with `key`, or built (and then kept there)."""
-    names = watch_names(session, customer_ids)
-    current = version(names)
+    rows = watch_rows(session, customer_ids)
+    current = version(rows)
     if current in _kept:
         return _kept[current]
     matcher = None
     if folder is not None and key is not None:
         matcher = _load(folder / current, key)
     if matcher is None:
-        matcher = Matcher.build(names)
+        matcher = Matcher.build(_names(rows))
         if folder is not None and key is not None:
             _save(matcher, folder / current, key)
     if len(_kept) >= 4:

@@ -86,6 +86,6 @@ def test_a_kept_matcher_someone_else_wrote_is_not_used(cli, session, home, tmp_p
 
 def test_a_changed_watchlist_is_a_new_version(session):
     add_customer(session, "Corvane Systems", kind="private")
-    before = watchlist.version(watchlist.watch_names(session))
+    before = watchlist.version(watchlist.watch_rows(session))
     add_customer(session, "Ostrava Dynamics", kind="private")
-    assert watchlist.version(watchlist.watch_names(session)) != before
+    assert watchlist.version(watchlist.watch_rows(session)) != before
