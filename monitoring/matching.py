@@ -363,11 +363,15 @@ class Matcher:
         index = self._fuzzy_index()
         if not index:
             return []
+        # Most texts have no such word: look each distinct word up once before walking the text.
+        close = {word for word in set(_CAPITALISED.findall(text)) if self._near_names(word, index)}
+        if not close:
+            return []
         found = []
         for word in _CAPITALISED.finditer(text):
-            near = self._near_names(word.group(), index)
-            if not near:
+            if word.group() not in close:
                 continue
+            near = self._near_names(word.group(), index)
             low = folded.view_offset(word.start())
             if low in taken:
                 continue

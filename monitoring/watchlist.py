@@ -50,7 +50,16 @@ def watch_rows(session: Session, customer_ids: Sequence[int] | None = None) -> l
     ).order_by(Customer.id)
     if customer_ids is not None:
         query = query.where(Customer.id.in_(list(customer_ids)))
-    return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+        return [tuple(row) for row in session.execute(query)]  # type: ignore[misc]
+    # The whole list is read on every run: straight from the driver's cursor, a third of the time of
+    # result rows. The statement has no parameters, so no paramstyle matters.
+    connection = session.connection()
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(query.compile(dialect=connection.dialect)))
+        return [row if type(row) is tuple else tuple(row) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def watch_names(session: Session, customer_ids: Sequence[int] | None = None) -> list[WatchName]:
