@@ -11,7 +11,7 @@ from sqlalchemy import select
 from contracts.models import Customer, CustomerKind
 from monitoring import watchlist
 from monitoring.evaluation import entry_text, load_entries, load_watchlist
-from monitoring.matching import Matcher
+from monitoring.matching import Matcher, WatchName
 from monitoring.models import Alert
 from tests.monitoring.watch_support import CRACKDOWN, Item, add_customer, rss
 
@@ -130,16 +130,12 @@ def test_a_kept_matcher_signed_with_another_key_is_not_used(cli, session, home, 
     session.flush()
     assert _ingest(cli, tmp_path, CRACKDOWN, name="first").exit_code == 0
     (kept,) = _kept(home)
-    # Someone who can write the data folder builds their own automaton (no customer at all) and signs
+    # Someone who can write the data folder builds their own matcher (another customer only) and signs
     # it with a key of their own.
-    empty = Matcher.build([])
-    automaton, state = empty.state()
-    automaton.save(str(kept / "automaton.bin"))
-    (kept / "state.json").write_text(json.dumps(state))
-    forged = watchlist._signature(
-        b"not the server key", (kept / "automaton.bin").read_bytes(), (kept / "state.json").read_bytes()
-    )
-    (kept / "signature").write_text(forged)
+    other = WatchName(1, "Nobody At All", (), "VA", CustomerKind.PRIVATE)
+    watchlist._save(Matcher.build([other]), tmp_path / "forged", b"not the server key")
+    for part in ("automaton.bin", "state.json", "signature"):
+        (kept / part).write_bytes((tmp_path / "forged" / part).read_bytes())
     monkeypatch.setattr(watchlist, "_kept", {})
     builds = _builds(monkeypatch)
     later = Item("Corvane Systems spyware found on the phones of exiled activists", guid="later")
