@@ -7,10 +7,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, has_app_context
-from sqlalchemy import insert, or_, select
+from sqlalchemy import Table, insert, or_, select
 from sqlalchemy.orm import Session
 
 from endwatch import progress
@@ -130,8 +130,11 @@ def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> 
     """Insert rows in multi-row statements; their new ids, in the order of the rows."""
     if not rows:
         return []
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)  # type: ignore[attr-defined]
-    return list(session.execute(statement, rows).scalars())
+    if session.autoflush:
+        session.flush()  # what a session.execute() would do first: pending objects are written
+    table = cast(Table, model.__table__)
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.connection().execute(statement, rows).scalars())
 
 
 def _new_entries(
