@@ -61,6 +61,7 @@ Payload = tuple[int, bool, bool, tuple[tuple[int, str], ...]]
 
 
 _FIELD, _ITEM = "\x1f", "\x1e"
+_KINDS = {kind.value: kind for kind in CustomerKind}
 
 
 def _payload_text(payload: Payload) -> str:
@@ -244,9 +245,13 @@ class Matcher:
         watch = self._customers[number]
         if isinstance(watch, str):
             customer_id, name, country, kind, *aliases = watch.split(_FIELD)
-            watch = WatchName(int(customer_id), name, tuple(aliases), country, CustomerKind(kind))
+            watch = WatchName(int(customer_id), name, tuple(aliases), country, _KINDS[kind])
             self._customers[number] = watch
         return watch
+
+    def _alias_text(self, index: int) -> str:
+        alias = self._aliases[index]
+        return alias.split(_FIELD, 2)[1] if isinstance(alias, str) else alias.text
 
     def _alias(self, index: int) -> Alias:
         alias = self._aliases[index]
@@ -389,7 +394,7 @@ class Matcher:
         if " " not in token:
             variants = {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
             for number in {n for v in variants for n in _numbers(index, v)}:
-                name = fold_key(self._alias(number).text)
+                name = fold_key(self._alias_text(number))
                 if name != token and Levenshtein.distance(name, token, score_cutoff=1) <= 1:
                     near.append(number)
         if len(self._near) > 200_000:
