@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from endwatch.events import customers_changed
@@ -188,3 +189,38 @@ def test_copies_of_a_story_in_one_feed_raise_one_alert_at_the_stronger_copy(sess
     assert [e.guid for e in entries] == ["weak", "strong", "bare"]
     assert {e.story_id for e in entries} == {alert.story_id}
     assert entries[0].feed.entry_count == 3
+
+
+def test_matching_leaves_the_cycle_collector_as_it_found_it(session, monkeypatch):
+    import gc
+
+    from monitoring.matching import Matcher
+
+    add_customer(session, "Corvane Systems", kind="private")
+    feed = add_feed(session)
+    seen: list[bool] = []
+    scan = Matcher.scan
+
+    def watching(self, text):
+        seen.append(gc.isenabled())
+        return scan(self, text)
+
+    monkeypatch.setattr(Matcher, "scan", watching)
+    assert gc.isenabled()
+    ingest_feed(session, feed, parsed(CRACKDOWN))
+    assert seen == [False] and gc.isenabled()
+
+    def failing(self, text):
+        raise RuntimeError("scan failed")
+
+    monkeypatch.setattr(Matcher, "scan", failing)
+    with pytest.raises(RuntimeError):
+        ingest_feed(session, feed, parsed(Item("Corvane Systems again", "", guid="again")))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(Matcher, "scan", watching)
+        ingest_feed(session, feed, parsed(Item("Corvane Systems once more", "", guid="more")))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
