@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -38,6 +39,7 @@ _LIBRARIES = ("ahocorasick", "opencc", "rigour", "babel", "rapidfuzz")
 #: A customer as the database holds it: id, name, aliases (JSON text), country, kind.
 Row = tuple[int, str, str | None, str, str]
 _AUTOMATON, _STATE, _SIGNATURE = "automaton.bin", "state.json", "signature"
+_VERSIONS_KEPT = 3  # on disk: the current watchlist's and the few before it (another process may use one)
 _kept: dict[str, Matcher] = {}  # this process's matchers by version, the last few
 
 
@@ -176,6 +178,21 @@ def _save(matcher: Matcher, folder: Path, key: bytes) -> None:
         os.replace(staging, folder)  # whole or not at all; a concurrent writer's copy is as good
     except OSError:
         return  # a cache that cannot be written is only a slower next run
+    _prune(folder.parent, keep=folder.name)
+
+
+def _prune(parent: Path, *, keep: str) -> None:
+    """Remove the kept matchers of older versions (all but the newest few) and abandoned staging folders."""
+    try:
+        found = [(path.stat().st_mtime, path) for path in parent.iterdir() if path.is_dir()]
+    except OSError:
+        return
+    now = time.time()
+    versions = sorted((p for p in found if not p[1].name.startswith(".")), reverse=True)
+    old = [path for _, path in versions[_VERSIONS_KEPT:] if path.name != keep]
+    old += [path for mtime, path in found if path.name.startswith(".building-") and now - mtime > 3600]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _load(folder: Path, key: bytes) -> Matcher | None:

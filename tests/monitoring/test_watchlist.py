@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,22 @@ def test_changed_monitoring_code_is_a_new_version(tmp_path, monkeypatch):
         assert watchlist.version([(1, "Corvane Systems", '["Corvane", "CS"]', "VA", "private")]) != before
     finally:
         watchlist._code_version.cache_clear()
+
+
+def test_only_the_newest_kept_matchers_stay_on_disk(tmp_path):
+    key = b"k" * 32
+    folder = tmp_path / "matcher"
+    abandoned = folder / ".building-crashed"
+    abandoned.mkdir(parents=True)
+    os.utime(abandoned, (time.time() - 7200, time.time() - 7200))
+    fresh = folder / ".building-now"  # another process writing at this moment
+    fresh.mkdir()
+    for number in range(5):
+        matcher = Matcher.build([WatchName(1, f"Corvane Systems {number}", (), "VA", CustomerKind.PRIVATE)])
+        watchlist._save(matcher, folder / f"version-{number}", key)
+        os.utime(folder / f"version-{number}", (1_000_000 + number, 1_000_000 + number))
+    latest = Matcher.build([WatchName(1, "Corvane Systems", (), "VA", CustomerKind.PRIVATE)])
+    watchlist._save(latest, folder / "version-latest", key)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert kept == [".building-now", "version-3", "version-4", "version-latest"]
+    assert watchlist._load(folder / "version-latest", key) is not None
