@@ -76,6 +76,13 @@ def _payload(text: str) -> Payload:
     return int(length), bool(padded), bool(stem), entries
 
 
+def _joined(fields: Iterable[str]) -> str:
+    fields = list(fields)
+    if any(_FIELD in field or _ITEM in field for field in fields):
+        raise ValueError("a name holds a field separator: this matcher is built on every run")
+    return _FIELD.join(fields)
+
+
 def _numbers(index: dict[str, list[int] | str], key: str) -> list[int]:
     found = index.get(key, ())
     return [int(n) for n in found.split(",")] if isinstance(found, str) else list(found)
@@ -189,7 +196,7 @@ class Matcher:
 
     def state(self) -> tuple[ahocorasick.Automaton, dict]:
         """The automaton and everything else as plain data (JSON of strings, cheap to read back), to keep
-        the matcher across runs."""
+        the matcher across runs. ValueError if a name holds the characters that separate fields."""
         customers: dict[int, int] = {}
         rows: list[str] = []
 
@@ -197,15 +204,13 @@ class Matcher:
             if watch.customer_id not in customers:
                 customers[watch.customer_id] = len(rows)
                 fields = [str(watch.customer_id), watch.name, watch.country, str(watch.kind), *watch.aliases]
-                rows.append(_FIELD.join(fields))
+                rows.append(_joined(fields))
             return customers[watch.customer_id]
 
         aliases = []
         for number in range(len(self._aliases)):
             alias = self._alias(number)
-            aliases.append(
-                _FIELD.join((str(customer(alias.customer)), alias.text, alias.shape, alias.script))
-            )
+            aliases.append(_joined((str(customer(alias.customer)), alias.text, alias.shape, alias.script)))
         police = {country: [customer(a.customer) for a in found] for country, found in self._police.items()}
         payloads = [p if isinstance(p, str) else _payload_text(p) for p in self._payloads]
         index = self._fuzzy_index()

@@ -163,7 +163,10 @@ def _automaton(nodes: bytes, layout: dict[str, Any]) -> ahocorasick.Automaton | 
 
 
 def _save(matcher: Matcher, folder: Path, key: bytes) -> None:
-    automaton, data = matcher.state()
+    try:
+        automaton, data = matcher.state()
+    except ValueError:
+        return  # a name with a control character that separates fields: built on every run
     parts = _nodes(automaton)
     if parts is None:
         return  # a pyahocorasick that pickles otherwise: built on every run

@@ -195,3 +195,13 @@ def test_only_the_newest_kept_matchers_stay_on_disk(tmp_path):
     kept = sorted(p.name for p in folder.iterdir())
     assert kept == [".building-now", "version-3", "version-4", "version-latest"]
     assert watchlist._load(folder / "version-latest", key) is not None
+
+
+def test_a_name_holding_a_field_separator_is_matched_but_not_kept(tmp_path):
+    odd = WatchName(1, "Corvane\x1fSystems", ("Corvane\x1eGroup", "Halberd"), "VA", CustomerKind.PRIVATE)
+    matcher = Matcher.build([odd])
+    watchlist._save(matcher, tmp_path / "kept", b"k" * 32)
+    assert not (tmp_path / "kept").exists()
+    assert [m.matched for m in matcher.scan("Halberd spyware was used against detained journalists")] == [
+        "Halberd"
+    ]
