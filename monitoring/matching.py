@@ -19,7 +19,6 @@ from dataclasses import replace
 from typing import cast
 
 import ahocorasick
-from rapidfuzz.distance import Levenshtein
 
 from contracts.models import CustomerKind
 from monitoring import lexicon
@@ -36,6 +35,7 @@ from monitoring.judging import (
     snippet,
     written_as,
 )
+from monitoring.misspelling import KeptIndex, Misspellings
 from monitoring.parameters import parameters
 from monitoring.text import Folded, fold_key, fold_text
 from monitoring.variants import script_of
@@ -48,7 +48,6 @@ _POLICE_REACH = 24  # view characters between a country word and a police word (
 _MAX_SUFFIX = 4  # letters a one-word name may carry as an ending (র‍্যাবের, Hikvisiona)
 _POLICE_WORD, _STEM_TRIGGER = -1, -2
 _DERIVED = frozenset({"unqualified", "suffixed"})
-_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞА-ЯЁЂ-ЏΑ-Ω]\w{4,}")
 
 
 def _stem(word: str) -> str:
@@ -83,11 +82,6 @@ def _joined(fields: Iterable[str]) -> str:
     return _FIELD.join(fields)
 
 
-def _numbers(index: dict[str, list[int] | str], key: str) -> list[int]:
-    found = index.get(key, ())
-    return [int(n) for n in found.split(",")] if isinstance(found, str) else list(found)
-
-
 def min_confidence() -> float:
     return parameters().mention.threshold
 
@@ -102,7 +96,7 @@ class Matcher:
         aliases: list[Alias | str],
         police: dict[str, list[Alias]],
         stemmed: dict[str, list[int]],
-        fuzzy: list[tuple[int, str]] | tuple[str, str],
+        fuzzy: list[tuple[int, str]] | KeptIndex,
         customers: list[WatchName | str] | None = None,
     ) -> None:
         self._automaton = automaton
@@ -111,9 +105,7 @@ class Matcher:
         self._customers = customers or []
         self._police = police
         self._stemmed = stemmed
-        self._fuzzy_names = fuzzy  # (alias index, folded one-word name), or a kept matcher's index as text
-        self._fuzzy: dict[str, list[int] | str] | None = None
-        self._near: dict[str, list[int]] = {}
+        self._misspelt = Misspellings(fuzzy, self._alias_text)
         self._longest = max((k.count(" ") + 1 for k in stemmed), default=0)
         self._second: dict[str, set[str]] = {}
         for key in stemmed:
@@ -213,11 +205,7 @@ class Matcher:
             aliases.append(_joined((str(customer(alias.customer)), alias.text, alias.shape, alias.script)))
         police = {country: [customer(a.customer) for a in found] for country, found in self._police.items()}
         payloads = [p if isinstance(p, str) else _payload_text(p) for p in self._payloads]
-        index = self._fuzzy_index()
-        fuzzy = [
-            _ITEM.join(index),
-            _ITEM.join(v if isinstance(v, str) else ",".join(map(str, v)) for v in index.values()),
-        ]
+        fuzzy = list(self._misspelt.state())
         data = {
             "customers": rows,
             "aliases": aliases,
@@ -342,7 +330,11 @@ class Matcher:
                         found.append((self._alias(index), form, view_start, word_end))
                 else:
                     found.append((self._alias(index), form, view_start, stop))
-        found += self._misspelt(text, folded, {view_start for _, _, view_start, _ in found})
+        taken = {view_start for _, _, view_start, _ in found}
+        found += [
+            (self._alias(n), "misspelt", low, high)
+            for n, low, high in self._misspelt.find(text, folded, taken)
+        ]
         if triggers:
             # An inflected name is looked for only where no name was found as written.
             exact = {view_start for _, _, view_start, _ in found}
@@ -366,64 +358,6 @@ class Matcher:
         if not hits:
             return iter(())
         return self._judge(hits, folded, countries, lexicon.all_terms(view))
-
-    def _misspelt(self, text: str, folded: Folded, taken: set[int]) -> list[tuple[Alias, str, int, int]]:
-        """One-word names written with one letter more, less or other ("Cytox", "Intellaxa", "Huavei"):
-        capitalised words of six letters or more, looked up by their one-deletion variants."""
-        index = self._fuzzy_index()
-        if not index:
-            return []
-        # Most texts have no such word: look each distinct word up once before walking the text.
-        close = {word for word in set(_CAPITALISED.findall(text)) if self._near_names(word, index)}
-        if not close:
-            return []
-        found = []
-        for word in _CAPITALISED.finditer(text):
-            if word.group() not in close:
-                continue
-            near = self._near_names(word.group(), index)
-            low = folded.view_offset(word.start())
-            if low in taken:
-                continue
-            for number in near:
-                found.append((self._alias(number), "misspelt", low, folded.view_offset(word.end())))
-        return found
-
-    def _near_names(self, word: str, index: dict[str, list[int] | str]) -> list[int]:
-        """Aliases one edit away from a word (remembered: the same words come back in every text)."""
-        known = self._near.get(word)
-        if known is not None:
-            return known
-        token = fold_key(word)
-        near = []
-        if " " not in token:
-            variants = {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
-            for number in {n for v in variants for n in _numbers(index, v)}:
-                name = fold_key(self._alias_text(number))
-                if name != token and Levenshtein.distance(name, token, score_cutoff=1) <= 1:
-                    near.append(number)
-        if len(self._near) > 200_000:
-            self._near.clear()
-        self._near[word] = near
-        return near
-
-    def _fuzzy_index(self) -> dict[str, list[int] | str]:
-        """Every one-word name of six letters or more, and the name less each letter in turn, to the
-        aliases it comes from (a kept matcher's as text: "3,17")."""
-        if self._fuzzy is None:
-            if isinstance(self._fuzzy_names, tuple):
-                keys, numbers = self._fuzzy_names
-                kept: dict[str, list[int] | str] = dict(
-                    zip(keys.split(_ITEM), numbers.split(_ITEM), strict=True)
-                )
-                self._fuzzy = kept if keys else {}
-            else:
-                index: dict[str, list[int]] = {}
-                for number, name in self._fuzzy_names:
-                    for variant in {name, *(name[:i] + name[i + 1 :] for i in range(len(name)))}:
-                        index.setdefault(variant, []).append(number)
-                self._fuzzy = dict(index)
-        return self._fuzzy
 
     def _stemmed_hits(self, view: str, view_start: int) -> list[tuple[Alias, str, int, int]]:
         """Aliases whose words begin the words at `view_start` (inflected: "Centralnego Biura ...").
