@@ -175,12 +175,16 @@ def _save(matcher: Matcher, folder: Path, key: bytes) -> None:
     try:
         folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".building-", dir=folder.parent))
+    except OSError:
+        return  # a cache that cannot be written is only a slower next run
+    try:
         (staging / _AUTOMATON).write_bytes(nodes)
         (staging / _STATE).write_bytes(state)
         (staging / _SIGNATURE).write_text(_signature(key, nodes, state))
         os.replace(staging, folder)  # whole or not at all; a concurrent writer's copy is as good
     except OSError:
-        return  # a cache that cannot be written is only a slower next run
+        shutil.rmtree(staging, ignore_errors=True)  # the disk is full, or another process kept it first
+        return
     _prune(folder.parent, keep=folder.name)
 
 

@@ -205,3 +205,14 @@ def test_a_name_holding_a_field_separator_is_matched_but_not_kept(tmp_path):
     assert [m.matched for m in matcher.scan("Halberd spyware was used against detained journalists")] == [
         "Halberd"
     ]
+
+
+def test_a_version_kept_by_another_process_first_is_left_as_it_is(tmp_path):
+    key = b"k" * 32
+    matcher = Matcher.build([WatchName(1, "Corvane Systems", (), "VA", CustomerKind.PRIVATE)])
+    watchlist._save(matcher, tmp_path / "matcher" / "v1", key)
+    signature = (tmp_path / "matcher" / "v1" / "signature").read_text()
+    watchlist._save(matcher, tmp_path / "matcher" / "v1", key)  # a second writer of the same version
+    assert [p.name for p in (tmp_path / "matcher").iterdir()] == ["v1"]  # no staging folder left
+    assert (tmp_path / "matcher" / "v1" / "signature").read_text() == signature
+    assert watchlist._load(tmp_path / "matcher" / "v1", key) is not None
