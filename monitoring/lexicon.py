@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import ahocorasick
@@ -107,11 +109,9 @@ class Terms:
     __slots__ = ("terms", "_starts", "_counts")
 
     def __init__(self, terms: list[tuple[str, int, int]]) -> None:
-        self.terms = sorted(terms, key=lambda t: t[1])
+        self.terms = sorted(terms, key=itemgetter(1))
         self._starts = [t[1] for t in self.terms]
-        self._counts: dict[str, int] = {}
-        for category, _, _ in self.terms:
-            self._counts[category] = self._counts.get(category, 0) + 1
+        self._counts: dict[str, int] = Counter(category for category, _, _ in self.terms)
 
     def within(self, low: int, high: int) -> set[str]:
         """Categories with a term inside view[low:high]."""
@@ -149,12 +149,12 @@ def find_terms(view: str, low: int = 0, high: int | None = None) -> list[tuple[s
     high = len(view) if high is None else high
     low = max(view.rfind(" ", 0, low + 1), 0)
     high = view.find(" ", high) + 1 or len(view)
-    out: list[tuple[str, int, int]] = []
-    append, find = out.append, view.find
-    for end, (category, back, kind, _) in automaton().iter(view, low, high):
-        # kind: 0 a whole word, 1 a stem (runs to the end of its word), 2 inside a run of characters
-        append((category, end - back, find(" ", end + 1) if kind == 1 else end + (kind == 2)))
-    return out
+    find = view.find
+    # kind: 0 a whole word, 1 a stem (runs to the end of its word), 2 inside a run of characters
+    return [
+        (category, end - back, find(" ", end + 1) if kind == 1 else end + (kind == 2))
+        for end, (category, back, kind, _) in automaton().iter(view, low, high)
+    ]
 
 
 @lru_cache(maxsize=8)

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from typing import cast
 
 import ahocorasick
-from rapidfuzz.distance import Levenshtein
 
 from contracts.models import CustomerKind
 from monitoring import lexicon
@@ -35,6 +35,7 @@ from monitoring.judging import (
     snippet,
     written_as,
 )
+from monitoring.misspelling import KeptIndex, Misspellings
 from monitoring.parameters import parameters
 from monitoring.text import Folded, fold_key, fold_text
 from monitoring.variants import script_of
@@ -47,7 +48,6 @@ _POLICE_REACH = 24  # view characters between a country word and a police word (
 _MAX_SUFFIX = 4  # letters a one-word name may carry as an ending (র‍্যাবের, Hikvisiona)
 _POLICE_WORD, _STEM_TRIGGER = -1, -2
 _DERIVED = frozenset({"unqualified", "suffixed"})
-_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞА-ЯЁЂ-ЏΑ-Ω]\w{4,}")
 
 
 def _stem(word: str) -> str:
@@ -60,6 +60,7 @@ Payload = tuple[int, bool, bool, tuple[tuple[int, str], ...]]
 
 
 _FIELD, _ITEM = "\x1f", "\x1e"
+_KINDS = {kind.value: kind for kind in CustomerKind}
 
 
 def _payload_text(payload: Payload) -> str:
@@ -74,6 +75,13 @@ def _payload(text: str) -> Payload:
     return int(length), bool(padded), bool(stem), entries
 
 
+def _joined(fields: Iterable[str]) -> str:
+    fields = list(fields)
+    if any(_FIELD in field or _ITEM in field for field in fields):
+        raise ValueError("a name holds a field separator: this matcher is built on every run")
+    return _FIELD.join(fields)
+
+
 def min_confidence() -> float:
     return parameters().mention.threshold
 
@@ -85,17 +93,19 @@ class Matcher:
         self,
         automaton: ahocorasick.Automaton,
         payloads: list[Payload | str],
-        aliases: list[Alias],
+        aliases: list[Alias | str],
         police: dict[str, list[Alias]],
         stemmed: dict[str, list[int]],
+        fuzzy: list[tuple[int, str]] | KeptIndex,
+        customers: list[WatchName | str] | None = None,
     ) -> None:
         self._automaton = automaton
         self._payloads = payloads
-        self._aliases = aliases
+        self._aliases = aliases  # a kept matcher's are rows of text, read when first hit
+        self._customers = customers or []
         self._police = police
         self._stemmed = stemmed
-        self._fuzzy: dict[str, list[int]] | None = None
-        self._near: dict[str, list[int]] = {}
+        self._misspelt = Misspellings(fuzzy, self._alias_text)
         self._longest = max((k.count(" ") + 1 for k in stemmed), default=0)
         self._second: dict[str, set[str]] = {}
         for key in stemmed:
@@ -106,7 +116,8 @@ class Matcher:
     def build(cls, names: Iterable[WatchName]) -> Matcher:
         """Fold every alias of every customer, and its derived forms, into one automaton."""
         keys: dict[tuple[str, bool], list[tuple[int, str]]] = {}
-        aliases: list[Alias] = []
+        aliases: list[Alias | str] = []
+        fuzzy: list[tuple[int, str]] = []
         police: dict[str, list[Alias]] = {}
         stemmed: dict[str, list[int]] = {}
         for watch in names:
@@ -122,6 +133,9 @@ class Matcher:
                 alias = Alias(watch, text, alias_shape(text, folded), script_of(text))
                 aliases.append(alias)
                 index = len(aliases) - 1
+                if alias.shape == "name" and len(folded) >= 6 and " " not in folded:
+                    if not _UNSPACED.search(folded):
+                        fuzzy.append((index, folded))  # for names misspelt by one letter
                 for key, key_form in keys_of(alias, folded):
                     for variant in {key, " ".join(key.split())}:  # "Centre «E»" also as "Centre E"
                         keys.setdefault((variant, False), []).append((index, form or key_form))
@@ -138,16 +152,15 @@ class Matcher:
                         keys.setdefault((stems[0], True), []).append((_STEM_TRIGGER, ""))
             if is_police:
                 police.setdefault(watch.country, []).append(Alias(watch, watch.name, "generic", "latin"))
+        built = cast(list[Alias], aliases)
         # A form the watchlist did not spell out (a company's bare name, a name with an ending) is kept
         # only where it leads to one customer: "Felnor" is not guessed among "Felnor Labs" and "Felnor GmbH".
         # Generic names ("National Police") are shared on purpose: the country tells them apart.
         for spot, entries in keys.items():
-            owners = {aliases[i].customer.customer_id for i, _ in entries if i >= 0}
+            owners = {built[i].customer.customer_id for i, _ in entries if i >= 0}
             if len(owners) > 1:
                 keys[spot] = [
-                    (i, form)
-                    for i, form in entries
-                    if not (form in _DERIVED and aliases[i].shape != "generic")
+                    (i, form) for i, form in entries if not (form in _DERIVED and built[i].shape != "generic")
                 ]
         # "<country> police" names a watched force only where it is the country's one police force.
         police = {country: forces for country, forces in police.items() if len(forces) == 1}
@@ -171,11 +184,11 @@ class Matcher:
             payloads.append(payload)
         if keys:
             automaton.make_automaton()
-        return cls(automaton, payloads, aliases, police, stemmed)
+        return cls(automaton, payloads, aliases, police, stemmed, fuzzy)
 
     def state(self) -> tuple[ahocorasick.Automaton, dict]:
         """The automaton and everything else as plain data (JSON of strings, cheap to read back), to keep
-        the matcher across runs."""
+        the matcher across runs. ValueError if a name holds the characters that separate fields."""
         customers: dict[int, int] = {}
         rows: list[str] = []
 
@@ -183,38 +196,62 @@ class Matcher:
             if watch.customer_id not in customers:
                 customers[watch.customer_id] = len(rows)
                 fields = [str(watch.customer_id), watch.name, watch.country, str(watch.kind), *watch.aliases]
-                rows.append(_FIELD.join(fields))
+                rows.append(_joined(fields))
             return customers[watch.customer_id]
 
-        aliases = [_FIELD.join((str(customer(a.customer)), a.text, a.shape, a.script)) for a in self._aliases]
+        aliases = []
+        for number in range(len(self._aliases)):
+            alias = self._alias(number)
+            aliases.append(_joined((str(customer(alias.customer)), alias.text, alias.shape, alias.script)))
         police = {country: [customer(a.customer) for a in found] for country, found in self._police.items()}
         payloads = [p if isinstance(p, str) else _payload_text(p) for p in self._payloads]
+        fuzzy = list(self._misspelt.state())
         data = {
             "customers": rows,
             "aliases": aliases,
             "police": police,
             "stemmed": self._stemmed,
             "payloads": payloads,
+            "fuzzy": fuzzy,
         }
         return self._automaton, data
 
     @classmethod
     def restore(cls, automaton: ahocorasick.Automaton, data: dict) -> Matcher:
-        """A matcher from `state()`'s output; key payloads are read when first hit."""
-        watch = []
-        for row in data["customers"]:
-            number, name, country, kind, *aliases = row.split(_FIELD)
-            watch.append(WatchName(int(number), name, tuple(aliases), country, CustomerKind(kind)))
-        aliases = []
-        for row in data["aliases"]:
-            number, text, shape, script = row.split(_FIELD)
-            aliases.append(Alias(watch[int(number)], text, shape, script))
-        police = {
-            country: [Alias(watch[c], watch[c].name, "generic", "latin") for c in found]
+        """A matcher from `state()`'s output; key payloads, aliases and customers are read when first hit."""
+        customers: list[WatchName | str] = [str(row) for row in data["customers"]]
+        aliases: list[Alias | str] = [str(row) for row in data["aliases"]]
+        stemmed = {str(k): [int(i) for i in v] for k, v in data["stemmed"].items()}
+        keys, numbers = data["fuzzy"]
+        matcher = cls(
+            automaton, list(data["payloads"]), aliases, {}, stemmed, (str(keys), str(numbers)), customers
+        )
+        matcher._police = {
+            country: [
+                Alias(matcher._customer(c), matcher._customer(c).name, "generic", "latin") for c in found
+            ]
             for country, found in data["police"].items()
         }
-        stemmed = {str(k): [int(i) for i in v] for k, v in data["stemmed"].items()}
-        return cls(automaton, list(data["payloads"]), aliases, police, stemmed)
+        return matcher
+
+    def _customer(self, number: int) -> WatchName:
+        watch = self._customers[number]
+        if isinstance(watch, str):
+            customer_id, name, country, kind, *aliases = watch.split(_FIELD)
+            watch = WatchName(int(customer_id), name, tuple(aliases), country, _KINDS[kind])
+            self._customers[number] = watch
+        return watch
+
+    def _alias_text(self, index: int) -> str:
+        alias = self._aliases[index]
+        return alias.split(_FIELD, 2)[1] if isinstance(alias, str) else alias.text
+
+    def _alias(self, index: int) -> Alias:
+        alias = self._aliases[index]
+        if isinstance(alias, str):  # restored from a kept matcher, read on first use
+            number, text, shape, script = alias.split(_FIELD)
+            alias = self._aliases[index] = Alias(self._customer(int(number)), text, shape, script)
+        return alias
 
     def _police_hits(
         self, folded: Folded, police_words: list[tuple[int, int]], countries: list[CountryMention]
@@ -290,10 +327,14 @@ class Matcher:
                     triggers.append(view_start)
                 elif form == "suffixed":
                     if 0 < word_end - stop <= _MAX_SUFFIX:
-                        found.append((self._aliases[index], form, view_start, word_end))
+                        found.append((self._alias(index), form, view_start, word_end))
                 else:
-                    found.append((self._aliases[index], form, view_start, stop))
-        found += self._misspelt(text, folded, {view_start for _, _, view_start, _ in found})
+                    found.append((self._alias(index), form, view_start, stop))
+        taken = {view_start for _, _, view_start, _ in found}
+        found += [
+            (self._alias(n), "misspelt", low, high)
+            for n, low, high in self._misspelt.find(text, folded, taken)
+        ]
         if triggers:
             # An inflected name is looked for only where no name was found as written.
             exact = {view_start for _, _, view_start, _ in found}
@@ -318,50 +359,6 @@ class Matcher:
             return iter(())
         return self._judge(hits, folded, countries, lexicon.all_terms(view))
 
-    def _misspelt(self, text: str, folded: Folded, taken: set[int]) -> list[tuple[Alias, str, int, int]]:
-        """One-word names written with one letter more, less or other ("Cytox", "Intellaxa", "Huavei"):
-        capitalised words of six letters or more, looked up by their one-deletion variants."""
-        index = self._fuzzy_index()
-        if not index:
-            return []
-        found = []
-        for word in _CAPITALISED.finditer(text):
-            low = folded.view_offset(word.start())
-            if low in taken:
-                continue
-            for number in self._near_names(word.group(), index):
-                found.append((self._aliases[number], "misspelt", low, folded.view_offset(word.end())))
-        return found
-
-    def _near_names(self, word: str, index: dict[str, list[int]]) -> list[int]:
-        """Aliases one edit away from a word (remembered: the same words come back in every text)."""
-        known = self._near.get(word)
-        if known is not None:
-            return known
-        token = fold_key(word)
-        near = []
-        if " " not in token:
-            variants = {token, *(token[:i] + token[i + 1 :] for i in range(len(token)))}
-            for number in {n for v in variants for n in index.get(v, ())}:
-                name = fold_key(self._aliases[number].text)
-                if name != token and Levenshtein.distance(name, token, score_cutoff=1) <= 1:
-                    near.append(number)
-        if len(self._near) > 200_000:
-            self._near.clear()
-        self._near[word] = near
-        return near
-
-    def _fuzzy_index(self) -> dict[str, list[int]]:
-        if self._fuzzy is None:
-            self._fuzzy = {}
-            for number, alias in enumerate(self._aliases):
-                name = fold_key(alias.text)
-                single = " " not in name and not _UNSPACED.search(name)
-                if alias.shape == "name" and len(name) >= 6 and single:
-                    for variant in {name, *(name[:i] + name[i + 1 :] for i in range(len(name)))}:
-                        self._fuzzy.setdefault(variant, []).append(number)
-        return self._fuzzy
-
     def _stemmed_hits(self, view: str, view_start: int) -> list[tuple[Alias, str, int, int]]:
         """Aliases whose words begin the words at `view_start` (inflected: "Centralnego Biura ...").
 
@@ -380,8 +377,8 @@ class Matcher:
             end += len(word) + 1
             if count >= 2:
                 for index in self._stemmed.get(" ".join(stems), ()):
-                    if " ".join(words[:count]) != fold_key(self._aliases[index].text):
-                        found.append((self._aliases[index], "stemmed", view_start, end))
+                    if " ".join(words[:count]) != fold_key(self._alias(index).text):
+                        found.append((self._alias(index), "stemmed", view_start, end))
         return found
 
     def scan(self, text: str) -> list[Mention]:

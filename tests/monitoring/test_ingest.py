@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from endwatch.events import customers_changed
@@ -169,3 +170,57 @@ def test_demo_loads_the_sample_feeds_without_network_and_raises_alerts(session, 
     before = (count(session, Entry), count(session, Alert))
     load_demo(session, app.config["ENDWATCH"])  # twice is harmless
     assert (count(session, Entry), count(session, Alert)) == before
+
+
+def test_copies_of_a_story_in_one_feed_raise_one_alert_at_the_stronger_copy(session):
+    customer = add_customer(session, "Corvane Systems", kind="private")
+    title = "Corvane Systems contract questioned by lawmakers"
+    weak = Item(title, "Corvane Systems opened an office in the capital.", guid="weak")
+    strong = Item(title, "Corvane Systems spyware was used against detained journalists.", guid="strong")
+    report = ingest_feed(session, add_feed(session), parsed(weak, strong, Item(title, "", guid="bare")))
+    assert (report.entries, report.alerts) == (3, 1)
+    alert = session.scalars(select(Alert)).one()
+    assert report.alert_ids == [alert.id] and alert.customer_id == customer.id
+    assert session.get(Entry, alert.entry_id).guid == "strong"
+    assert alert.level == AlertLevel.CRITICAL and any("journalists" in r for r in alert.reasons)
+    assert count(session, Story) == 1
+    # Written as rows, read back as objects: the feed and story are the ones of the entries.
+    entries = session.scalars(select(Entry).order_by(Entry.id)).all()
+    assert [e.guid for e in entries] == ["weak", "strong", "bare"]
+    assert {e.story_id for e in entries} == {alert.story_id}
+    assert entries[0].feed.entry_count == 3
+
+
+def test_matching_leaves_the_cycle_collector_as_it_found_it(session, monkeypatch):
+    import gc
+
+    from monitoring.matching import Matcher
+
+    add_customer(session, "Corvane Systems", kind="private")
+    feed = add_feed(session)
+    seen: list[bool] = []
+    scan = Matcher.scan
+
+    def watching(self, text):
+        seen.append(gc.isenabled())
+        return scan(self, text)
+
+    monkeypatch.setattr(Matcher, "scan", watching)
+    assert gc.isenabled()
+    ingest_feed(session, feed, parsed(CRACKDOWN))
+    assert seen == [False] and gc.isenabled()
+
+    def failing(self, text):
+        raise RuntimeError("scan failed")
+
+    monkeypatch.setattr(Matcher, "scan", failing)
+    with pytest.raises(RuntimeError):
+        ingest_feed(session, feed, parsed(Item("Corvane Systems again", "", guid="again")))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(Matcher, "scan", watching)
+        ingest_feed(session, feed, parsed(Item("Corvane Systems once more", "", guid="more")))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

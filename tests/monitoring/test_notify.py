@@ -7,6 +7,7 @@ import hmac
 import http.server
 import json
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 
@@ -189,3 +190,15 @@ def test_the_digest_command_sends_waiting_alerts_now(session, cli, inbox):
     assert result.exit_code == 0 and "Digest sent with 1 alert(s)." in result.output
     assert "digest" in inbox[0].messages[-1][1]["Subject"]
     assert "No alerts waiting" in cli("alerts", "digest").output
+
+
+def test_with_no_channel_critical_alerts_are_marked_without_sending(session, app, inbox, receiver):
+    critical, other = raise_alerts(session)
+    config = replace(app.config["ENDWATCH"], notify_emails=(), webhook_url="")
+    assert notify.channels(config) == []
+    assert notify.notify_critical(session, config) == 1
+    assert critical.notified_at is not None and other.notified_at is None
+    stored = session.scalars(select(Alert.notified_at).where(Alert.id == critical.id)).one()
+    assert stored is not None
+    assert notify.notify_critical(session, config) == 0
+    assert inbox[0].messages == [] and receiver.requests == []

@@ -1,0 +1,98 @@
+"""One-word names written with one letter more, less or other ("Cytox", "Intellaxa", "Huavei").
+
+Capitalised words of six letters or more are looked up by their one-deletion variants among the
+watchlist's one-word names (and those names' one-deletion variants), then checked with rapidfuzz.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from rapidfuzz.distance import Levenshtein
+
+from monitoring.text import Folded, fold_key
+
+_CAPITALISED = re.compile(r"(?<!\w)[A-ZÀ-ÖØ-ÞА-ЯЁЂ-ЏΑ-Ω]\w{4,}")
+_SEPARATOR = "\x1e"
+#: A kept index as two texts: its keys, and the alias numbers of each key ("3,17"), in the same order.
+KeptIndex = tuple[str, str]
+
+
+def _deletions(word: str) -> set[str]:
+    return {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+
+
+class Misspellings:
+    """The one-word names of a watchlist, to find them misspelt in texts."""
+
+    def __init__(self, names: list[tuple[int, str]] | KeptIndex, alias_text: Callable[[int], str]) -> None:
+        self._names = names  # (alias number, folded name), or a kept index as text
+        self._alias_text = alias_text
+        self._index: dict[str, list[int] | str] | None = None
+        self._near: dict[str, list[int]] = {}
+
+    def state(self) -> KeptIndex:
+        """The index as two texts, to keep it with the matcher."""
+        index = self._lookup()
+        numbers = (v if isinstance(v, str) else ",".join(map(str, v)) for v in index.values())
+        return _SEPARATOR.join(index), _SEPARATOR.join(numbers)
+
+    def find(self, text: str, folded: Folded, taken: set[int]) -> list[tuple[int, int, int]]:
+        """(alias number, view start, view end) of each misspelt name, but at the view starts `taken`."""
+        index = self._lookup()
+        if not index:
+            return []
+        # Most texts have no such word: look each distinct word up once before walking the text.
+        close = {word for word in set(_CAPITALISED.findall(text)) if self._near_names(word, index)}
+        if not close:
+            return []
+        found = []
+        for word in _CAPITALISED.finditer(text):
+            if word.group() not in close:
+                continue
+            near = self._near_names(word.group(), index)
+            low = folded.view_offset(word.start())
+            if low in taken:
+                continue
+            for number in near:
+                found.append((number, low, folded.view_offset(word.end())))
+        return found
+
+    def _near_names(self, word: str, index: dict[str, list[int] | str]) -> list[int]:
+        """Aliases one edit away from a word (remembered: the same words come back in every text)."""
+        known = self._near.get(word)
+        if known is not None:
+            return known
+        token = fold_key(word)
+        near = []
+        if " " not in token:
+            for number in {n for v in _deletions(token) for n in _numbers(index, v)}:
+                name = fold_key(self._alias_text(number))
+                if name != token and Levenshtein.distance(name, token, score_cutoff=1) <= 1:
+                    near.append(number)
+        if len(self._near) > 200_000:
+            self._near.clear()
+        self._near[word] = near
+        return near
+
+    def _lookup(self) -> dict[str, list[int] | str]:
+        """Every name, and the name less each letter in turn, to the aliases it comes from (a kept
+        index's as text: "3,17")."""
+        if self._index is None:
+            if isinstance(self._names, tuple):
+                keys, numbers = self._names
+                kept = dict(zip(keys.split(_SEPARATOR), numbers.split(_SEPARATOR), strict=True))
+                self._index = dict(kept) if keys else {}
+            else:
+                index: dict[str, list[int]] = {}
+                for number, name in self._names:
+                    for variant in _deletions(name):
+                        index.setdefault(variant, []).append(number)
+                self._index = dict(index)
+        return self._index
+
+
+def _numbers(index: dict[str, list[int] | str], key: str) -> list[int]:
+    found = index.get(key, ())
+    return [int(n) for n in found.split(",")] if isinstance(found, str) else list(found)
