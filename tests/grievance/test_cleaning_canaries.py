@@ -51,7 +51,14 @@ def server(tmp_path, fresh_database_url):  # type: ignore[no-untyped-def]
     tmpdir = tmp_path / "tmpdir"
     tmpdir.mkdir()
     port = services.free_port()
-    env = endwatch_env(home, fresh_database_url, ENDWATCH_SCHEDULER="off", TMPDIR=str(tmpdir))
+    env = endwatch_env(
+        home,
+        fresh_database_url,
+        ENDWATCH_SCHEDULER="off",
+        ENDWATCH_INTAKE_LIMIT="1000 per hour",
+        ENDWATCH_INTAKE_SITE_LIMIT="1000 per hour",
+        TMPDIR=str(tmpdir),
+    )
     with (tmp_path / "server.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "tests.grievance.server_process", str(port)],
