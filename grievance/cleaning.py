@@ -48,8 +48,8 @@ from grievance.errors import AttachmentRefused
 
 SHM = Path("/dev/shm")  # noqa: S108 - a private 0700 folder is made inside it
 MAT2 = "/usr/bin/mat2"
-WALL_SECONDS = 60
-CPU_SECONDS = 45
+WALL_SECONDS = 30.0
+CPU_SECONDS = 30
 MEMORY_BYTES = 1536 * 1024 * 1024
 FILE_BYTES = 256 * 1024 * 1024
 SLOT_WAIT_SECONDS = 20.0
@@ -58,7 +58,7 @@ MAX_ARCHIVE_PIXELS = 100_000_000  # all pictures inside one document together
 MAX_ARCHIVE_PICTURES = 500
 MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_EXPANDED = 100 * 1024 * 1024
-MAX_PDF_PAGES = 100
+MAX_PDF_PAGES = 50
 MAX_PDF_PAGE_AREA = 4 * 842 * 595  # points squared: four A4 pages; mat2 renders each page as a picture
 MAX_PDF_AREA = 100 * 842 * 595
 
@@ -308,10 +308,12 @@ def _bound_pdf(data: bytes) -> None:
 # -- cleaning ----------------------------------------------------------------------------------------
 
 
-def clean(filename: str, data: bytes, config: Config) -> CleanFile:
+def clean(filename: str, data: bytes, config: Config, deadline: float | None = None) -> CleanFile:
     """Check, bound and clean one file, or refuse it (AttachmentRefused with a reason code and the name).
 
-    Reasons: type, mismatch, encrypted, too_large, unreadable, busy (no cleaning slot in time),
+    `deadline` (time.monotonic()) caps the wait for a cleaning slot and mat2's wall time, so that a request
+    with several files ends in time (gunicorn kills a worker after 60 s).
+    Reasons: type, mismatch, encrypted, too_large, unreadable, busy (no cleaning slot or no time left),
     unavailable (no memory-backed folder for mat2).
     """
     name = safe_name(filename)
@@ -319,8 +321,12 @@ def clean(filename: str, data: bytes, config: Config) -> CleanFile:
         kind = check(filename, data)
         bound_cost(kind, data)
         if kind.mat2_extension:
-            with cleaning_slot(config):
-                cleaned = run_mat2(data, kind.mat2_extension)
+            left = SLOT_WAIT_SECONDS + 1 if deadline is None else deadline - time.monotonic()
+            if left <= 1:
+                raise AttachmentRefused("busy")
+            with cleaning_slot(config, wait=min(SLOT_WAIT_SECONDS, left - 1)):
+                left = WALL_SECONDS if deadline is None else deadline - time.monotonic()
+                cleaned = run_mat2(data, kind.mat2_extension, wall=min(WALL_SECONDS, max(left, 1)))
             if sniff(cleaned) != kind.media_type:
                 raise AttachmentRefused("unreadable")
             if kind.family == "document":
@@ -463,7 +469,7 @@ def _environment(folder: Path) -> dict[str, str]:
     return {"PATH": "/usr/bin:/bin", "HOME": str(folder), "TMPDIR": str(folder), "LC_ALL": "C.UTF-8"}
 
 
-def run_mat2(data: bytes, extension: str) -> bytes:
+def run_mat2(data: bytes, extension: str, wall: float = WALL_SECONDS) -> bytes:
     """mat2 on a copy in a private memory-backed folder, limited and isolated; the cleaned bytes."""
     if not SHM.is_dir():
         raise AttachmentRefused("unavailable")
@@ -500,7 +506,7 @@ def run_mat2(data: bytes, extension: str) -> bytes:
             start_new_session=True,
         )
         try:
-            returncode = process.wait(timeout=WALL_SECONDS)
+            returncode = process.wait(timeout=wall)
         except subprocess.TimeoutExpired:
             _kill_group(process)
             raise AttachmentRefused("too_large") from None

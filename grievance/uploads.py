@@ -9,6 +9,7 @@ stored without it and the sender is told which file was not kept and why.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -22,6 +23,8 @@ from grievance.errors import AttachmentRefused
 
 # Follow-up posts carrying files, per follow-up visit (the receipt holder): cleaning costs CPU.
 FOLLOWUP_UPLOAD_LIMIT = "20 per hour"
+# All cleaning of one request, slot waits included: under gunicorn's 60 s worker timeout, with room to store.
+REQUEST_BUDGET_SECONDS = 40.0
 
 
 @dataclass
@@ -58,9 +61,10 @@ def receive(uploads: list[FileStorage], config: Config) -> Batch:
     if not received:
         return batch
     db.end_read()
+    deadline = time.monotonic() + REQUEST_BUDGET_SECONDS
     for filename, data in received:
         try:
-            batch.kept.append(cleaning.clean(filename, data, config))
+            batch.kept.append(cleaning.clean(filename, data, config, deadline))
         except AttachmentRefused as exc:
             batch.not_kept.append(exc)
     return batch

@@ -100,7 +100,7 @@ def _nested_docx(depth: int = 4) -> bytes:
 
 
 def test_mat2_is_stopped_at_its_wall_time_and_leaves_nothing(monkeypatch, app):
-    monkeypatch.setattr(cleaning, "WALL_SECONDS", 0.05)
+    monkeypatch.setattr(cleaning, "WALL_SECONDS", 0.05)  # and no deadline given
     before = {p.name for p in cleaning.SHM.iterdir()}
     with pytest.raises(AttachmentRefused) as refused:
         cleaning.clean("slow.pdf", samples.canary_pdf("SLOW"), app.config["ENDWATCH"])
@@ -162,3 +162,14 @@ def test_follow_up_uploads_are_rate_limited_per_visit(submit_report, client, ses
     assert statuses[:allowed] == [302] * allowed and statuses[-1] == 429
     token = csrf_token(client, "/followup/case")  # messages without files still go through
     assert client.post("/followup/case", data={"csrf_token": token, "body": "still here"}).status_code == 302
+
+
+def test_files_beyond_the_request_budget_are_not_kept_but_the_report_is(client, reader, session, monkeypatch):
+    monkeypatch.setattr(uploads, "REQUEST_BUDGET_SECONDS", 0.5)  # less than a cleaning needs to start
+    files = [(samples.jpeg_with_gps(), "one.jpg"), (b"words", "words.txt")]
+    response = submit(client, files=files)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200, page[:2000]
+    assert "one.jpg was not kept: we could not process it now." in page
+    assert "words.txt: plain text carries no hidden data" in page
+    assert [a.media_type for a in latest_case(session).attachments] == ["text/plain"]
