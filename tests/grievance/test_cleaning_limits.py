@@ -173,3 +173,12 @@ def test_files_beyond_the_request_budget_are_not_kept_but_the_report_is(client, 
     assert "one.jpg was not kept: we could not process it now." in page
     assert "words.txt: plain text carries no hidden data" in page
     assert [a.media_type for a in latest_case(session).attachments] == ["text/plain"]
+
+
+def test_each_file_is_described_in_the_submitters_language(client, reader, session):
+    client.get("/?lang=ar")
+    files = [(samples.jpeg_with_gps(), "صورة.jpg"), (picture_bomb_docx(pictures=20), "محضر.docx")]
+    page = submit(client, files=files).get_data(as_text=True)
+    assert "صورة.jpg: أُزيل الموقع وبيانات الكاميرا" in page
+    assert "لم نحتفظ بالملف محضر.docx: إنه أكبر أو أعقد من أن نعالجه بأمان." in page
+    assert "hidden data" not in page
