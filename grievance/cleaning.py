@@ -527,7 +527,7 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def slot_count() -> int:
-    return max(1, (os.cpu_count() or 1) // 2)
+    return max(2, (os.cpu_count() or 1) // 2)
 
 
 @contextlib.contextmanager
