@@ -270,7 +270,7 @@ def _bound_archive(data: bytes, depth: int = 0) -> int:
             if pictures > MAX_ARCHIVE_PICTURES:
                 raise AttachmentRefused("too_large")
             with archive.open(info) as member:
-                pixels += _pixels(member.read(64 * 1024) if not name.endswith((".emf", ".wmf")) else b"")
+                pixels += _pixels(member.read(1024 * 1024) if not name.endswith((".emf", ".wmf")) else b"")
         elif name.endswith((".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".odg", ".zip", ".epub")):
             if depth >= 2:
                 raise AttachmentRefused("too_large")
