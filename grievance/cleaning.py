@@ -13,7 +13,9 @@ separate process:
 - with an empty environment except PATH, HOME and TMPDIR (both the private folder, so mat2's own
   temporary files stay in memory too);
 - in one of a few cleaning slots shared by every process of the server (`flock` on slot files), so hostile
-  files cannot take every CPU; a file that waits too long for a slot is not kept ("busy").
+  files cannot take every CPU; a file that waits too long for a slot is not kept ("busy"). PDFs and office
+  documents (slow to clean) use the "heavy" slots only; photos, recordings, videos may also use one slot of
+  their own, so a flood of costly documents cannot keep a photo from being cleaned.
 
 Before mat2 runs, cheap checks bound what it would have to do: decoded pixels of a picture, members and
 expanded size of an archive and the pixels of the pictures inside it, pages and page area of a PDF.
@@ -324,7 +326,8 @@ def clean(filename: str, data: bytes, config: Config, deadline: float | None = N
             left = SLOT_WAIT_SECONDS + 1 if deadline is None else deadline - time.monotonic()
             if left <= 1:
                 raise AttachmentRefused("busy")
-            with cleaning_slot(config, wait=min(SLOT_WAIT_SECONDS, left - 1)):
+            wait = min(SLOT_WAIT_SECONDS, left - 1)
+            with cleaning_slot(config, wait=wait, names=slot_names(kind.family)):
                 left = WALL_SECONDS if deadline is None else deadline - time.monotonic()
                 cleaned = run_mat2(data, kind.mat2_extension, wall=min(WALL_SECONDS, max(left, 1)))
             if sniff(cleaned) != kind.media_type:
@@ -526,19 +529,26 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=5)
 
 
-def slot_count() -> int:
-    return max(2, (os.cpu_count() or 1) // 2)
+HEAVY_FAMILIES = ("pdf", "document")
+
+
+def slot_names(family: str) -> list[str]:
+    """The slots a file of this family may take: the heavy ones, and for a light file one more of its own."""
+    heavy = [f"heavy-{n}" for n in range(max(1, (os.cpu_count() or 1) // 2))]
+    return heavy if family in HEAVY_FAMILIES else ["light-0", *heavy]
 
 
 @contextlib.contextmanager
-def cleaning_slot(config: Config, wait: float | None = None) -> Iterator[None]:
-    """One of `slot_count()` cleaning slots shared by all processes of this data folder, or "busy"."""
+def cleaning_slot(
+    config: Config, wait: float | None = None, names: list[str] | None = None
+) -> Iterator[None]:
+    """One of the named cleaning slots, shared by all processes of this data folder, or "busy"."""
     folder = config.data_path / "cleaning-slots"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     deadline = time.monotonic() + (SLOT_WAIT_SECONDS if wait is None else wait)
     while True:
-        for number in range(slot_count()):
-            fd = os.open(folder / f"slot-{number}", os.O_RDWR | os.O_CREAT, 0o600)
+        for name in names or slot_names("photo"):
+            fd = os.open(folder / f"slot-{name}", os.O_RDWR | os.O_CREAT, 0o600)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -3,6 +3,7 @@ process; the report it came with is stored, and the sender is told which file wa
 
 from __future__ import annotations
 
+import contextlib
 import io
 import socket
 import subprocess
@@ -130,11 +131,12 @@ def test_a_file_waiting_too_long_for_a_cleaning_slot_is_not_kept_but_the_report_
 
     def hold_every_slot() -> None:
         config = app.config["ENDWATCH"]
-        with cleaning.cleaning_slot(config, wait=5), cleaning.cleaning_slot(config, wait=5):
+        with contextlib.ExitStack() as stack:
+            for name in cleaning.slot_names("photo"):  # a photo may take any slot
+                stack.enter_context(cleaning.cleaning_slot(config, wait=5, names=[name]))
             held.set()
             release.wait(30)
 
-    monkeypatch.setattr(cleaning, "slot_count", lambda: 2)
     holder = threading.Thread(target=hold_every_slot)
     holder.start()
     try:
@@ -182,3 +184,18 @@ def test_each_file_is_described_in_the_submitters_language(client, reader, sessi
     assert "صورة.jpg: أُزيل الموقع وبيانات الكاميرا" in page
     assert "لم نحتفظ بالملف محضر.docx: إنه أكبر أو أعقد من أن نعالجه بأمان." in page
     assert "hidden data" not in page
+
+
+def test_costly_documents_cannot_take_the_slot_photos_may_use(app):
+    config = app.config["ENDWATCH"]
+    heavy = cleaning.slot_names("pdf")
+    assert set(heavy) < set(cleaning.slot_names("photo"))
+    with contextlib.ExitStack() as stack:
+        for name in heavy:  # every slot a PDF may take is busy (hostile PDFs)
+            stack.enter_context(cleaning.cleaning_slot(config, wait=5, names=[name]))
+        started = time.monotonic()
+        clean = cleaning.clean("photo.jpg", samples.jpeg_with_gps(), config, deadline=time.monotonic() + 10)
+        assert clean.media_type == "image/jpeg" and time.monotonic() - started < 8
+        with pytest.raises(AttachmentRefused) as refused:
+            cleaning.clean("letter.pdf", samples.pdf_with_metadata(), config, deadline=time.monotonic() + 2)
+        assert refused.value.reason == "busy"
