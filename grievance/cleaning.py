@@ -106,7 +106,7 @@ KINDS = [
     Kind("audio/ogg", (".ogg", ".oga", ".opus"), "audio", ".ogg"),
     Kind("audio/flac", (".flac",), "audio", ".flac"),
     Kind("audio/x-wav", (".wav",), "audio", ".wav"),
-    Kind("video/mp4", (".mp4", ".m4v", ".m4a"), "video", ".mp4"),
+    Kind("video/mp4", (".mp4", ".m4v", ".m4a", ".mov"), "video", ".mp4"),
     Kind("video/x-msvideo", (".avi",), "video", ".avi"),
     Kind("text/plain", (".txt", ".text", ".csv", ".md"), "text"),
 ]

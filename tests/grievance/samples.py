@@ -657,7 +657,7 @@ def canary_media(marker: str, extension: str) -> bytes:
     import tempfile
 
     inputs = ["-f", "lavfi", "-i", "sine=frequency=440:duration=1"]
-    if extension in (".mp4", ".avi"):
+    if extension in (".mp4", ".avi", ".mov"):
         inputs += ["-f", "lavfi", "-i", "color=c=red:size=64x48:duration=1:rate=5"]
     codec = {
         ".mp3": ["-c:a", "libmp3lame"],
@@ -667,6 +667,7 @@ def canary_media(marker: str, extension: str) -> bytes:
         ".wav": ["-c:a", "pcm_s16le"],
         ".m4a": ["-c:a", "aac"],
         ".mp4": ["-c:a", "aac", "-c:v", "mpeg4"],
+        ".mov": ["-c:a", "aac", "-c:v", "mpeg4"],
         ".avi": ["-c:a", "libmp3lame", "-c:v", "mpeg4"],
     }[extension]
     tags = []
@@ -700,6 +701,6 @@ CANARY_BUILDERS = {
     "book.epub": canary_epub,
     **{
         f"recording{ext}": (lambda marker, ext=ext: canary_media(marker, ext))
-        for ext in (".mp3", ".ogg", ".opus", ".flac", ".wav", ".m4a", ".mp4", ".avi")
+        for ext in (".mp3", ".ogg", ".opus", ".flac", ".wav", ".m4a", ".mp4", ".avi", ".mov")
     },
 }
