@@ -37,8 +37,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def server(tmp_path, fresh_database_url):  # type: ignore[no-untyped-def]
-    """A waitress server process (as `endwatch serve` runs it) with TMPDIR pointed at a folder we watch."""
+def server_kind() -> str:
+    return "waitress"
+
+
+@pytest.fixture
+def server(tmp_path, fresh_database_url, server_kind):  # type: ignore[no-untyped-def]
+    """A waitress server process (as `endwatch serve` runs it), or gunicorn with the shipped configuration,
+    with TMPDIR pointed at a folder we watch."""
     home = tmp_path / "home"
     settings = load_config(environ={}, overrides={"home": str(home), "database_url": fresh_database_url})
     keyring.ensure_home(settings)
@@ -59,9 +65,21 @@ def server(tmp_path, fresh_database_url):  # type: ignore[no-untyped-def]
         ENDWATCH_INTAKE_SITE_LIMIT="1000 per hour",
         TMPDIR=str(tmpdir),
     )
+    command = [sys.executable, "-m", "tests.grievance.server_process", str(port)]
+    if server_kind == "gunicorn":
+        command = [sys.executable, "-m", "gunicorn", "-c", "python:endwatch.gunicorn_conf"]
+        command += [
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "--access-logfile",
+            "/dev/null",
+            "endwatch.wsgi:app",
+        ]
     with (tmp_path / "server.log").open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.grievance.server_process", str(port)],
+            command,
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
@@ -210,7 +228,8 @@ def _files_holding(roots: list[Path], forms: list[bytes], since: float) -> list[
     return found
 
 
-def test_large_uploads_never_touch_disk_in_clear(server):
+@pytest.mark.parametrize("server_kind", ["waitress", "gunicorn"])
+def test_large_uploads_never_touch_disk_in_clear(server, server_kind):
     marker = "QZXDISK" + secrets.token_hex(4).upper()
     started = time.time() - 1
     photo = samples.canary_jpeg(marker, size=(1600, 1200), noise=True)
