@@ -369,7 +369,8 @@ MAX_SCRUBBED_MEMBER = 20 * 1024 * 1024
 
 
 def scrub_archive(data: bytes, depth: int = 0) -> bytes:
-    """What mat2 0.13 leaves in office files: the folder of an Excel workbook (x15ac:absPath), the
+    """What mat2 0.13 leaves in office files: tracked changes in Word headers, footers and notes, and
+    formatting changes with their authors; the folder of an Excel workbook (x15ac:absPath), the
     annotations (comments with their authors and dates) and tracked changes of OpenDocument spreadsheets,
     presentations and drawings, and OpenDocument settings.xml (printer names and the like); also inside
     documents embedded in documents."""
@@ -390,6 +391,8 @@ def scrub_archive(data: bytes, depth: int = 0) -> bytes:
                 content = _scrub_xml(content, _drop_manifest_entries)
             elif name.endswith("workbook.xml"):
                 content = _scrub_xml(content, _drop_abspath)
+            elif name.startswith("word/") and name.endswith(".xml") and not is_odf:
+                content = _scrub_xml(content, _drop_word_revisions)
             elif (
                 name.lower().endswith((".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".odg"))
                 and depth < 2
@@ -432,6 +435,35 @@ def _drop_odf_hidden(root: Any) -> None:
 def _drop_manifest_entries(root: Any) -> None:
     gone = ("settings.xml", "meta.xml", "Thumbnails/")
     _remove_where(root, lambda e: str(e.get(MANIFEST_PATH, "")).startswith(gone))
+
+
+W_MAIN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+W_REMOVED = {
+    W_MAIN + t for t in ("del", "moveFrom", "commentRangeStart", "commentRangeEnd", "commentReference")
+}
+W_UNWRAPPED = {W_MAIN + "ins", W_MAIN + "moveTo"}
+
+
+def _drop_word_revisions(root: Any) -> None:
+    """Tracked changes everywhere in a Word document (mat2 handles document.xml only, and not formatting
+    changes): deletions and their text go, insertions are accepted, formatting changes and comment marks
+    go, each with its author and date."""
+    _remove_where(
+        root,
+        lambda e: e.tag in W_REMOVED or str(e.tag).endswith(("PrChange", "}numberingChange")),
+    )
+    for parent in list(root.iter()):
+        children = list(parent)
+        if any(child.tag in W_UNWRAPPED for child in children):
+            parent[:] = [kept for child in children for kept in _unwrapped(child)]
+
+
+def _unwrapped(element: Any) -> Iterator[Any]:
+    if element.tag in W_UNWRAPPED:
+        for child in list(element):
+            yield from _unwrapped(child)
+    else:
+        yield element
 
 
 def _drop_abspath(root: Any) -> None:

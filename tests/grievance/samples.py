@@ -398,7 +398,9 @@ def canary_docx(marker: str) -> bytes:
     embedded workbook with its own properties, a photo with EXIF."""
     document = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
-        "<w:body><w:p><w:r><w:t>Visible words</w:t></w:r>"
+        '<w:body><w:p><w:pPr><w:pPrChange w:id="4" w:author="' + marker + '-pprauthor"><w:pPr/></w:pPrChange>'
+        '</w:pPr><w:r><w:rPr><w:b/><w:rPrChange w:id="3" w:author="' + marker + '-rprauthor"><w:rPr/>'
+        "</w:rPrChange></w:rPr><w:t>Visible words</w:t></w:r>"
         f'<w:ins w:id="1" w:author="{marker}-insauthor" w:date="2024-01-01T00:00:00Z"><w:r><w:t>added</w:t></w:r></w:ins>'
         f'<w:del w:id="2" w:author="{marker}-delauthor" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>{marker}-deleted</w:delText></w:r></w:del>'
         '<w:commentRangeStart w:id="0"/><w:r><w:t>commented</w:t></w:r><w:commentRangeEnd w:id="0"/>'
@@ -408,6 +410,18 @@ def canary_docx(marker: str) -> bytes:
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comments xmlns:w="{W_NS}">'
         f'<w:comment w:id="0" w:author="{marker}-commentauthor" w:initials="ZZ"><w:p><w:r><w:t>{marker}-commenttext'
         "</w:t></w:r></w:p></w:comment></w:comments>"
+    )
+    header = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr xmlns:w="{W_NS}"><w:p>'
+        f'<w:ins w:id="5" w:author="{marker}-hdrinsauthor"><w:r><w:t>header</w:t></w:r></w:ins>'
+        f'<w:del w:id="6" w:author="{marker}-hdrdelauthor"><w:r><w:delText>{marker}-hdrdeleted</w:delText></w:r>'
+        "</w:del></w:p></w:hdr>"
+    )
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes xmlns:w="{W_NS}">'
+        '<w:footnote w:id="1"><w:p>'
+        f'<w:del w:id="7" w:author="{marker}-fnauthor"><w:r><w:delText>{marker}-fndeleted</w:delText></w:r>'
+        "</w:del></w:p></w:footnote></w:footnotes>"
     )
     people = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w15:people '
@@ -436,6 +450,8 @@ def canary_docx(marker: str) -> bytes:
         f'<Relationship Id="rId4" Type="{R_NS}/image" Target="media/image1.jpeg"/>'
         f'<Relationship Id="rId5" Type="{R_NS}/package" Target="embeddings/Microsoft_Excel_Worksheet.xlsx"/>'
         f'<Relationship Id="rId6" Type="{R_NS}/customXml" Target="../customXml/item1.xml"/>'
+        f'<Relationship Id="rId7" Type="{R_NS}/header" Target="header1.xml"/>'
+        f'<Relationship Id="rId8" Type="{R_NS}/footnotes" Target="footnotes.xml"/>'
         "</Relationships>"
     )
     content_types = _content_types(
@@ -444,6 +460,8 @@ def canary_docx(marker: str) -> bytes:
             "word/comments.xml": f"{OOXML}.wordprocessingml.comments+xml",
             "word/settings.xml": f"{OOXML}.wordprocessingml.settings+xml",
             "word/people.xml": f"{OOXML}.wordprocessingml.people+xml",
+            "word/header1.xml": f"{OOXML}.wordprocessingml.header+xml",
+            "word/footnotes.xml": f"{OOXML}.wordprocessingml.footnotes+xml",
             "customXml/itemProps1.xml": f"{OOXML}.customXmlProperties+xml",
             **PROPS_CT,
         }
@@ -456,6 +474,8 @@ def canary_docx(marker: str) -> bytes:
             ("word/_rels/document.xml.rels", document_rels),
             ("word/comments.xml", comments),
             ("word/people.xml", people),
+            ("word/header1.xml", header),
+            ("word/footnotes.xml", footnotes),
             ("word/settings.xml", settings),
             ("word/_rels/settings.xml.rels", settings_rels),
             ("word/media/image1.jpeg", canary_jpeg(marker + "-docximage")),

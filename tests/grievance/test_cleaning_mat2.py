@@ -16,6 +16,8 @@ from tests.grievance.canary_scan import hits
         ("notes.odt", samples.canary_odt, "settings.xml"),  # printer name
         ("table.ods", samples.canary_ods, "content.xml"),  # annotation author
         ("minutes.docx", samples.canary_docx, "workbook.xml"),  # absPath of the embedded workbook
+        ("minutes.docx", samples.canary_docx, "word/header1.xml"),  # tracked changes in a header
+        ("minutes.docx", samples.canary_docx, "word/document.xml"),  # a formatting change's author
     ],
 )
 def test_mat2_alone_leaves_data_that_the_scrub_removes(name, build, left_by_mat2):
