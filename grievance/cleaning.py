@@ -10,7 +10,7 @@ separate process:
 - with `prlimit` limits on address space, CPU seconds and file size, at low priority (`nice`), killed
   with its whole process group after WALL_SECONDS;
 - without network (`unshare -n`, a fresh empty network namespace) where the kernel allows it;
-- with an empty environment except PATH, HOME and TMPDIR (both the private folder, so mat2's own
+- with no environment but PATH, a locale, and HOME and TMPDIR (both the private folder, so mat2's own
   temporary files stay in memory too);
 - in one of a few cleaning slots shared by every process of the server (`flock` on slot files), so hostile
   files cannot take every CPU; a file that waits too long for a slot is not kept ("busy"). PDFs and office
@@ -439,7 +439,12 @@ def _drop_manifest_entries(root: Any) -> None:
 
 W_MAIN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W_REMOVED = {
-    W_MAIN + t for t in ("del", "moveFrom", "commentRangeStart", "commentRangeEnd", "commentReference")
+    W_MAIN + tag
+    for tag in (
+        *("del", "moveFrom", "commentRangeStart", "commentRangeEnd", "commentReference"),
+        # settings.xml: a mail merge's data source path, document variables, the template, edit sessions
+        *("mailMerge", "docVars", "attachedTemplate", "rsids"),
+    )
 }
 W_UNWRAPPED = {W_MAIN + "ins", W_MAIN + "moveTo"}
 
@@ -447,7 +452,8 @@ W_UNWRAPPED = {W_MAIN + "ins", W_MAIN + "moveTo"}
 def _drop_word_revisions(root: Any) -> None:
     """Tracked changes everywhere in a Word document (mat2 handles document.xml only, and not formatting
     changes): deletions and their text go, insertions are accepted, formatting changes and comment marks
-    go, each with its author and date."""
+    go, each with its author and date; and from settings.xml the mail-merge source (a path), document
+    variables and the attached template."""
     _remove_where(
         root,
         lambda e: e.tag in W_REMOVED or str(e.tag).endswith(("PrChange", "}numberingChange")),

@@ -431,7 +431,9 @@ def canary_docx(marker: str) -> bytes:
     )
     settings = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:settings xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
-        '<w:attachedTemplate r:id="rId1"/></w:settings>'
+        '<w:attachedTemplate r:id="rId1"/><w:mailMerge><w:mainDocumentType w:val="formLetters"/>'
+        f'<w:connectString w:val="Provider=Microsoft.ACE.OLEDB.12.0;Data Source=C:\\Users\\{marker}-mailmerge\\list.xlsx"/>'
+        f'</w:mailMerge><w:docVars><w:docVar w:name="DMSUser" w:val="{marker}-docvar"/></w:docVars></w:settings>'
     )
     settings_rels = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

@@ -18,6 +18,7 @@ from tests.grievance.canary_scan import hits
         ("minutes.docx", samples.canary_docx, "workbook.xml"),  # absPath of the embedded workbook
         ("minutes.docx", samples.canary_docx, "word/header1.xml"),  # tracked changes in a header
         ("minutes.docx", samples.canary_docx, "word/document.xml"),  # a formatting change's author
+        ("minutes.docx", samples.canary_docx, "word/settings.xml"),  # mail-merge path, document variables
     ],
 )
 def test_mat2_alone_leaves_data_that_the_scrub_removes(name, build, left_by_mat2):
