@@ -328,8 +328,7 @@ def clean(filename: str, data: bytes, config: Config, deadline: float | None = N
                 raise AttachmentRefused("busy")
             wait = min(SLOT_WAIT_SECONDS, left - 1)
             with cleaning_slot(config, wait=wait, names=slot_names(kind.family)):
-                left = WALL_SECONDS if deadline is None else deadline - time.monotonic()
-                cleaned = run_mat2(data, kind.mat2_extension, wall=min(WALL_SECONDS, max(left, 1)))
+                cleaned = _mat2_within(data, kind, deadline)
             if sniff(cleaned) != kind.media_type:
                 raise AttachmentRefused("unreadable")
             if kind.family == "document":
@@ -347,6 +346,40 @@ def clean(filename: str, data: bytes, config: Config, deadline: float | None = N
         exc.filename = name
         raise
     return CleanFile(name, kind.media_type, cleaned, True, kind.family, REMAINS[kind.family])
+
+
+def _mat2_within(data: bytes, kind: Kind, deadline: float | None) -> bytes:
+    """mat2 within what is left of the deadline. mat2 refuses a document when a document embedded in it
+    holds a part it does not know (it omits unknown parts only at the top level): such a document is
+    cleaned again without its embedded documents (their picture in the document stays)."""
+
+    def wall() -> float:
+        left = WALL_SECONDS if deadline is None else deadline - time.monotonic()
+        return min(WALL_SECONDS, max(left, 1))
+
+    try:
+        return run_mat2(data, kind.mat2_extension, wall=wall())
+    except AttachmentRefused as exc:
+        stripped = _without_embedded_documents(data) if kind.family == "document" else None
+        if exc.reason != "unreadable" or stripped is None:
+            raise
+        return run_mat2(stripped, kind.mat2_extension, wall=wall())
+
+
+EMBEDDED = ("word/embeddings/", "xl/embeddings/", "ppt/embeddings/")
+
+
+def _without_embedded_documents(data: bytes) -> bytes | None:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    infos = source.infolist()
+    kept = [info for info in infos if not info.filename.startswith(EMBEDDED)]
+    if len(kept) == len(infos):
+        return None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in kept:
+            target.writestr(info, source.read(info))
+    return out.getvalue()
 
 
 # What mat2 leaves, by family: shown to the sender with what was removed (grievance.cleaning_text).

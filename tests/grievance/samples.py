@@ -335,8 +335,9 @@ PROPS_CT = {
 OOXML = "application/vnd.openxmlformats-officedocument"
 
 
-def canary_xlsx(marker: str) -> bytes:
-    """Properties, x15ac:absPath to the author's folder, comment authors."""
+def canary_xlsx(marker: str, modern_parts: bool = True) -> bytes:
+    """Properties, x15ac:absPath to the author's folder, comment authors; with `modern_parts`, also the
+    people of threaded comments and the path of a linked workbook (parts mat2 does not know)."""
     workbook = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -377,8 +378,29 @@ def canary_xlsx(marker: str) -> bytes:
             **PROPS_CT,
         }
     )
+    modern = [
+        (
+            "xl/persons/person.xml",
+            '<personList xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+            f'<person displayName="{marker}-person" id="{{1}}" userId="{marker}@example.org" providerId="AD"/>'
+            "</personList>",
+        ),
+        (
+            "xl/externalLinks/externalLink1.xml",
+            '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            f'<externalBook r:id="rId1" xmlns:r="{R_NS}"/></externalLink>',
+        ),
+        (
+            "xl/externalLinks/_rels/externalLink1.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{R_NS}/externalLinkPath" '
+            f'Target="file:///C:\\Users\\{marker}-extlink\\Budget.xlsx" TargetMode="External"/>'
+            "</Relationships>",
+        ),
+    ]
     return _zip(
         [
+            *(modern if modern_parts else []),
             ("[Content_Types].xml", content_types),
             ("_rels/.rels", _package_rels("xl/workbook.xml")),
             ("xl/workbook.xml", workbook),
@@ -393,7 +415,7 @@ def canary_xlsx(marker: str) -> bytes:
     )
 
 
-def canary_docx(marker: str) -> bytes:
+def canary_docx(marker: str, modern_parts: bool = False) -> bytes:
     """Properties, comment and tracked-change authors, people.xml, template path, customXml, an
     embedded workbook with its own properties, a photo with EXIF."""
     document = (
@@ -481,7 +503,10 @@ def canary_docx(marker: str) -> bytes:
             ("word/settings.xml", settings),
             ("word/_rels/settings.xml.rels", settings_rels),
             ("word/media/image1.jpeg", canary_jpeg(marker + "-docximage")),
-            ("word/embeddings/Microsoft_Excel_Worksheet.xlsx", canary_xlsx(marker + "-embedded")),
+            (
+                "word/embeddings/Microsoft_Excel_Worksheet.xlsx",
+                canary_xlsx(marker + "-embedded", modern_parts),
+            ),
             ("customXml/item1.xml", f"<root><owner>{marker}-customxml</owner></root>"),
             (
                 "customXml/itemProps1.xml",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
+
 import pytest
 
 from grievance import cleaning
+from grievance.errors import AttachmentRefused
 from tests.grievance import samples
 from tests.grievance.canary_scan import hits
 
@@ -33,3 +37,14 @@ def test_webp_is_not_a_mat2_type_and_is_re_encoded_from_pixels():
     kind = cleaning.check("phone.webp", samples.canary_webp("QZXWEBP"))
     assert kind.mat2_extension == ""
     assert hits(cleaning.reencode_webp(samples.canary_webp("QZXWEBP")), "QZXWEBP") == []
+
+
+def test_a_document_whose_embedded_document_mat2_refuses_is_cleaned_without_it(app):
+    data = samples.canary_docx("QZXEMB", modern_parts=True)
+    with pytest.raises(AttachmentRefused):
+        cleaning.run_mat2(data, ".docx")  # mat2 aborts on the embedded workbook's unknown parts
+    clean = cleaning.clean("minutes.docx", data, app.config["ENDWATCH"])
+    with zipfile.ZipFile(io.BytesIO(clean.data)) as docx:
+        assert not any(name.startswith("word/embeddings/") for name in docx.namelist())
+        assert b"Visible words" in docx.read("word/document.xml")
+    assert hits(clean.data, "QZXEMB") == []
