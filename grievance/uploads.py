@@ -78,8 +78,32 @@ def results(batch: Batch) -> list[str]:
     return lines
 
 
+def handoff_pairs(batch: Batch) -> list[tuple[str, str]]:
+    """What the receipt page needs to say about each file, small enough for the session cookie:
+    (name, family) for a kept file, (name, "!" + reason) for one not kept."""
+    return [(f.filename, f.family) for f in batch.kept] + [
+        (r.filename, "!" + r.reason) for r in batch.not_kept
+    ]
+
+
+def notes_from_pairs(pairs: list[list[str]]) -> list[str]:
+    notes = []
+    for name, outcome in pairs:
+        if outcome.startswith("!"):
+            notes.append(not_kept_text(AttachmentRefused(outcome[1:], name)))
+        elif outcome in FAMILIES:
+            notes.append(family_text(outcome, name))
+    return notes
+
+
 def kept_text(file: CleanFile) -> str:
-    name = file.filename
+    return family_text(file.family, file.filename)
+
+
+FAMILIES = ("photo", "pdf", "document", "audio", "video", "text")
+
+
+def family_text(family: str, name: str) -> str:
     texts = {
         "photo": _(
             "%(name)s: location, camera details, dates and comments hidden in the file were removed. "
@@ -110,7 +134,7 @@ def kept_text(file: CleanFile) -> str:
             "%(name)s: plain text carries no hidden data; the words remain as you wrote them.", name=name
         ),
     }
-    return texts[file.family]
+    return texts[family]
 
 
 def not_kept_text(refusal: AttachmentRefused) -> str:

@@ -18,7 +18,7 @@ from endwatch import db
 from grievance.models import Attachment, Case
 from tests.grievance import samples
 from tests.grievance.conftest import Visitor, receipt_in
-from tests.grievance.test_cleaning_canaries import server  # noqa: F401 - the fixture
+from tests.grievance.test_cleaning_canaries import server, server_kind  # noqa: F401 - the fixtures
 
 pytestmark = pytest.mark.slow
 SUBMITTERS, EACH = 4, 4

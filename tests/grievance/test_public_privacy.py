@@ -178,7 +178,7 @@ def test_gunicorn_access_log_has_no_address_even_when_forwarded(fresh_database_u
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     log = access_log.read_text()
-    assert '"POST /report HTTP/1.1" 200' in log and "/followup/case" in log
+    assert '"POST /report HTTP/1.1" 303' in log and "/report/received" in log and "/followup/case" in log
     combined = log + error_log.read_text()
     for secret in SECRETS + ("127.0.0.77",):
         assert secret not in combined
