@@ -20,6 +20,7 @@ from endwatch import views as staff_views
 from endwatch.auth import current_user
 from endwatch.config import load_config
 from endwatch.extensions import LANGUAGES, RTL_LANGUAGES, babel, csrf, limiter, select_locale
+from endwatch.inmemory import InMemoryRequest
 from grievance import wiring as grievance
 from monitoring import wiring as monitoring
 from reporting import wiring as reporting
@@ -63,6 +64,7 @@ def create_app(
     bind: Connection | None = None,
 ) -> Flask:
     app = Flask("endwatch", template_folder=templates_dir(), static_folder=str(PACKAGE_DIR / "static"))
+    app.request_class = InMemoryRequest  # uploads never spooled to disk (endwatch.inmemory)
     settings = load_config(environ, overrides=config, default_home=default_home())
     keyring.ensure_home(settings)
     app.config.update(

@@ -125,6 +125,8 @@ def serve(host: str, port: int, threads: int) -> None:
     """Web server with the scheduler in the same process (embedded default)."""
     from waitress import serve as waitress_serve
 
+    from endwatch import inmemory
+
     app = get_app()
     settings = app.config["ENDWATCH"]
     with app.app_context():
@@ -138,7 +140,15 @@ def serve(host: str, port: int, threads: int) -> None:
     click.echo(f"Public intake:  http://{host}:{port}/")
     click.echo(f"Staff login:    http://{host}:{port}/staff/login   (Ctrl-C stops the server)")
     try:
-        waitress_serve(app, host=host, port=port, threads=threads, ident="endwatch", _quiet=True)
+        waitress_serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="endwatch",
+            _quiet=True,
+            **inmemory.waitress_options(settings),
+        )
     except OSError as exc:  # the port was taken between the check and now
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
 

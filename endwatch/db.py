@@ -15,6 +15,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
+WRITE_NOW = "endwatch_write_now"
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -88,7 +89,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A unit that will write takes the write lock at BEGIN (waiting up to busy_timeout): upgrading a
+        # read snapshot later fails at once with SQLITE_BUSY when another writer committed meanwhile.
+        immediate = connection.get_execution_options().get(WRITE_NOW)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 class Database:
@@ -148,6 +152,26 @@ def rollback_request() -> None:
     current: Session | None = g.get("db_session")
     if current is not None:
         current.rollback()
+
+
+def end_read(current: Session | None = None) -> None:
+    """End the current transaction before slow work (cleaning uploads), committing what it did so far
+    (reads; a follow-up visit's touch): no snapshot or lock is held while the work runs."""
+    current = current or session()
+    if current.in_transaction():
+        current.commit()
+
+
+def begin_write(current: Session | None = None) -> None:
+    """Start the transaction that writes a submission. On SQLite it begins with BEGIN IMMEDIATE, so staff
+    committing meanwhile make it wait (busy_timeout) instead of failing it with "database is locked";
+    PostgreSQL needs nothing (read committed). A transaction still open is committed first (end_read)."""
+    current = current or session()
+    bind = current.get_bind()
+    if bind.dialect.name != "sqlite" or isinstance(bind, Connection):
+        return
+    end_read(current)
+    current.connection(execution_options={WRITE_NOW: True})
 
 
 @contextmanager

@@ -10,7 +10,10 @@ import os
 from typing import Any
 
 workers = int(os.environ.get("WEB_CONCURRENCY", str(2 * (os.cpu_count() or 1) + 1)))
-worker_class = "sync"
+# Threads: a request waiting for an upload's cleaning (a separate mat2 process, up to 40 s) holds one thread,
+# not a whole worker, so a few hostile uploads cannot stop the workers answering everyone else.
+worker_class = "gthread"
+threads = 4  # per worker; `--threads N` on the command line overrides it
 timeout = 60
 graceful_timeout = 30
 # Requests never outlive the worker timeout, so files older than this belong to no request in flight.

@@ -63,7 +63,9 @@ def load_demo(session: Session, config: Config) -> list[str]:
     """Submit the sample reports through the intake service; print their receipts to try the follow-up."""
     lines = ["Demo reports (try /followup with a receipt):"]
     for number, submission in enumerate(DEMO_REPORTS):
-        files = [attachments.clean("note.txt", b"Notes written the same evening.")] if number == 0 else []
+        files = (
+            [attachments.clean("note.txt", b"Notes written the same evening.", config)] if number == 0 else []
+        )
         case, receipt = intake.create_case(session, config, submission, files)
         lines.append(f"    {case.reference} ({submission.language}): {receipt}")
     last_year = utcnow().year - 1

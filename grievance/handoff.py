@@ -23,7 +23,6 @@ from flask import current_app, session
 from werkzeug.datastructures import FileStorage
 
 from endwatch import crypto
-from grievance.attachments import CleanFile
 
 RECEIPT = "received"
 USED = "sent_forms"
@@ -46,11 +45,12 @@ def already_sent(token: str | None) -> bool:
     return bool(token) and token in session.get(USED, [])
 
 
-def hand_over(receipt: str, files: list[CleanFile], form_token: str | None) -> None:
-    """After the report is committed: keep the receipt for the next page, and mark the form as sent."""
+def hand_over(receipt: str, files: list[tuple[str, str]], form_token: str | None) -> None:
+    """After the report is committed: keep the receipt for the next page, and mark the form as sent.
+    `files` are (name, what cleaning did) pairs (grievance.uploads.handoff_pairs)."""
     payload = {
         "receipt": receipt,
-        "files": [[_short(clean.filename), clean.metadata_removed] for clean in files],
+        "files": [[_short(name), outcome] for name, outcome in files],
         "at": int(time.time()),
     }
     blob = crypto.encrypt(_key(), json.dumps(payload, ensure_ascii=False).encode(), _AAD)

@@ -22,15 +22,13 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
 
 from contracts.models import Product
 from endwatch import db
 from endwatch.config import Config
 from endwatch.extensions import limiter
-from grievance import attachments, handoff, intake, notify
+from grievance import attachments, handoff, intake, notify, uploads
 from grievance import followup as visits
-from grievance.attachments import CleanFile
 from grievance.content import read_content
 from grievance.errors import AttachmentRefused, GrievanceError, IntakeUnavailable, ReceiptNotFound
 from grievance.forms import (
@@ -84,7 +82,7 @@ def report() -> Any:
     if handoff.already_sent(form.form_token.data):
         return redirect(url_for("public.received"), code=303)
     try:
-        files = _read_uploads(request.files.getlist(form.attachments.name))
+        batch = uploads.receive(request.files.getlist(form.attachments.name), config())
         submission = intake.Submission(
             what=form.what.data or "",
             who=form.who.data or "",
@@ -95,9 +93,10 @@ def report() -> Any:
             incident_period=form.period.data or "unknown",
             language=str(_current_language()),
         )
-        case, receipt = intake.create_case(db.session(), config(), submission, files)
+        db.begin_write()
+        case, receipt = intake.create_case(db.session(), config(), submission, batch.kept)
     except AttachmentRefused as exc:
-        form.attachments.errors = [_refusal_message(exc)]
+        form.attachments.errors = [uploads.refusal_text(exc, _limits())]
         return _report_page(form, 400)
     except IntakeUnavailable:
         return render_template("grievance/unavailable.html"), 503
@@ -105,7 +104,7 @@ def report() -> Any:
     # Committed here, before the receipt is handed to the next page: a failed commit is an error page,
     # and the receipt is never shown (nor the form marked as sent) for a report that was not stored.
     db.session().commit()
-    handoff.hand_over(receipt, files, form.form_token.data)
+    handoff.hand_over(receipt, uploads.handoff_pairs(batch), form.form_token.data)
     return redirect(url_for("public.received"), code=303)
 
 
@@ -115,8 +114,8 @@ def received() -> Any:
     handed = handoff.take()
     if handed is None:
         return render_template("grievance/received_again.html")
-    files = [{"filename": name, "metadata_removed": removed} for name, removed in handed["files"]]
-    return render_template("grievance/receipt.html", receipt=handed["receipt"], files=files)
+    notes = uploads.notes_from_pairs(handed["files"])
+    return render_template("grievance/receipt.html", receipt=handed["receipt"], file_notes=notes)
 
 
 @bp.route("/followup", methods=["GET", "POST"])
@@ -150,6 +149,13 @@ def followup() -> Any:
 
 
 @bp.route("/followup/case", methods=["GET", "POST"])
+@limiter.limit(
+    uploads.FOLLOWUP_UPLOAD_LIMIT,
+    key_func=lambda: str(session.get(FOLLOWUP_ID) or "none"),
+    methods=["POST"],
+    exempt_when=lambda: not any(f.filename for f in request.files.values()),
+    scope="followup-upload",
+)
 def followup_case() -> Any:
     visit = _current_followup()
     if visit is None:
@@ -166,10 +172,11 @@ def followup_case() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            files = _read_uploads(request.files.getlist(form.attachments.name))
-            visits.add_submitter_message(db.session(), config(), visit, form.body.data or "", files)
+            batch = uploads.receive(request.files.getlist(form.attachments.name), config())
+            db.begin_write()
+            visits.add_submitter_message(db.session(), config(), visit, form.body.data or "", batch.kept)
         except AttachmentRefused as exc:
-            form.attachments.errors = [_refusal_message(exc)]
+            form.attachments.errors = [uploads.refusal_text(exc, _limits())]
             status = 400
         except GrievanceError:
             form.body.errors = [_("Please write a message or add a file.")]
@@ -177,6 +184,8 @@ def followup_case() -> Any:
         else:
             notify.queue_notice(db.session(), config(), "message", visit.case.reference)
             flash(_("Your message was sent."), "info")
+            for line in uploads.results(batch):
+                flash(line, "info")
             return redirect(url_for("public.followup_case"))
     elif request.method == "POST":
         status = 400
@@ -334,46 +343,6 @@ def _limits() -> dict[str, int]:
         "total_mb": config().submission_max_mb,
         "files": attachments.MAX_FILES,
     }
-
-
-def _read_uploads(uploads: list[FileStorage]) -> list[CleanFile]:
-    """Read, check and clean every uploaded file, or refuse them all."""
-    chosen = [upload for upload in uploads if upload.filename]
-    if len(chosen) > attachments.MAX_FILES:
-        raise AttachmentRefused("count")
-    per_file = config().attachment_max_mb * 1024 * 1024
-    total = 0
-    cleaned = []
-    for upload in chosen:
-        data = upload.stream.read(per_file + 1)
-        if len(data) > per_file:
-            raise AttachmentRefused("file_size", upload.filename or "")
-        total += len(data)
-        if total > config().submission_max_mb * 1024 * 1024:
-            raise AttachmentRefused("total_size")
-        cleaned.append(attachments.clean(upload.filename or "", data))
-    return cleaned
-
-
-def _refusal_message(exc: AttachmentRefused) -> str:
-    limits = _limits()
-    messages = {
-        "count": _("Please send at most %(count)d files at once.", count=limits["files"]),
-        "file_size": _("%(name)s is larger than %(size)d MB.", name=exc.filename, size=limits["file_mb"]),
-        "total_size": _("All files together may not exceed %(size)d MB.", size=limits["total_mb"]),
-        "type": _(
-            "%(name)s is not a type we accept (photos in JPEG, PNG or WebP; PDF; Word, Excel or "
-            "OpenDocument text; plain text).",
-            name=exc.filename,
-        ),
-        "encrypted": _(
-            "%(name)s is password-protected; please send it without the password.", name=exc.filename
-        ),
-        "too_large": _("%(name)s is too large to process.", name=exc.filename),
-    }
-    default = _("%(name)s could not be read, so we could not remove its hidden data.", name=exc.filename)
-    message = messages.get(exc.reason, default)
-    return message + " " + _("Nothing was stored. Please choose your files again.")
 
 
 def _report_page(form: ReportForm, status: int) -> Any:

@@ -17,14 +17,16 @@ REASONS = {
     "count": "Attach at most {count} files to one reply.",
     "file_size": "{name} is larger than {size} MB.",
     "total_size": "All files together may not exceed {total} MB.",
-    "type": "{name} is not a type we accept (photos, PDF, Word, Excel, OpenDocument text, plain text).",
+    "type": "{name} is not a type we accept (photos, PDF, office documents, recordings, videos, plain text).",
+    "mismatch": "The content of {name} does not match its name.",
+    "busy": "{name} could not be cleaned now (all cleaning slots are busy); try again in a minute.",
     "encrypted": "{name} is password-protected; attach it without the password.",
     "too_large": "{name} is too large to process.",
 }
 
 
-def clean_file(filename: str, data: bytes) -> CleanFile:
-    return attachments.clean(filename, data)
+def clean_file(filename: str, data: bytes, config: Config) -> CleanFile:
+    return attachments.clean(filename, data, config)
 
 
 def read_files(config: Config, uploads: list[FileStorage]) -> list[CleanFile]:
@@ -42,7 +44,7 @@ def read_files(config: Config, uploads: list[FileStorage]) -> list[CleanFile]:
             total += len(data)
             if total > config.submission_max_mb * 1024 * 1024:
                 raise AttachmentRefused("total_size")
-            cleaned.append(clean_file(upload.filename or "", data))
+            cleaned.append(clean_file(upload.filename or "", data, config))
     except AttachmentRefused as exc:
         raise TriageError(refusal(config, exc) + " Nothing was sent; choose the files again.") from None
     return cleaned

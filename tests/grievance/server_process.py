@@ -13,6 +13,7 @@ from typing import Any
 
 from waitress import serve
 
+from endwatch import inmemory
 from endwatch.app import create_app
 from grievance import attachments
 
@@ -29,7 +30,9 @@ def main() -> None:
             return name
 
         attachments.store = store_then_pause  # type: ignore[assignment]
-    serve(create_app(), host="127.0.0.1", port=int(sys.argv[1]), threads=4, _quiet=True)
+    app = create_app()
+    options = inmemory.waitress_options(app.config["ENDWATCH"])
+    serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=4, _quiet=True, **options)
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ def test_whole_journey_submit_reply_follow_up_answer(browser, site, javascript):
     page.wait_for_load_state()
     receipt = page.locator("#receipt").inner_text().strip()
     assert len(receipt.split()) == 7
-    assert "scene.jpg: hidden data removed." in page.locator("main").inner_text()
+    assert "scene.jpg: location, camera details, dates and comments" in page.locator("main").inner_text()
     submitter.close()
 
     staff = browser.new_context(java_script_enabled=javascript)
