@@ -323,13 +323,24 @@ def add_note(current: Case, form: NoteForm) -> None:
 @case_action(ReplyForm)
 def reply(current: Case, form: ReplyForm) -> str:
     body, feedback = form.body.data or "", bool(form.feedback.data)
-    files = replies.read_files(config(), request.files.getlist(form.attachments.name))
+    uploads = request.files.getlist(form.attachments.name)
+    if any(upload.filename for upload in uploads):
+        db.end_read()  # cleaning is slow: no snapshot or lock is held meanwhile
+    files = replies.read_files(config(), uploads)
+    if files:
+        db.begin_write()
     me, key = _me(), private_key()
     services.reply(db.session(), current, me, key, body, feedback=feedback, files=files, config=config())
-    if files:
-        shown = f"Reply sent with {len(files)} file(s), hidden data removed"
-        return shown + ": the submitter reads it at follow-up."
-    return "Reply sent: the submitter reads it at follow-up."
+    if not files:
+        return "Reply sent: the submitter reads it at follow-up."
+    kept = [f.filename for f in files if f.remains or not f.metadata_removed]
+    if kept:
+        return (
+            f"Reply sent with {len(files)} file(s); some hidden data could not be removed from "
+            + ", ".join(kept)
+            + ": the submitter reads it at follow-up."
+        )
+    return f"Reply sent with {len(files)} file(s), hidden data removed: the submitter reads it at follow-up."
 
 
 @bp.post("/<int:case_id>/merge")
