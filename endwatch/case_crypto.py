@@ -17,6 +17,7 @@ The data key is never stored in clear. It is
 from __future__ import annotations
 
 import json
+import struct
 from dataclasses import dataclass
 from typing import Any
 
@@ -167,13 +168,18 @@ def decrypt_file(data_key: bytes, reference: str, stored_name: str, blob: bytes)
 # -- a follow-up visit -----------------------------------------------------------------------------------
 
 
-def lock_visit(cookie_key: bytes, visit_id: str, data_key: bytes) -> bytes:
-    """The data key for the length of a visit, under a key that only the submitter's cookie holds."""
-    return crypto.encrypt(cookie_key, data_key, visit_id.encode())
+def lock_visit(cookie_key: bytes, visit_id: str, data_key: bytes, seen: float) -> bytes:
+    """The data key for the length of a visit, under a key that only the submitter's cookie holds, with
+    the exact time of the visit's last request (kept here, not in clear, for idle expiry)."""
+    return crypto.encrypt(cookie_key, data_key + struct.pack(">d", seen), visit_id.encode())
 
 
-def open_visit(cookie_key: bytes, visit_id: str, locked: bytes) -> bytes:
-    return crypto.decrypt(cookie_key, locked, visit_id.encode())
+def open_visit(cookie_key: bytes, visit_id: str, locked: bytes) -> tuple[bytes, float]:
+    """The data key and the time of the last request; raises ValueError for a vault of another format."""
+    plain = crypto.decrypt(cookie_key, locked, visit_id.encode())
+    if len(plain) != 40:
+        raise ValueError("a visit locked without its time")
+    return plain[:32], struct.unpack(">d", plain[32:])[0]
 
 
 def _aad(reference: str, part: str) -> bytes:
