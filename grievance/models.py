@@ -190,3 +190,14 @@ class FollowupSession(Base):
     vault: Mapped[bytes] = mapped_column(LargeBinary)
     # The hour of the last visit, for the purge; the exact time, for idle expiry, is inside the vault.
     last_seen_at: Mapped[datetime] = mapped_column(default=rounded_now, index=True)
+
+
+class StaffNotice(Base):
+    """A notice to staff waiting for the hourly batch: the reference and the hour only, never the minute."""
+
+    __tablename__ = "staff_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(16))
+    hour: Mapped[datetime] = mapped_column(default=rounded_now, index=True)
