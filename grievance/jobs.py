@@ -1,4 +1,4 @@
-"""Scheduled jobs of this domain: staff notices, the daily overdue digest, retention purge and housekeeping."""
+"""Scheduled jobs of this domain: staff notices, the overdue digest, retention purge and housekeeping."""
 
 from __future__ import annotations
 
