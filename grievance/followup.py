@@ -24,7 +24,7 @@ from grievance.attachments import CleanFile
 from grievance.errors import GrievanceError, ReceiptNotFound
 from grievance.intake import MAX_TEXT, store_attachment
 from grievance.models import Case, CaseMessage, Direction, FollowupSession
-from grievance.receipts import receipt_keys
+from grievance.receipts import may_match, receipt_keys
 
 
 @dataclass
@@ -38,6 +38,8 @@ class Followup:
 
 
 def find_by_receipt(session: Session, config: Config, receipt: str) -> tuple[Case, bytes]:
+    if not may_match(config, receipt):
+        raise ReceiptNotFound("No report matches this receipt.")
     secrets = receipt_keys(config, receipt)
     case = session.scalars(select(Case).where(Case.receipt_digest == secrets.lookup)).first()
     if case is None:

@@ -82,7 +82,7 @@ def create_case(
     if recovery is None:
         raise IntakeUnavailable("Reporting is not available yet: the organisation recovery key is missing.")
     data_key = case_crypto.new_data_key()
-    receipt = new_receipt()
+    receipt = new_receipt(config)
     secrets_of_receipt = receipt_keys(config, receipt)
     case = Case(
         reference=new_reference(session),

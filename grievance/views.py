@@ -24,8 +24,8 @@ from werkzeug.datastructures import FileStorage
 from contracts.models import Product
 from endwatch import db
 from endwatch.config import Config
-from endwatch.extensions import limiter
-from grievance import attachments, intake, notify
+from endwatch.ratelimit import Verdict
+from grievance import attachments, flood, intake, notify
 from grievance import followup as visits
 from grievance.attachments import CleanFile
 from grievance.content import read_content
@@ -41,27 +41,21 @@ def config() -> Config:
     return current_app.config["ENDWATCH"]
 
 
-def _site() -> str:
-    return "site"
-
-
-def _refused(response: Response) -> bool:
-    return response.status_code == 401
-
-
 @bp.route("/")
 def index() -> Any:
     return render_template("grievance/index.html", idle_minutes=config().session_idle_minutes)
 
 
 @bp.route("/report", methods=["GET", "POST"])
-@limiter.limit(lambda: config().intake_limit, methods=["POST"])
-@limiter.limit(lambda: config().intake_site_limit, key_func=_site, methods=["POST"], scope="intake-site")
 def report() -> Any:
     form = ReportForm()
     form.fill_choices(_products())
     if not form.validate_on_submit():
         return _report_page(form, _form_status())
+    admitted = flood.admit_report()
+    if not admitted.allowed:
+        flash(_too_many_reports(admitted.minutes), "error")
+        return _retry_after(_report_page(form, 429), admitted)
     try:
         files = _read_uploads(request.files.getlist(form.attachments.name))
         submission = intake.Submission(
@@ -87,24 +81,25 @@ def report() -> Any:
 
 
 @bp.route("/followup", methods=["GET", "POST"])
-@limiter.limit(lambda: config().followup_limit, methods=["POST"], deduct_when=_refused)
-@limiter.limit(
-    lambda: config().followup_site_limit,
-    key_func=_site,
-    methods=["POST"],
-    deduct_when=_refused,
-    scope="followup-site",
-)
 def followup() -> Any:
     form = ReceiptForm()
     if request.method == "GET" and _current_followup() is not None:
         return redirect(url_for("public.followup_case"))
     if not form.validate_on_submit():
         return render_template("grievance/followup.html", form=form), _form_status()
+    receipt = form.receipt.data or ""
+    if not flood.receipt_worth_checking(receipt):
+        form.receipt.errors = [_("No report matches this receipt. Check the digits and try again.")]
+        return render_template("grievance/followup.html", form=form), 401
+    allowed = flood.may_check_receipt()
+    if not allowed.allowed:
+        flash(_too_many_receipts(allowed.minutes), "error")
+        return _retry_after((render_template("grievance/followup.html", form=form), 429), allowed)
     try:
-        visit = visits.start_followup(db.session(), config(), form.receipt.data or "")
+        visit = visits.start_followup(db.session(), config(), receipt)
     except ReceiptNotFound:
-        form.receipt.errors = [_("No report matches this receipt. Check the words and try again.")]
+        flood.receipt_failed()
+        form.receipt.errors = [_("No report matches this receipt. Check the digits and try again.")]
         return render_template("grievance/followup.html", form=form), 401
     _forget_followup()
     session[FOLLOWUP_ID] = visit.session_id
@@ -238,6 +233,27 @@ def _report_page(form: ReportForm, status: int) -> Any:
     return render_template(
         "grievance/report.html", form=form, limits=_limits(), country_options=country_options
     ), status
+
+
+def _too_many_reports(minutes: int) -> str:
+    return _(
+        "You have sent several reports in a short time. Please wait %(minutes)d minutes, then send again: "
+        "your text is kept below (files must be chosen again).",
+        minutes=minutes,
+    )
+
+
+def _too_many_receipts(minutes: int) -> str:
+    return _(
+        "Too many receipts were tried from this browser. Please wait %(minutes)d minutes and try again.",
+        minutes=minutes,
+    )
+
+
+def _retry_after(page: tuple[Any, int], verdict: Verdict) -> Response:
+    response = current_app.make_response(page)
+    response.headers["Retry-After"] = str(max(verdict.retry_after, 1))
+    return response
 
 
 def _form_status() -> int:

@@ -104,7 +104,7 @@ def test_no_address_or_user_agent_is_stored_or_logged(app_config, proxies, tmp_p
         prepare_member_in_transaction(session)
         response = submit(client, files=[(b"evidence", "e.txt")])
         receipt = receipt_in(response)
-        open_followup(client, receipts.new_receipt())
+        open_followup(client, receipts.new_receipt(app.config["ENDWATCH"]))
         open_followup(client, receipt)
         client.get("/followup/case")
         dump = table_bytes(session)
