@@ -136,10 +136,14 @@ def forgetful_key(kind: str, value: str) -> str:
 
 
 def visitor_id() -> str:
-    """The visitor's random id, kept in their signed session cookie (made on first need)."""
-    if VISITOR not in session:
-        session[VISITOR] = crypto.random_token(16)
-    return str(session[VISITOR])
+    """The visitor: the random CSRF secret of their session, made when a form was first shown to them.
+
+    Every public POST carries it (or fails the CSRF check), and a client that replays an old cookie keeps
+    the same id: only fetching a form again with no cookie makes a new visitor."""
+    token = session.get("csrf_token") or session.get(VISITOR)
+    if not token:
+        token = session[VISITOR] = crypto.random_token(16)
+    return str(token)
 
 
 @dataclass(frozen=True)
