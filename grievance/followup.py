@@ -26,6 +26,8 @@ from grievance.intake import MAX_TEXT, store_attachment
 from grievance.models import Case, CaseMessage, Direction, FollowupSession
 from grievance.receipts import may_match, receipt_keys
 
+TOUCH_SECONDS = 60
+
 
 @dataclass
 class Followup:
@@ -77,8 +79,9 @@ def resume_followup(session: Session, session_id: str, cookie_key: str, idle: ti
     if now - seen > idle.total_seconds() or utcnow() - row.last_seen_at > idle + timedelta(hours=1):
         session.delete(row)
         return None
-    row.vault = case_crypto.lock_visit(key, session_id, data_key, now)
-    row.last_seen_at = rounded_now()
+    if now - seen >= TOUCH_SECONDS:  # a write per minute at most, not one per page
+        row.vault = case_crypto.lock_visit(key, session_id, data_key, now)
+        row.last_seen_at = rounded_now()
     case = session.get(Case, row.case_id)
     if case is None:
         return None

@@ -29,7 +29,9 @@ def shared(app_config, connection, monkeypatch):  # type: ignore[no-untyped-def]
     namespace = f"endwatch-test-{uuid.uuid4().hex}"
     apps = []
     for _ in range(2):
-        app = create_app({**app_config, "ratelimit_storage_uri": services.REDIS_URL}, environ={}, bind=connection)
+        app = create_app(
+            {**app_config, "ratelimit_storage_uri": services.REDIS_URL}, environ={}, bind=connection
+        )
         app.config["RATELIMIT_NAMESPACE"] = namespace
         apps.append(app)
     redis = ratelimit.RedisStore(services.REDIS_URL, namespace).redis
