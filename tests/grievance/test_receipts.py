@@ -88,7 +88,7 @@ def test_the_receipt_is_typed_in_clear_and_can_be_hidden_without_javascript(clie
     assert 'type="text"' in field
     assert 'type="checkbox" id="hide-receipt"' in page and "<script" not in page
     css = (Path(app.static_folder or "") / "style.css").read_text()
-    assert ".hide-toggle:checked ~ .receipt-field input" in css
+    assert "form:has(.hide-toggle:checked) .receipt-field input" in css
 
 
 def test_a_new_receipt_has_eighty_bits_and_a_check_nobody_can_forge_without_the_pepper(app):
@@ -101,3 +101,18 @@ def test_a_new_receipt_has_eighty_bits_and_a_check_nobody_can_forge_without_the_
         assert case_crypto.receipt_may_match(receipt, pepper)
         assert not case_crypto.receipt_may_match(receipt, b"another site's pepper")
         assert digits[25:] == case_crypto.receipt_check(digits[:25], pepper)
+
+
+@pytest.mark.browser
+def test_hiding_the_receipt_works_with_javascript_off(browser, live_server, tmp_path):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + "/followup")
+    field = page.locator("input[name=receipt]")
+    field.fill("12345 67890")
+    style = "element => getComputedStyle(element).filter"
+    assert field.evaluate(style) == "none" and field.input_value() == "12345 67890"
+    page.locator("label.check", has_text="Hide").click()
+    assert "blur" in field.evaluate(style)
+    page.screenshot(path=str(tmp_path / "hidden.png"))
+    context.close()
