@@ -36,6 +36,7 @@ STAFF_NAV = (
     ("contracts.gaps", "Safeguard gaps"),
     ("contracts.actions", "Enforcement"),
     ("screening.hits", "Screening"),
+    ("reports.staff_transparency", "Transparency"),
 )
 
 

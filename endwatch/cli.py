@@ -27,6 +27,7 @@ from grievance import demo as grievance_demo
 from monitoring import cli as monitoring_cli
 from monitoring import demo as monitoring_demo
 from reporting import cli as reporting_cli
+from reporting import demo as reporting_demo
 from screening import cli as screening_cli
 from screening import demo as screening_demo
 
@@ -44,6 +45,7 @@ DEMO_LOADERS = (
     monitoring_demo.load_demo,
     grievance_demo.load_demo,
     screening_demo.load_demo,
+    reporting_demo.load_demo,
 )
 
 

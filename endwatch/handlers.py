@@ -80,6 +80,12 @@ def csrf_failed(error: CSRFError) -> Any:
         signed_in = auth.current_session() is not None
         ended = auth.config().session_idle_minutes if g.get("staff_session_ended") else 0
         return resume.page_after_bad_token(signed_in, ended)
+    if request.method == "POST":
+        from grievance.views import page_after_bad_token  # the public side keeps what was typed too
+
+        kept = page_after_bad_token()
+        if kept is not None:
+            return kept
     return render_template("errors/400.html"), 400
 
 

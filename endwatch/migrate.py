@@ -17,6 +17,7 @@ from endwatch.db import Base
 from grievance import models as grievance_models
 from grievance.triage import models as triage_models
 from monitoring import models as monitoring_models
+from reporting import models as reporting_models
 from screening import models as screening_models
 
 # Every module that declares tables: importing them puts their tables in Base.metadata.
@@ -27,6 +28,7 @@ MODEL_MODULES = (
     grievance_models,
     triage_models,
     screening_models,
+    reporting_models,
 )
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 IGNORED_TABLES = frozenset({"apscheduler_jobs"})

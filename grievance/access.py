@@ -7,14 +7,19 @@ Reading goes through grievance.triage.services.data_key, which checks recusal an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from endwatch import audit, case_crypto, crypto
 from endwatch.case_crypto import RECOVERY_HOLDER, Holder, may_hold_case_keys, user_holder
+from endwatch.config import Config
 from endwatch.db import utcnow
 from endwatch.models import User
+from grievance.attachments import CleanFile
 from grievance.errors import GrievanceError, NoCaseAccess
+from grievance.intake import store_attachment
 from grievance.models import Case, CaseKey, CaseMessage, Direction
 
 
@@ -40,10 +45,20 @@ def unlock(session: Session, case: Case, private_key: bytes) -> bytes:
         raise NoCaseAccess(f"Your key to case {case.reference} does not open it.") from None
 
 
-def add_reply(session: Session, case: Case, body: str, author: User, private_key: bytes) -> CaseMessage:
-    """A staff reply the submitter reads at follow-up."""
-    if not body.strip():
+def add_reply(
+    session: Session,
+    case: Case,
+    body: str,
+    author: User,
+    private_key: bytes,
+    files: Sequence[CleanFile] = (),
+    config: Config | None = None,
+) -> CaseMessage:
+    """A staff reply the submitter reads at follow-up, with cleaned files they can download there."""
+    if not body.strip() and not files:
         raise GrievanceError("The reply is empty.")
+    if files and config is None:
+        raise ValueError("storing files needs the configuration")
     data_key = unlock(session, case, private_key)
     message = CaseMessage(
         direction=Direction.TO_SUBMITTER,
@@ -52,8 +67,12 @@ def add_reply(session: Session, case: Case, body: str, author: User, private_key
         created_at=utcnow(),
     )
     case.messages.append(message)
+    for clean in files:
+        assert config is not None
+        case.attachments.append(store_attachment(session, config, case, data_key, clean, message))
     session.flush()
-    audit.record(session, "case.reply", actor=author.email, target=f"case:{case.id}")
+    details = {"files": len(files)} if files else None
+    audit.record(session, "case.reply", actor=author.email, target=f"case:{case.id}", details=details)
     return message
 
 

@@ -19,11 +19,11 @@ from endwatch import case_crypto, crypto
 from endwatch.config import Config
 from endwatch.db import utcnow
 from endwatch.timeutil import rounded_now
-from grievance import deadlines
+from grievance import attachments, deadlines
 from grievance.attachments import CleanFile
 from grievance.errors import GrievanceError, ReceiptNotFound
 from grievance.intake import MAX_TEXT, store_attachment
-from grievance.models import Case, CaseMessage, Direction, FollowupSession
+from grievance.models import Attachment, Case, CaseMessage, Direction, FollowupSession
 from grievance.receipts import may_match, receipt_keys
 
 TOUCH_SECONDS = 60
@@ -117,6 +117,25 @@ def add_submitter_message(
         case.attachments.append(store_attachment(session, config, case, followup.data_key, clean, message))
     session.flush()
     return message
+
+
+def reply_attachment(followup: Followup, attachment_id: int) -> Attachment | None:
+    """A file our team attached to a reply on this visit's case; the submitter's own files are not served."""
+    for attachment in followup.case.attachments:
+        message = attachment.message
+        if attachment.id != attachment_id or message is None:
+            continue
+        return attachment if message.direction == Direction.TO_SUBMITTER else None
+    return None
+
+
+def read_reply_attachment(config: Config, followup: Followup, attachment: Attachment) -> tuple[str, bytes]:
+    """The decrypted name and content of a reply's file."""
+    case = followup.case
+    name = case_crypto.decrypt_filename(
+        followup.data_key, case.reference, attachment.stored_name, attachment.filename_enc
+    )
+    return name, attachments.load(config, followup.data_key, case.reference, attachment.stored_name)
 
 
 def next_deadline(case: Case) -> deadlines.Deadline | None:

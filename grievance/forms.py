@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
+    HiddenField,
     MultipleFileField,
     SelectChoice,
     SelectField,
@@ -105,6 +106,8 @@ class ReportForm(FlaskForm):
         ),
         validators=[_at_most(MAX_TEXT)],
     )
+    # One use per rendered form: an old form sent again stores nothing (grievance.handoff).
+    form_token = HiddenField(validators=[Length(max=64)])
 
     def fill_choices(self, products: list[tuple[int, str]]) -> None:
         self.product.choices = [SelectChoice(UNKNOWN, str(_l("I don't know")))] + [

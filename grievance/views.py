@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
+    abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -25,16 +28,30 @@ from contracts.models import Product
 from endwatch import db
 from endwatch.config import Config
 from endwatch.ratelimit import Verdict
-from grievance import attachments, flood, intake, notify
+from grievance import attachments, flood, handoff, intake, notify
 from grievance import followup as visits
 from grievance.attachments import CleanFile
 from grievance.content import read_content
 from grievance.errors import AttachmentRefused, GrievanceError, IntakeUnavailable, ReceiptNotFound
-from grievance.forms import UNKNOWN, EmptyForm, MessageForm, ReceiptForm, ReportForm, country_options
+from grievance.forms import (
+    PERIODS,
+    RIGHTS,
+    TOO_LONG,
+    UNKNOWN,
+    EmptyForm,
+    MessageForm,
+    ReceiptForm,
+    ReportForm,
+    country_choices,
+    country_options,
+)
+from grievance.models import Case
+from grievance.triage.export import download_name
 
 bp = Blueprint("public", __name__)
 
 FOLLOWUP_ID, FOLLOWUP_KEY = "fu", "fk"
+CARRIED = "carried_body"
 
 
 def config() -> Config:
@@ -50,8 +67,12 @@ def index() -> Any:
 def report() -> Any:
     form = ReportForm()
     form.fill_choices(_products())
+    if not form.form_token.data:
+        form.form_token.data = handoff.new_form_token()
     if not form.validate_on_submit():
         return _report_page(form, _form_status())
+    if handoff.already_sent(form.form_token.data):
+        return redirect(url_for("public.received"), code=303)
     admitted = flood.admit_report()
     if not admitted.allowed:
         flash(_too_many_reports(admitted.minutes), "error")
@@ -75,36 +96,51 @@ def report() -> Any:
     except IntakeUnavailable:
         return render_template("grievance/unavailable.html"), 503
     notify.queue_notice(db.session(), config(), "case", case.reference)
-    # The shell commits after this view returns and before the page leaves: a failed commit sends an
-    # error page instead, so the receipt is never shown for a report that was not stored.
-    return render_template("grievance/receipt.html", receipt=receipt, files=files)
+    # Committed here, before the receipt is handed to the next page: a failed commit is an error page,
+    # and the receipt is never shown (nor the form marked as sent) for a report that was not stored.
+    db.session().commit()
+    handoff.hand_over(receipt, files, form.form_token.data)
+    return redirect(url_for("public.received"), code=303)
+
+
+@bp.get("/report/received")
+def received() -> Any:
+    """The receipt, shown once (post-redirect-get): Reload or Back never send the report again."""
+    handed = handoff.take()
+    if handed is None:
+        return render_template("grievance/received_again.html")
+    files = [{"filename": name, "metadata_removed": removed} for name, removed in handed["files"]]
+    return render_template("grievance/receipt.html", receipt=handed["receipt"], files=files)
 
 
 @bp.route("/followup", methods=["GET", "POST"])
 def followup() -> Any:
     form = ReceiptForm()
+    carried = _carried_message()
     if request.method == "GET" and _current_followup() is not None:
         return redirect(url_for("public.followup_case"))
     if not form.validate_on_submit():
-        return render_template("grievance/followup.html", form=form), _form_status()
+        return _receipt_page(form, _form_status(), carried)
     receipt = form.receipt.data or ""
     if not flood.receipt_worth_checking(receipt):
         form.receipt.errors = [_("No report matches this receipt. Check the digits and try again.")]
-        return render_template("grievance/followup.html", form=form), 401
+        return _receipt_page(form, 401, carried)
     allowed = flood.may_check_receipt()
     if not allowed.allowed:
         flash(_too_many_receipts(allowed.minutes), "error")
-        return _retry_after((render_template("grievance/followup.html", form=form), 429), allowed)
+        return _retry_after(_receipt_page(form, 429, carried), allowed)
     try:
         visit = visits.start_followup(db.session(), config(), receipt)
     except ReceiptNotFound:
         flood.receipt_failed()
         form.receipt.errors = [_("No report matches this receipt. Check the digits and try again.")]
-        return render_template("grievance/followup.html", form=form), 401
+        return _receipt_page(form, 401, carried)
     _forget_followup()
     session[FOLLOWUP_ID] = visit.session_id
     session[FOLLOWUP_KEY] = visit.cookie_key
     session.permanent = False
+    if carried is not None and carried.strip():
+        return _send_carried(visit, carried)
     return redirect(url_for("public.followup_case"))
 
 
@@ -112,8 +148,13 @@ def followup() -> Any:
 def followup_case() -> Any:
     visit = _current_followup()
     if visit is None:
-        if FOLLOWUP_ID in session:
-            _forget_followup()
+        ended = FOLLOWUP_ID in session
+        _forget_followup()
+        if request.method == "POST":
+            # The visit ended while they typed: ask for the receipt on this page, carrying the text in
+            # the page itself (never stored on the server), and send it after the receipt.
+            return _lost_message_page(ended)
+        if ended:
             flash(_("Your follow-up session ended. Please enter your receipt again."), "info")
         return redirect(url_for("public.followup"))
     form = MessageForm()
@@ -134,19 +175,27 @@ def followup_case() -> Any:
             return redirect(url_for("public.followup_case"))
     elif request.method == "POST":
         status = 400
-    content = read_content(visit.case, visit.data_key)
-    return (
-        render_template(
-            "grievance/followup_case.html",
-            case=visit.case,
-            content=content,
-            deadline=visits.next_deadline(visit.case),
-            form=form,
-            end_form=EmptyForm(),
-            limits=_limits(),
-            idle_minutes=config().session_idle_minutes,
-        ),
-        status,
+    return _case_page(visit, form, status)
+
+
+@bp.get("/followup/files/<int:attachment_id>")
+def followup_file(attachment_id: int) -> Any:
+    """A file our team attached to a reply, for the submitter of that case only."""
+    visit = _current_followup()
+    if visit is None:
+        return redirect(url_for("public.followup"))
+    found = visits.reply_attachment(visit, attachment_id)
+    if found is None:
+        abort(404)
+    name, data = visits.read_reply_attachment(config(), visit, found)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=found.media_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=download_name(name, f"file-{found.id}"),
+        conditional=False,
+        etag=False,
+        max_age=0,
     )
 
 
@@ -158,7 +207,100 @@ def followup_end() -> Any:
     return redirect(url_for("public.index"))
 
 
+def page_after_bad_token() -> Any:
+    """A public POST whose CSRF token no longer holds (the browser was restarted, the cookie was lost):
+    what was typed comes back under a fresh token instead of an error page; None for other routes."""
+    if request.path == url_for("public.report"):
+        form = ReportForm()
+        form.fill_choices(_products())
+        form.form_token.data = form.form_token.data or handoff.new_form_token()
+        return render_template(
+            "grievance/report.html",
+            form=form,
+            limits=_limits(),
+            country_options=country_options,
+            files_again=_files_again(form.attachments.name),
+            expired_form=True,
+        ), 400
+    if request.path == url_for("public.followup_case"):
+        _forget_followup()
+        return _lost_message_page(ended=True)
+    if request.path == url_for("public.followup") and CARRIED in request.form:
+        return _receipt_page(ReceiptForm(formdata=None), 400, _carried_message(), ended=True)
+    return None
+
+
 # -- helpers -----------------------------------------------------------------------------------------
+
+
+def _case_page(visit: visits.Followup, form: MessageForm, status: int) -> Any:
+    content = read_content(visit.case, visit.data_key)
+    return (
+        render_template(
+            "grievance/followup_case.html",
+            case=visit.case,
+            content=content,
+            report=_report_summary(visit.case),
+            deadline=visits.next_deadline(visit.case),
+            form=form,
+            end_form=EmptyForm(),
+            limits=_limits(),
+            idle_minutes=config().session_idle_minutes,
+            files_again=_files_again(form.attachments.name) if status >= 400 else [],
+        ),
+        status,
+    )
+
+
+def _report_summary(case: Case) -> dict[str, Any]:
+    """The chosen fields of the report, in the reader's language, to read it back."""
+    product = db.session().get(Product, case.product_id) if case.product_id is not None else None
+    countries = dict(country_choices())
+    rights = {choice.value: str(choice.label) for choice in RIGHTS}
+    periods = {choice.value: str(choice.label) for choice in PERIODS}
+    return {
+        "product": product.name if product is not None else None,
+        "country": countries.get(case.country, case.country) if case.country else None,
+        "period": periods.get(case.incident_period, periods["unknown"]),
+        "rights": [rights.get(code, code) for code in case.categories],
+    }
+
+
+def _carried_message() -> str | None:
+    """The message typed before the visit ended, posted back with the receipt; None if there was none."""
+    if request.method != "POST" or CARRIED not in request.form:
+        return None
+    return request.form.get(CARRIED, "")
+
+
+def _receipt_page(form: ReceiptForm, status: int, carried: str | None = None, **extra: Any) -> Any:
+    return render_template(
+        "grievance/followup.html",
+        form=form,
+        carried=carried,
+        files_dropped=extra.get("files_dropped", request.form.get("files_dropped") == "1"),
+        ended=extra.get("ended", False),
+    ), status
+
+
+def _lost_message_page(ended: bool) -> Any:
+    """The receipt form, answering a message posted after the visit ended, with the message in it."""
+    carried = request.form.get("body", "")
+    dropped = any(upload.filename for upload in request.files.getlist("attachments"))
+    return _receipt_page(ReceiptForm(formdata=None), 401, carried, files_dropped=dropped, ended=ended)
+
+
+def _send_carried(visit: visits.Followup, carried: str) -> Any:
+    """Send the message that was typed before the visit ended, now that the receipt opened it again."""
+    form = MessageForm(formdata=None, body=carried)
+    try:
+        visits.add_submitter_message(db.session(), config(), visit, carried)
+    except GrievanceError:
+        form.body.errors = [str(TOO_LONG)]
+        return _case_page(visit, form, 400)
+    notify.queue_notice(db.session(), config(), "message", visit.case.reference)
+    flash(_("Your message was sent."), "info")
+    return redirect(url_for("public.followup_case"))
 
 
 def _current_followup() -> visits.Followup | None:
@@ -231,8 +373,17 @@ def _refusal_message(exc: AttachmentRefused) -> str:
 
 def _report_page(form: ReportForm, status: int) -> Any:
     return render_template(
-        "grievance/report.html", form=form, limits=_limits(), country_options=country_options
+        "grievance/report.html",
+        form=form,
+        limits=_limits(),
+        country_options=country_options,
+        files_again=_files_again(form.attachments.name),
     ), status
+
+
+def _files_again(field: str) -> list[str]:
+    """The files chosen for a POST that was not stored: the page asks for them again, by name."""
+    return handoff.chosen_names(request.files.getlist(field)) if request.method == "POST" else []
 
 
 def _too_many_reports(minutes: int) -> str:

@@ -11,16 +11,30 @@ from monitoring import lexicon
 from monitoring.countries import country_mentions
 from monitoring.judging import Alias, WatchName
 from monitoring.text import fold_key, fold_text
-from monitoring.variants import arabic_clitics, greek_lookalike, latin_variants, russian_cases
+from monitoring.variants import (
+    arabic_clitics,
+    cyrillic_by_ear,
+    greek_lookalike,
+    latin_variants,
+    russian_cases,
+)
 
 _QUALIFIER = re.compile(r"\s*\(([^()]+)\)\s*\Z")
 
 
+_LATIN_ACRONYM = re.compile(r"[A-Z]{3,6}\Z")
+
+
 def alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
-    """The customer's names as imported, then the name without its country qualifier or demonym, and
-    a company's name without its legal form (rigour) or a trailing descriptor ("Nexa Technologies")."""
+    """The customer's names as imported, then the name without its country qualifier or demonym, a
+    company's name without its legal form (rigour) or a trailing descriptor ("Nexa Technologies"), and
+    its Latin acronyms spelled with other scripts' letter names (lexicon `[acronyms]`: NSO = إن إس أو)."""
     for raw in (watch.name, *watch.aliases):
         yield raw, None
+    for raw in (watch.name, *watch.aliases):
+        if _LATIN_ACRONYM.match(raw):
+            for spelling in lexicon.acronym_spellings(raw):
+                yield spelling, "letters"
     if watch.kind not in ("government", "soe"):
         from rigour.names import remove_org_types  # only when building: it takes a while to import
 
@@ -55,6 +69,9 @@ def keys_of(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
             yield fold_key(lookalike), "lookalike"
     elif "." in alias.text and all(len(w) == 1 for w in folded.split()[:2]):
         yield fold_key(alias.text.replace(".", "")), "dotted"  # "U.S. Immigration" -> "US Immigration"
+    if alias.script == "latin" and alias.shape == "name" and " " not in folded:
+        for variant in cyrillic_by_ear(alias.text):
+            yield variant, "translit"  # Huawei written Хуавей
     if alias.script == "cyrillic":
         for variant in latin_variants(alias.text):
             yield variant, "translit"

@@ -37,7 +37,8 @@ _GENERIC = re.compile(
     r"|communic|comunic|svyaz|telecom|judic|sudebn|prosecut|fiscal|parquet|prokur|attorney|order|orden"
     r"|ordre|emergen|command|comando|inform|operat|prison|penitenc|jihaz|wzar|hay|mjls|council|consejo"
     r"|suret|safety|seguranc|sicurezz|securit|amh|aam"
-    r"|conseil|sovet|jhaz|amh|mdyry|ryas|nacion|wtn)\w*\Z"
+    r"|conseil|sovet|jhaz|amh|mdyry|ryas|nacion|wtn"
+    r"|unutra|unutarn|poslov|wewnetrz|spraw|vnutrish|icisler|bakanl|belugy|esoterik|ypourg)\w*\Z"
 )
 # Ordinary words that are also company or product names; alone and in capitals they still need support.
 _COMMON = frozenset(
@@ -175,7 +176,7 @@ def features(
     matched = text[start:end]
     before = text[max(0, start - 40) : start]
     after = text[end : end + 40]
-    shape = alias.shape
+    shape = "acronym" if hit.form == "letters" else alias.shape  # NTMC spelled এনটিএমসি is still an acronym
     found: dict[str, float] = {f"shape:{shape}": 1.0, f"written:{casing}": 1.0}
     reasons = [_alias_reason(hit, matched)]
     if hit.form != "exact":
@@ -194,6 +195,9 @@ def features(
         if shape == "word-acronym":
             reasons.append(f'"{alias.text}" is also an ordinary word or abbreviation')
         spelled = _spelled_out_as(text, start, end)
+        elsewhere = _spelled_elsewhere(text, matched, start) if spelled is None else None
+        if elsewhere is not None and not _names_customer(alias, elsewhere):
+            spelled = elsewhere  # the text says elsewhere that this acronym is another body
         if spelled is not None:
             if _names_customer(alias, spelled):
                 found["spelled:same"] = 1.0
@@ -241,6 +245,12 @@ def features(
     if alias.customer.kind not in ("government", "soe"):
         found["kind:company"] = 1.0
     _country_features(hit, countries, found, reasons, matched)
+    # A name written in the language of the customer's country ("Nemzetbiztonsági Szakszolgálat" in a
+    # Hungarian text) is less likely another country's body, whatever other countries the text names.
+    language = lexicon.text_language(text) if shape in ("name", "generic") else None
+    if language is not None and language in _languages_of(alias.customer.country):
+        found[f"{shape}&language:own"] = 1.0
+        reasons.append(f"the text is in a language of {country_name(alias.customer.country)}")
     # How much a country tells depends on the shape of the name and on the kind of customer (a company
     # is reported wherever it sells): weigh them together.
     for name in [k for k in found if k.startswith("country:")]:
@@ -248,6 +258,14 @@ def features(
         if "kind:company" in found:
             found[f"company&{name}"] = 1.0
     return found, reasons
+
+
+@cache
+def _languages_of(country: str) -> frozenset[str]:
+    """Official languages of a country, as language codes without script (CLDR, through Babel)."""
+    from babel.languages import get_official_languages
+
+    return frozenset(code.split("_")[0] for code in get_official_languages(country, de_facto=True))
 
 
 def _spelled_out_as(text: str, start: int, end: int) -> str | None:
@@ -267,6 +285,17 @@ def _spelled_out_as(text: str, start: int, end: int) -> str | None:
             if _expands(acronym, tail) and _initials(tail)[:1] == fold_key(acronym)[:1]:
                 return tail
         return None
+    return None
+
+
+def _spelled_elsewhere(text: str, acronym: str, start: int) -> str | None:
+    """What the text says the same acronym stands for where it spells it out (a headline's "FSB" is
+    the "Financial Stability Board (FSB)" of the body)."""
+    for other in re.finditer(r"(?<!\w)" + re.escape(acronym) + r"(?!\w)", text):
+        if other.start() != start:
+            spelled = _spelled_out_as(text, other.start(), other.end())
+            if spelled is not None:
+                return spelled
     return None
 
 
@@ -319,6 +348,7 @@ def _alias_reason(hit: Hit, matched: str) -> str:
         "suffixed": f'"{alias}" with an ending ("{matched}")',
         "misspelt": f'"{matched}", one letter from "{alias}"',
         "lookalike": f'"{alias}" in lookalike letters of another script',
+        "letters": f'"{matched}": an acronym of the customer spelled in letter names',
         "country-police": f'"{matched}": that country\'s police force, {hit.alias.customer.name}',
     }
     if hit.form in described:
@@ -377,7 +407,7 @@ def _country_features(
         reasons.append(f"another country nearby: {country_name(other)}, and not {own_name}")
     else:
         found["country:none"] = 1.0
-    if hit.alias.script in ("cyrillic", "arabic", "greek") and script_of(matched) == hit.alias.script:
+    if hit.alias.script != "latin" and script_of(matched) == hit.alias.script:
         found["own-script"] = 1.0
 
 

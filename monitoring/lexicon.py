@@ -28,6 +28,7 @@ CATEGORIES = (
     "business",
     "denial",
     "disproval",
+    "crime",
 )
 POLICE = "police"
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -61,6 +62,15 @@ def _terms(spec: str) -> Iterator[tuple[str, bool, bool]]:
             yield folded, stem, _UNSPACED.search(word) is not None
 
 
+def _scripted_terms(spec: str) -> Iterator[tuple[str, bool, bool, str]]:
+    """_terms with the script each term is written in (latin, cyrillic, arabic, greek, other)."""
+    from monitoring.variants import script_of
+
+    for raw in spec.split():
+        for folded, stem, unspaced in _terms(raw):
+            yield folded, stem, unspaced, script_of(raw)
+
+
 def country_terms() -> Iterator[tuple[str, str, bool]]:
     """(ISO code, folded term, is a stem) from every language's [countries] table."""
     for data in languages().values():
@@ -73,14 +83,20 @@ def country_terms() -> Iterator[tuple[str, str, bool]]:
 def automaton() -> ahocorasick.Automaton:
     """Every term of every language, tagged with its category (and `police`)."""
     found = ahocorasick.Automaton()
+    scripts: dict[tuple[str, tuple[str, int, int]], set[str]] = {}
     for data in languages().values():
         specs = [(c, data.get("terms", {}).get(c, "")) for c in CATEGORIES]
         specs.append((POLICE, data.get(POLICE, "")))
         for category, spec in specs:
-            for folded, stem, unspaced in _terms(spec):
+            for folded, stem, unspaced, script in _scripted_terms(spec):
                 key = folded if unspaced else (f" {folded}" if stem else f" {folded} ")
                 kind = 2 if unspaced else 1 if stem else 0
-                found.add_word(key, (category, len(key) - (1 if unspaced else 2), kind))
+                entry = (category, len(key) - (1 if unspaced else 2), kind)
+                scripts.setdefault((key, entry), set()).add(script)
+    for (key, entry), written in scripts.items():
+        # Any script a term is written in may be read in that script; a Latin term anywhere (a Latin
+        # word transliterated: "pegasus" is also Пегасус), so a term in Latin script counts as "any".
+        found.add_word(key, (*entry, "" if "latin" in written else "|".join(sorted(written))))
     found.make_automaton()
     return found
 
@@ -135,10 +151,28 @@ def find_terms(view: str, low: int = 0, high: int | None = None) -> list[tuple[s
     high = view.find(" ", high) + 1 or len(view)
     out: list[tuple[str, int, int]] = []
     append, find = out.append, view.find
-    for end, (category, back, kind) in automaton().iter(view, low, high):
+    for end, (category, back, kind, _) in automaton().iter(view, low, high):
         # kind: 0 a whole word, 1 a stem (runs to the end of its word), 2 inside a run of characters
         append((category, end - back, find(" ", end + 1) if kind == 1 else end + (kind == 2)))
     return out
+
+
+@lru_cache(maxsize=8)
+def terms_as_written(text: str) -> Terms:
+    """The terms of a text, each only where the text is written in the term's script: Arabic إعدام
+    folds to "adam", which a Kazakh адам or an English Adam is not (a Latin term counts anywhere)."""
+    from monitoring.text import fold_text
+    from monitoring.variants import script_of
+
+    folded = fold_text(text)
+    view = folded.view
+    out: list[tuple[str, int, int]] = []
+    for end, (category, back, kind, scripts) in automaton().iter(view):
+        start, stop = end - back, (view.find(" ", end + 1) if kind == 1 else end + (kind == 2))
+        if scripts and script_of(text[slice(*folded.span(start, stop))]) not in scripts.split("|"):
+            continue
+        out.append((category, start, stop))
+    return Terms(out)
 
 
 @cache
@@ -187,3 +221,64 @@ def organisation_after(view: str, end: int) -> bool:
 def descriptors() -> frozenset[str]:
     """Words that end company names without being the name ("Technologies", "Group"), lower case."""
     return frozenset(w for data in languages().values() for w in data.get("descriptors", "").split())
+
+
+_MAX_SPELLINGS = 8
+
+
+def acronym_spellings(acronym: str) -> list[str]:
+    """A Latin acronym written with another script's letter names, in every language that lists them
+    (`[acronyms]`: `letters`, a table of letter -> its names separated by spaces, and `joiners`, what
+    comes between the letters): NTMC -> এনটিএমসি, NSO -> إن إس أو. At most a few spellings per language."""
+    letters = acronym.upper()
+    if not (letters.isascii() and letters.isalpha()):
+        return []
+    found: list[str] = []
+    for data in languages().values():
+        table = data.get("acronyms", {}).get("letters", {})
+        if not table or any(c not in table for c in letters):
+            continue
+        spellings = [""]
+        for letter in letters:
+            names = table[letter].split()
+            spellings = [s + "\0" + n if s else n for s in spellings for n in names][:_MAX_SPELLINGS]
+        for joiner in data["acronyms"].get("joiners", [""]):
+            found += [s.replace("\0", joiner) for s in spellings]
+    return list(dict.fromkeys(found))
+
+
+@cache
+def _stopwords() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Function word -> languages, for spaced and for unspaced scripts, as written (script tells)."""
+    spaced: dict[str, set[str]] = {}
+    unspaced: dict[str, set[str]] = {}
+    for code, data in languages().items():
+        for raw in data.get("stopwords", "").split():
+            (unspaced if _UNSPACED.search(raw) else spaced).setdefault(raw.lower(), set()).add(code)
+    return (
+        {k: tuple(sorted(v)) for k, v in spaced.items()},
+        {k: tuple(sorted(v)) for k, v in unspaced.items()},
+    )
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=8)
+def text_language(text: str) -> str | None:
+    """The language a text is written in, by its most frequent function words (each language's
+    `stopwords`, compared as written, so the script counts), or None when no language leads."""
+    spaced, unspaced = _stopwords()
+    counts: dict[str, int] = {}
+    for word in _WORD.findall(text.lower()):
+        for code in spaced.get(word, ()):
+            counts[code] = counts.get(code, 0) + 1
+    if _UNSPACED.search(text):
+        for word, codes in unspaced.items():
+            found = text.count(word)
+            for code in codes:
+                counts[code] = counts.get(code, 0) + found
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]

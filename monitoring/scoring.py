@@ -1,11 +1,11 @@
 """How loud an alert is: named features of the mention and its context, weighed by parameters.json.
 
 Features: how the name was matched (the mention's confidence), which kinds of context (surveillance,
-targeted people, detention, violence, repression, censorship, business, denial, disproval; one term list
-per language in monitoring/lexicon/) are near the mention or anywhere in the text, and the source's
-credibility. Two fitted logistic models give the probability that the report ties the customer to
-harm or surveillance of people (a warning) and to the critical kind (targeted people, detention,
-torture, disappearance, killing). Policy from the labelling guide is applied on top: below
+targeted people, detention, violence, repression, censorship, business, denial, disproval, ordinary
+crime; one term list per language in monitoring/lexicon/) are near the mention or anywhere in the
+text, and the source's credibility. Two fitted logistic models give the probability that the report
+ties the customer to harm or surveillance of people (a warning) and to the critical kind (targeted
+people, detention, torture, disappearance, killing). Policy from the labelling guide is applied on top: below
 `warning_credibility` a source alone raises no warning, and a critical level needs `critical_credibility`.
 """
 
@@ -31,6 +31,7 @@ _LABELS = {
     "business": "business (contracts, tenders, sales)",
     "denial": "a denial",
     "disproval": "a finding that clears the customer",
+    "crime": "ordinary crime (drugs, fraud, bribery, gangs, theft)",
 }
 _HARM = frozenset(("surveillance", "targets", "detention", "violence", "repression"))
 
@@ -64,7 +65,7 @@ def level_features(
     low, high = folded.view_offset(mention.start), folded.view_offset(mention.end)
     window = parameters().context_window
     near: dict[str, str] = {}
-    terms = lexicon.all_terms(folded.view)
+    terms = lexicon.terms_as_written(text)
     # A term inside the name ("Hacking Team") does not count.
     anywhere = terms.categories_outside(low, high)
     for category, start, end in terms.near(low, high, window):
@@ -78,7 +79,7 @@ def level_features(
         found[f"sentence:{category}"] = 1.0
     for category in near:
         found[f"near:{category}"] = 1.0
-    for category in anywhere & _HARM:
+    for category in anywhere & (_HARM | {"crime"}):
         found[f"text:{category}"] = 1.0
     if "targets" in near:
         for category in ("surveillance", "detention", "violence", "repression"):

@@ -123,3 +123,68 @@ def arabic_clitics(text: str) -> list[str]:
     if text.startswith("ال"):
         forms += ["لل" + text[2:], "ولل" + text[2:], "وب" + text]
     return forms
+
+
+# How Cyrillic-writing languages render a Latin company name by ear, as the folded text reads it back
+# (х -> kh, ц -> ts, й -> y): Huawei -> Хуавей/Хуавеи (khuavey, khuavei), Cytrox -> Цитрокс (tsitroks),
+# Cellebrite -> Селлебрайт (sellebrayt), Hikvision -> Хиквижн (khikvizhn). Each rule offers the
+# renderings in use; longer spellings are tried first. Only a few variants per name are kept.
+_BY_EAR = (
+    ("ision", ("izhn", "izion", "ision")),
+    ("tion", ("shn", "tsion")),
+    ("sch", ("sh",)),
+    ("sh", ("sh",)),
+    ("kh", ("kh",)),
+    ("zh", ("zh",)),
+    ("ch", ("ch", "kh")),
+    ("ph", ("f",)),
+    ("th", ("t",)),
+    ("ck", ("k",)),
+    ("qu", ("kv", "ku")),
+    ("ei", ("ey", "ei", "ei")),
+    ("ey", ("ey", "ei")),
+    ("ay", ("ey", "ay")),
+    ("ai", ("ay", "ai")),
+    ("ee", ("i",)),
+    ("oo", ("u",)),
+    ("ea", ("i", "ea")),
+    ("h", ("kh", "g")),
+    ("w", ("v", "u")),
+    ("x", ("ks",)),
+    ("q", ("k",)),
+    ("j", ("dzh", "zh")),
+    ("y", ("i", "y")),
+    ("z", ("z", "ts")),
+)
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_SILENT_E = re.compile(r"i([bcdfgklmnprstvz])e\Z")  # Sandvine -> Сандвайн, Cellebrite -> Селлебрайт
+_MAX_BY_EAR = 12
+
+
+def cyrillic_by_ear(word: str) -> list[str]:
+    """Folded renderings of a Latin one-word name written in Cyrillic by ear (not letter for letter)."""
+    low = word.lower()
+    if not (low.isascii() and low.isalpha() and len(low) >= 4):
+        return []
+    starts = {low, _SILENT_E.sub(r"ay\1", low)}
+    found: list[str] = []
+    for start in starts:
+        soft = [_SOFT_C.sub("s", start), _SOFT_C.sub("ts", start)]
+        for text in dict.fromkeys(soft):
+            text = text.replace("c", "k")
+            pieces: list[tuple[str, ...]] = []
+            i = 0
+            while i < len(text):
+                for spelling, renderings in _BY_EAR:
+                    if text.startswith(spelling, i):
+                        pieces.append(renderings)
+                        i += len(spelling)
+                        break
+                else:
+                    pieces.append((text[i],))
+                    i += 1
+            for picked in itertools.islice(itertools.product(*pieces), _MAX_BY_EAR):
+                found.append("".join(picked))
+                single = re.sub(r"([bcdfgklmnprstvz])\1", r"\1", found[-1])
+                found.append(single)  # Интеллекса and Интелекса
+    return [f for f in dict.fromkeys(found) if f != low][: 2 * _MAX_BY_EAR]

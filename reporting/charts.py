@@ -35,12 +35,16 @@ class Bar:
     text: str  # the number or why it is not shown
 
 
-def bar_chart(title: str, bars: Sequence[Bar], *, rtl: bool = False) -> Markup:
-    """One chart: a row per bar, label above, bar scaled to the largest shown value, number as text."""
+def bar_chart(title: str, bars: Sequence[Bar], *, rtl: bool = False, chart_id: str | None = None) -> Markup:
+    """One chart: a row per bar, label above, bar scaled to the largest shown value, number as text.
+
+    `chart_id` names the chart's title element; give one unique in the page where the page must be the
+    same bytes on every request (a published report).
+    """
     height = TOP * 2 + ROW * max(len(bars), 1)
     scale_max = max((b.value for b in bars if b.value), default=0)
     room = WIDTH - NUMBER_ROOM
-    title_id = f"chart-{next(_ids)}"
+    title_id = f"chart-{chart_id or next(_ids)}"
     direction = "rtl" if rtl else "ltr"
     start = WIDTH if rtl else 0
     parts = [

@@ -1,4 +1,5 @@
-"""`endwatch report --year YYYY --format html|json|csv`: the published report, small counts protected."""
+"""`endwatch report --year YYYY --format html|json|csv` prints a year's report (the published snapshot, or a
+preview computed now); `endwatch report publish YYYY` publishes a year that has ended."""
 
 from __future__ import annotations
 
@@ -15,36 +16,72 @@ from endwatch import db
 from endwatch.cli_support import with_app
 from endwatch.csvfile import safe_row
 from endwatch.extensions import LANGUAGES
-from reporting import figures, labels, pages
+from reporting import figures, labels, pages, snapshots
 
 FORMATS = ("html", "json", "csv")
 
 
-@click.command("report")
-@click.option("--year", required=True, type=int, help="Calendar year of the report (UTC).")
+@click.group("report", invoke_without_command=True)
+@click.option("--year", type=int, help="Calendar year of the report (UTC).")
 @click.option("--format", "fmt", default="html", show_default=True, help="html, json or csv")
 @click.option("--lang", default="en", show_default=True, help="Language: " + ", ".join(LANGUAGES))
+@click.pass_context
+def report_command(ctx: click.Context, year: int | None, fmt: str, lang: str) -> None:
+    """Print the transparency report of a year: the published one, or for staff what it would be now.
+
+    `endwatch report publish YEAR` publishes a year that has ended; the public page shows only those.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if year is None:
+        raise click.ClickException("--year is required (or `report publish YEAR` to publish one)")
+    print_report(year, fmt, lang)
+
+
 @with_app
-def report_command(year: int, fmt: str, lang: str) -> None:
-    """Print the public transparency report of a year (counts below k shown as 'fewer than k')."""
+def print_report(year: int, fmt: str, lang: str) -> None:
     if fmt not in FORMATS:
         raise click.ClickException(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     if lang not in LANGUAGES:
         raise click.ClickException(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     now = datetime.now(UTC)
-    if not pages.FIRST_YEAR <= year <= now.year:
-        raise click.ClickException(f"--year must be between {pages.FIRST_YEAR} and {now.year}")
-    config = current_app.config["ENDWATCH"]
-    published = figures.publish(figures.figures(db.session(), year, now), config.report_min_count)
+    if not snapshots.FIRST_YEAR <= year <= now.year:
+        raise click.ClickException(f"--year must be between {snapshots.FIRST_YEAR} and {now.year}")
+    period = snapshots.Period(year)
+    snapshot = snapshots.find(db.session(), period)
+    if snapshot is not None:
+        published = snapshots.report_of(snapshot)
+    else:
+        published = snapshots.preview(db.session(), current_app.config["ENDWATCH"], period, now)
     # Labels are translated per request: render as the public page would be for ?lang=.
     with current_app.test_request_context(f"/transparency/{year}?lang={lang}"):
         if fmt == "json":
             document = figures.as_json(published, labels.process())
+            document["published"] = snapshot.published_at.date().isoformat() if snapshot else None
             click.echo(json.dumps(document, indent=2, ensure_ascii=False))
         elif fmt == "csv":
             click.echo(as_csv(published), nl=False)
         else:
             click.echo(as_html(published))
+
+
+@report_command.command("publish")
+@click.argument("period")
+@with_app
+def publish_command(period: str) -> None:
+    """Publish the report of PERIOD (a calendar year that has ended, e.g. 2025); it never changes after."""
+    now = datetime.now(UTC)
+    session = db.session()
+    try:
+        chosen = snapshots.parse_period(period, now)
+        snapshot = snapshots.publish(session, current_app.config["ENDWATCH"], chosen, actor="cli", now=now)
+    except snapshots.PublishRefused as refused:
+        session.rollback()
+        raise click.ClickException(f"not published: {refused}") from None
+    session.commit()
+    click.echo(
+        f"Published the transparency report for {chosen} (SHA-256 {snapshot.digest}): /transparency/{chosen}"
+    )
 
 
 def as_html(published: figures.PublicReport) -> str:

@@ -12,8 +12,11 @@ Definitions (the report's "how we count" section says the same in plain words):
   grievance.deadlines. A case whose deadline has not passed yet and was not met yet is "not yet due".
   Shares are of the cases whose deadline was met or has passed.
 - Medians are in days, over cases acknowledged (or concluded), published from k cases up.
+- Cases opened by staff from a monitoring alert are not grievances: nobody reported them. They are
+  left out of every grievance figure and counted as alerts escalated.
 - Alerts escalated, safeguard actions (approved) and reassessments are counted in the year they were
-  decided, approved or done.
+  decided, approved or done. They are the company's own decisions and are published exactly: small-count
+  protection is for the people who report, not for the company.
 """
 
 from __future__ import annotations
@@ -44,7 +47,6 @@ ON_TIME, LATE, NOT_YET_DUE = "on_time", "late", "not_yet_due"
 TIMELINESS_KEYS = (ON_TIME, LATE, NOT_YET_DUE)
 ACTION_KEYS = tuple(kind.value for kind in ActionKind)
 RECEIVED = "received"
-ACTIONS_TOTAL = "actions.total"
 DAY_SECONDS = 86400
 
 
@@ -101,7 +103,12 @@ def year_bounds(year: int) -> tuple[datetime, datetime]:
 def figures(session: Session, year: int, now: datetime | None = None) -> Figures:
     """Count everything the report publishes for `year`, as it stands at `now`."""
     start, end = year_bounds(year)
-    cases = session.scalars(select(Case).where(Case.created_at >= start, Case.created_at < end))
+    from_alerts = set(session.scalars(select(Alert.case_ref).where(Alert.case_ref.is_not(None))))
+    cases = [
+        case
+        for case in session.scalars(select(Case).where(Case.created_at >= start, Case.created_at < end))
+        if f"case:{case.id}" not in from_alerts
+    ]
     escalated = session.scalar(
         select(func.count(Alert.id)).where(
             Alert.status == AlertStatus.ESCALATED,
@@ -248,39 +255,50 @@ class PublicReport:
 
 
 def report_tables(f: Figures) -> tuple[list[Table], dict[str, int]]:
-    """The tables of the report with their margins, as reporting.suppression sees them."""
+    """The tables about people (the reports received), with their margin, as reporting.suppression sees them.
+
+    The company's own decisions (safeguard actions, alerts escalated, reassessments) are not among them:
+    they are published exactly.
+    """
     tables = [
         Table("category", dict(f.by_category), RECEIVED),
         Table("region", dict(f.by_region), RECEIVED),
         Table("outcome", dict(f.by_outcome), RECEIVED),
         Table("acknowledgement", dict(f.acknowledgement), RECEIVED),
         Table("feedback", dict(f.feedback), RECEIVED),
-        Table("actions", dict(f.actions_by_type), ACTIONS_TOTAL),
-        Table("alerts", {"escalated": f.alerts_escalated}),
-        Table("reassessments", {"done": f.reassessments_done}),
     ]
-    return tables, {RECEIVED: f.received, ACTIONS_TOTAL: sum(f.actions_by_type.values())}
+    return tables, {RECEIVED: f.received}
 
 
 def publish(f: Figures, k: int) -> PublicReport:
-    """The copy of the figures that may be published, with small counts protected."""
+    """The copy of the figures that may be published: counts about people protected, decisions exact."""
     tables, totals = report_tables(f)
     protected = protect(tables, totals, k)
     public = {t.name: _public_table(t, protected) for t in tables}
+    public["actions"] = PublicTable(
+        "actions",
+        tuple((key, exact(count)) for key, count in f.actions_by_type.items()),
+        exact(sum(f.actions_by_type.values())),
+        withheld_whole=False,
+    )
     return PublicReport(
         year=f.year,
         k=k,
         as_of=f.as_of,
         received=_cell(RECEIVED, protected),
-        tables={name: table for name, table in public.items() if name not in ("alerts", "reassessments")},
+        tables=public,
         shares={name: _share(public[name]) for name in ("acknowledgement", "feedback")},
         medians={
             "days_to_acknowledge": _median(f.days_to_acknowledge, k),
             "days_to_conclude": _median(f.days_to_conclude, k),
         },
-        alerts_escalated=public["alerts"].cell("escalated"),
-        reassessments_done=public["reassessments"].cell("done"),
+        alerts_escalated=exact(f.alerts_escalated),
+        reassessments_done=exact(f.reassessments_done),
     )
+
+
+def exact(count: int) -> Cell:
+    return Cell(count, PUBLISHED)
 
 
 def _cell(var: str, protected: Protected) -> Cell:
@@ -319,11 +337,12 @@ def as_json(report: PublicReport, process: dict[str, Any]) -> dict[str, Any]:
     actions = report.tables["actions"]
     return {
         "year": report.year,
-        "as_of": report.as_of.isoformat(timespec="seconds"),
+        "as_of": report.as_of.date().isoformat(),
         "small_counts": {
             "fewer_than": k,
-            "rule": f"counts from 1 to {k - 1} are published as 'fewer than {k}'; 'withheld' hides a "
-            "count that would let a reader work out such a count; zero is published as 0",
+            "rule": f"counts of reports from 1 to {k - 1} are published as 'fewer than {k}'; 'withheld' "
+            "hides a count that would let a reader work out such a count; zero is published as 0; the "
+            "company's own decisions (safeguard actions, alerts escalated, reassessments) are exact",
         },
         "grievances": {
             "received": report.received.as_json(k),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -117,8 +117,9 @@ class NoteForm(FlaskForm):
 class ReplyForm(FlaskForm):
     body = TextAreaField(
         "Reply to the submitter (encrypted; they read it with their receipt)",
-        validators=[DataRequired(), Length(max=20_000)],
+        validators=[Length(max=20_000)],
     )
+    attachments = MultipleFileField("Files for the submitter (optional; hidden data is removed first)")
     feedback = BooleanField("This reply tells them what was done or is planned (the Directive's feedback)")
 
 

@@ -9,6 +9,7 @@ key (admins and triagers; auditors never hold one). Every use of a case key is a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from endwatch import audit, case_crypto
 from endwatch.case_crypto import may_hold_case_keys, user_holder
+from endwatch.config import Config
 from endwatch.db import utcnow
 from endwatch.models import Role, User
 from grievance import access
+from grievance.attachments import CleanFile
 from grievance.content import CaseContent, read_content
 from grievance.errors import CaseNotFound, IllegalTransition, Recused, TriageError
 from grievance.intake import MAX_TEXT
@@ -349,13 +352,22 @@ def add_note(session: Session, case: Case, user: User, private_key: bytes, body:
 
 
 def reply(
-    session: Session, case: Case, user: User, private_key: bytes, body: str, *, feedback: bool = False
+    session: Session,
+    case: Case,
+    user: User,
+    private_key: bytes,
+    body: str,
+    *,
+    feedback: bool = False,
+    files: Sequence[CleanFile] = (),
+    config: Config | None = None,
 ) -> CaseMessage:
-    """A reply the submitter reads at follow-up; `feedback` marks it as the Directive's feedback."""
+    """A reply the submitter reads at follow-up, with cleaned files they may download there;
+    `feedback` marks it as the Directive's feedback."""
     if len(body) > MAX_TEXT:
         raise TriageError("The reply is too long.")
     data_key(session, case, user, private_key, "reply")
-    message = access.add_reply(session, case, body, user, private_key)
+    message = access.add_reply(session, case, body, user, private_key, files, config)
     now = utcnow()
     case.acknowledged_at = case.acknowledged_at or now
     if feedback and case.feedback_given_at is None:

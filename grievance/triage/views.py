@@ -38,7 +38,7 @@ from endwatch.models import Role, User
 from grievance.content import read_attachment
 from grievance.errors import BadCursor, CaseNotFound, NoCaseAccess, Recused, TriageError
 from grievance.models import Case, CaseState
-from grievance.triage import export, links, page, references, services
+from grievance.triage import export, links, page, references, replies, services
 from grievance.triage import queue as case_queue
 from grievance.triage.forms import (
     ConcludeForm,
@@ -323,7 +323,12 @@ def add_note(current: Case, form: NoteForm) -> None:
 @case_action(ReplyForm)
 def reply(current: Case, form: ReplyForm) -> str:
     body, feedback = form.body.data or "", bool(form.feedback.data)
-    services.reply(db.session(), current, _me(), private_key(), body, feedback=feedback)
+    files = replies.read_files(config(), request.files.getlist(form.attachments.name))
+    me, key = _me(), private_key()
+    services.reply(db.session(), current, me, key, body, feedback=feedback, files=files, config=config())
+    if files:
+        shown = f"Reply sent with {len(files)} file(s), hidden data removed"
+        return shown + ": the submitter reads it at follow-up."
     return "Reply sent: the submitter reads it at follow-up."
 
 

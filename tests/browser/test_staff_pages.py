@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -66,6 +67,11 @@ PAGES: dict[str, tuple[str, Any]] = {
     "import": visit("/staff/contracts/import"),
     "users": visit("/staff/users"),
     "audit": visit("/staff/audit"),
+    "transparency": visit("/staff/transparency"),
+    "transparency-preview": visit(f"/staff/transparency/{datetime.now(UTC).year}/preview"),
+    "transparency-preview-auditor": visit(
+        f"/staff/transparency/{datetime.now(UTC).year - 1}/preview", "auditor"
+    ),
     "password": visit("/staff/password", "triager"),
     "login": visit("/staff/login", "anonymous"),
 }
@@ -120,7 +126,25 @@ def lost_post(page: Any, site: DemoSite, language: str) -> None:
     page.wait_for_selector("input[name=resume_to]", state="attached")
 
 
+def confirm_publication(page: Any, site: DemoSite, language: str) -> None:
+    """Publishing a closed year asks first, on a page of its own (the demo leaves the year before last)."""
+    page.goto(f"{site.url}/staff/transparency")
+    token = page.locator("input[name=csrf_token]").first.input_value()
+    page.evaluate(
+        """([url, token]) => {
+          const form = document.createElement('form');
+          form.method = 'post'; form.action = url;
+          const input = document.createElement('input');
+          input.type = 'hidden'; input.name = 'csrf_token'; input.value = token; form.appendChild(input);
+          document.body.appendChild(form); form.submit();
+        }""",
+        [f"/staff/transparency/{datetime.now(UTC).year - 2}/publish", token],
+    )
+    page.wait_for_selector("text=This cannot be undone.")
+
+
 FLOWS: dict[str, tuple[str, Any]] = {
+    "confirm-publication": ("admin", confirm_publication),
     "confirm-dismissal": ("admin", confirm_dismissal),
     "refused-link": ("triager", refused_link),
     "login-keeping-a-note": ("anonymous", lost_post),

@@ -75,7 +75,14 @@ def submit(client: FlaskClient, files: list[tuple[bytes, str]] = (), **fields: A
     data = report_fields(csrf_token=csrf_token(client, "/report"), **fields)
     if files:
         data["attachments"] = [(io.BytesIO(content), name) for content, name in files]
-    return post_multipart(client, "/report", data)
+    return received(client, post_multipart(client, "/report", data))
+
+
+def received(client: FlaskClient, response: Any) -> Any:
+    """A stored report answers 303 to the page that shows its receipt once: follow it as a browser does."""
+    if response.status_code == 303 and response.location.endswith("/report/received"):
+        return client.get(response.location)
+    return response
 
 
 def post_multipart(client: FlaskClient, url: str, data: dict[str, Any]) -> Any:
@@ -144,7 +151,10 @@ class Visitor:
     def submit(self, files: list[tuple[bytes, str]] = (), **fields: Any) -> Any:  # type: ignore[assignment]
         data = report_fields(csrf_token=self.token("/report"), **fields)
         upload = [("attachments", (name, content, "application/octet-stream")) for content, name in files]
-        return self.http.post("/report", data=data, files=upload or None)
+        response = self.http.post("/report", data=data, files=upload or None)
+        if response.status_code == 303 and response.headers["location"].endswith("/report/received"):
+            return self.http.get(response.headers["location"])
+        return response
 
     def follow_up(self, receipt: str, message: str = "", files: list[tuple[bytes, str]] = ()) -> Any:  # type: ignore[assignment]
         self.http.post("/followup", data={"csrf_token": self.token("/followup"), "receipt": receipt})

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from endwatch.db import utcnow
 from endwatch.extensions import LANGUAGES
 from grievance.models import Case, CaseState, Outcome
+from reporting import snapshots
 from tests.reporting.test_figures import at
 
 pytestmark = pytest.mark.browser
@@ -20,7 +22,8 @@ HEADINGS = {
 
 @pytest.fixture
 def published_year(live_server):  # type: ignore[no-untyped-def]
-    """17 concluded reports from Europe: 8 on privacy, 8 on expression (withheld to protect), 1 on life."""
+    """17 concluded reports from Europe: 8 on privacy, 8 on expression (withheld to protect), 1 on life;
+    2025 published, as staff would."""
     with live_server.session() as session:
         for n in range(17):
             month = f"2025-{n % 12 + 1:02d}"
@@ -32,6 +35,10 @@ def published_year(live_server):  # type: ignore[no-untyped-def]
                 acknowledged_at=at(f"{month}-03T00:00"), feedback_given_at=at(f"{month}-20T00:00"),
                 concluded_at=at(f"{month}-20T00:00"),
             ))
+        session.flush()
+        snapshots.publish(
+            session, live_server.app.config["ENDWATCH"], snapshots.Period(2025), actor="test", now=utcnow()
+        )
         session.commit()
     return live_server
 

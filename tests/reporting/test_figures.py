@@ -6,6 +6,7 @@ import itertools
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.models import (
@@ -21,7 +22,7 @@ from contracts.models import (
 from grievance.models import Case, CaseState, Outcome
 from monitoring.models import Alert, AlertLevel, AlertStatus, Entry, Feed, Story
 from reporting import figures
-from reporting.suppression import FEWER_THAN, PUBLISHED, WITHHELD
+from reporting.suppression import FEWER_THAN, PUBLISHED
 
 AS_OF = datetime(2026, 3, 1, tzinfo=UTC)
 _serial = itertools.count(1)
@@ -159,15 +160,41 @@ def test_with_k_5_small_counts_and_their_complements_are_hidden(year_2025):
     # Shares would give the small counts away; five acknowledged cases are enough for a median.
     assert published.shares == {"acknowledgement": None, "feedback": None}
     assert published.medians == {"days_to_acknowledge": 2.0, "days_to_conclude": None}
-    assert published.alerts_escalated == figures.Cell(None, FEWER_THAN)
+    assert published.tables["feedback"].cell("not_yet_due") == figures.Cell(None, FEWER_THAN)
+
+
+def test_the_companys_own_decisions_are_exact_however_small(year_2025):
+    """Issue 15: small-count protection is for people, not for the company's decisions."""
+    published = figures.publish(year_2025, 5)
+    assert published.alerts_escalated == figures.Cell(2, PUBLISHED)
     assert published.reassessments_done == figures.Cell(7, PUBLISHED)
-    # 6 actions = 5 denials + 1 suspension: hiding the denials alone would still leave 6 - 5 = 1,
-    # since a withheld count is at least 5; so the total is withheld too.
     actions = published.tables["actions"]
-    assert actions.cell("suspend") == figures.Cell(None, FEWER_THAN)
-    assert actions.cell("deny_updates") == figures.Cell(None, WITHHELD)
-    assert actions.total == figures.Cell(None, WITHHELD)
+    assert actions.cell("suspend") == figures.Cell(1, PUBLISHED)
+    assert actions.cell("deny_updates") == figures.Cell(5, PUBLISHED)
     assert actions.cell("terminate") == figures.Cell(0, PUBLISHED)
+    assert actions.total == figures.Cell(6, PUBLISHED)
+    assert not actions.withheld_whole
+    # ...while counts of reports as small as these stay hidden in the same report.
+    assert published.tables["category"].cell("liberty") == figures.Cell(None, FEWER_THAN)
+    assert published.tables["region"].cell("europe") == figures.Cell(None, FEWER_THAN)
+
+
+def test_cases_opened_from_monitoring_alerts_are_not_reports(session, make_member, year_2025):
+    """Issue 11: a case staff open from an alert is not a grievance and is not counted as one."""
+    before = year_2025
+    alert = session.scalars(select(Alert).where(Alert.status == AlertStatus.ACKNOWLEDGED)).one()
+    case = add_case(session, "2025-05-02T00:00", category="privacy", country="EG")
+    session.flush()
+    alert.case_ref, alert.status = f"case:{case.id}", AlertStatus.ESCALATED
+    session.flush()
+    after = figures.figures(session, 2025, AS_OF)
+    assert after.received == before.received == 6
+    assert after.by_category == before.by_category and after.by_region == before.by_region
+    assert after.alerts_escalated == before.alerts_escalated + 1
+    # The same case without the alert is counted: the rule reads the alert, not the case's content.
+    alert.case_ref = None
+    session.flush()
+    assert figures.figures(session, 2025, AS_OF).received == 7
 
 
 def test_json_report_publishes_no_small_number(year_2025):
@@ -175,7 +202,8 @@ def test_json_report_publishes_no_small_number(year_2025):
     assert document["grievances"]["received"] == 6
     assert document["grievances"]["by_region"]["europe"] == "fewer than 5"
     assert document["safeguard_actions"] == {
-        "by_type": {"deny_updates": "withheld", "suspend": "fewer than 5", "terminate": 0, "reinstate": 0},
-        "total": "withheld",
+        "by_type": {"deny_updates": 5, "suspend": 1, "terminate": 0, "reinstate": 0},
+        "total": 6,
     }
+    assert document["alerts_escalated"] == 2
     assert document["timeliness"]["acknowledged_within_7_days"]["percent"] is None

@@ -59,10 +59,23 @@ def test_the_template_file_lists_every_report_string():
         assert report_msgids() <= {m.id for m in read_po(handle) if m.id}
 
 
+def publish_year(app, session, year: int = 2025):  # type: ignore[no-untyped-def]
+    """Publish `year` as staff would (the public pages show published snapshots only)."""
+    from endwatch.db import utcnow
+    from reporting import snapshots
+
+    snapshot = snapshots.publish(
+        session, app.config["ENDWATCH"], snapshots.Period(year), actor="test", now=utcnow()
+    )
+    session.flush()
+    return snapshot
+
+
 @pytest.fixture
-def year_2025(session, make_member):  # type: ignore[no-untyped-def]
+def year_2025(app, session, make_member):  # type: ignore[no-untyped-def]
     build_year(session, make_member)
     session.flush()
+    return publish_year(app, session)
 
 
 def visible_text(page: str) -> str:
@@ -111,14 +124,50 @@ def test_k_comes_from_the_config(app_config, connection, session, make_member):
     application = create_app({**app_config, "report_min_count": 3}, environ={}, bind=connection)
     build_year(session, make_member)
     session.flush()
+    publish_year(application, session)
     page = application.test_client().get("/transparency/2025").get_data(as_text=True)
     assert "fewer than 3" in page and "fewer than 5" not in page
 
 
-def test_years_out_of_range_are_not_found(client):
+def test_years_out_of_range_or_unpublished_are_not_found(client, year_2025):
     assert client.get("/transparency/1999").status_code == 404
     assert client.get("/transparency/2999").status_code == 404
-    assert client.get("/transparency").status_code == 200
+    # 2024 and 2026 have reports (build_year), but only 2025 is published.
+    assert client.get("/transparency/2024").status_code == 404
+    assert client.get("/transparency/2026").status_code == 404
+    assert client.get("/transparency/2024.json").status_code == 404
+    latest = client.get("/transparency")
+    assert latest.status_code == 200
+    assert latest.get_data() == client.get("/transparency/2025").get_data()
+
+
+def test_before_anything_is_published_the_page_says_so(client, session, make_member):
+    build_year(session, make_member)
+    session.flush()
+    page = client.get("/transparency").get_data(as_text=True)
+    assert "No report has been published yet." in page
+    assert "<svg" not in page and "2025" not in page.split("<body", 1)[1]
+    arabic = client.get("/transparency?lang=ar").get_data(as_text=True)
+    assert catalog("ar").get("No report has been published yet.").string in arabic
+
+
+def test_the_years_listed_are_the_published_ones(app, client, session, year_2025):
+    publish_year(app, session, 2024)
+    page = client.get("/transparency/2025").get_data(as_text=True)
+    years = re.search(r'<nav class="years".*?</nav>', page, re.S)
+    assert years is not None
+    assert re.findall(r">(20\d\d)<", years.group(0)) == ["2025", "2024"]
+
+
+def test_the_published_figures_download_as_json(client, year_2025):
+    response = client.get("/transparency/2025.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    document = response.get_json()
+    assert document["grievances"]["received"] == 6
+    assert document["grievances"]["by_category"]["privacy"] == "fewer than 5"
+    assert document["safeguard_actions"]["by_type"]["suspend"] == 1
+    assert document["sha256"] == year_2025.digest
+    assert document["as_of"] == document["published"] == year_2025.published_at.date().isoformat()
 
 
 def test_public_page_needs_no_login_and_keeps_the_security_headers(client):
@@ -153,7 +202,7 @@ def test_report_command_writes_csv(cli, year_2025):
     assert rows["figure"] == "value"
     assert rows["grievances.received"] == "6"
     assert rows["grievances.by_region.oceania"] == "0"
-    assert rows["safeguard_actions.total"] == "withheld"
+    assert rows["safeguard_actions.total"] == "6"  # the company's own decisions: exact
     assert rows["timeliness.median_days_to_acknowledge"] == "2.0"
 
 
