@@ -1,7 +1,7 @@
 """Times (issue 11): staff notices wait in a table for the hourly batch instead of leaving at once.
 
 Revision ID: 0005_times
-Revises: 0003_security
+Revises: 0007_snapshots
 Create Date: 2026-11-29
 """
 
@@ -11,7 +11,7 @@ import endwatch.db
 
 
 revision = '0005_times'
-down_revision = '0003_security'
+down_revision = '0007_snapshots'
 branch_labels = None
 depends_on = None
 
