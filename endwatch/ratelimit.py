@@ -83,14 +83,20 @@ class RedisStore:
 
         self.redis = redis.Redis.from_url(uri)
         self.namespace = namespace
+        self.cached: tuple[int, bytes] | None = None
 
     def secret(self, window: int, expires_at: int) -> bytes:
+        # Kept in this process until its window ends too, to spare two round trips per request.
+        cached = self.cached
+        if cached is not None and cached[0] == window:
+            return cached[1]
         key = f"{self.namespace}:rl-secret:{window}"
         self.redis.set(key, secrets.token_bytes(32), nx=True, exat=expires_at)
         value = self.redis.get(key)
         if value is None:  # expired between the two calls: the window just ended
             return self.secret(window + 1, expires_at + SECRET_WINDOW)
-        return bytes(value)  # type: ignore[arg-type]
+        self.cached = (window, bytes(value))  # type: ignore[arg-type]
+        return self.cached[1]
 
     def hit(self, key: str, expires_at: int, cost: int) -> int:
         pipe = self.redis.pipeline()
