@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +13,7 @@ from sqlalchemy import Connection
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from contracts import wiring as contracts
-from endwatch import audit, db, handlers, keyring, mail, scheduler
+from endwatch import audit, db, handlers, keyring, logs, mail, scheduler
 from endwatch import jobs as shell_jobs
 from endwatch import views as staff_views
 from endwatch.auth import current_user
@@ -101,7 +100,7 @@ def create_app(
     reporting.init_app(app)
     screening.init_app(app)
 
-    _quiet_request_logs()
+    logs.init_app()
     return app
 
 
@@ -116,8 +115,3 @@ def _template_globals() -> dict[str, Any]:
             (endpoint, label) for endpoint, label in STAFF_NAV if endpoint in current_app.view_functions
         ],
     }
-
-
-def _quiet_request_logs() -> None:
-    # Werkzeug's and waitress's request lines carry client addresses: never log them.
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)

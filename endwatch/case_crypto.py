@@ -8,7 +8,9 @@ The data key is never stored in clear. It is
 - sealed (X25519) to each holder: every active member whose role reads cases, and the organisation
   recovery key (whose private half is kept offline);
 - wrapped by a key derived from the submitter's receipt: one peppered Argon2id of the receipt gives both
-  the lookup digest stored on the case and the wrapping key, which is stored nowhere;
+  the lookup digest stored on the case and the wrapping key, which is stored nowhere. A receipt is 25
+  random digits and 5 check digits keyed by the pepper, so a wrong receipt is refused before the
+  Argon2id (flood control needs no lock-out); the check adds no secret and takes nothing from the 83 bits;
 - during a follow-up visit, encrypted under a key held only in the submitter's cookie.
 
 (SecureDrop's encryption.py and source_user.py play the same part there.)
@@ -16,7 +18,11 @@ The data key is never stored in clear. It is
 
 from __future__ import annotations
 
+import hmac
 import json
+import secrets
+import struct
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,10 +113,57 @@ def unwrap_for_submitter(wrapped: bytes, reference: str, wrap_key: bytes) -> byt
 # -- receipts ------------------------------------------------------------------------------------------
 
 
+RECEIPT_RANDOM_DIGITS, RECEIPT_CHECK_DIGITS = 25, 5  # 25 x log2(10) = 83 bits, plus a keyed check
+SEPARATORS = frozenset(" \t\r\n-_.\u00a0\u2010\u2011\u2012\u2013\u2014\u2212\u200e\u200f\u061c")
+
+
+def receipt_digits(text: str) -> str | None:
+    """The ASCII digits of a digit receipt written in any script (Arabic-Indic and Persian digits too),
+    with any spaces or dashes; None when the text holds anything else (a word receipt)."""
+    digits = []
+    for ch in text:
+        if ch in SEPARATORS or ch.isspace():
+            continue
+        value = unicodedata.decimal(ch, None)
+        if value is None:
+            return None
+        digits.append(str(value))
+    return "".join(digits) or None
+
+
 def normalise_receipt(text: str) -> str:
-    """Forgive case, extra spaces, line breaks and punctuation between words."""
+    """Digit receipts: their ASCII digits. Word receipts (seven diceware words, made before digit
+    receipts): forgive case, extra spaces, line breaks and punctuation between words."""
+    digits = receipt_digits(text)
+    if digits is not None:
+        return digits
     cleaned = "".join(ch if ch.isalnum() or ch == "-" else " " for ch in text.lower())
     return " ".join(cleaned.split())
+
+
+def receipt_check(random_part: str, pepper: bytes) -> str:
+    """The receipt's last group: check digits keyed by the site's pepper. Nobody without the pepper can
+    make a receipt that passes, so a wrong receipt is refused after one HMAC, without the slow hash."""
+    mac = crypto.hmac_sha256(pepper, b"endwatch-receipt-check:" + random_part.encode())
+    return f"{int(mac, 16) % 10**RECEIPT_CHECK_DIGITS:0{RECEIPT_CHECK_DIGITS}d}"
+
+
+def new_digit_receipt(pepper: bytes) -> str:
+    random_part = "".join(str(secrets.randbelow(10)) for _ in range(RECEIPT_RANDOM_DIGITS))
+    return random_part + receipt_check(random_part, pepper)
+
+
+def receipt_may_match(receipt: str, pepper: bytes) -> bool:
+    """Whether the slow hash is worth computing: a digit receipt of the right length whose check holds,
+    or a word receipt of an older case (those carry no check)."""
+    digits = receipt_digits(receipt)
+    if digits is None:
+        return len(normalise_receipt(receipt).split()) == 7
+    if len(digits) != RECEIPT_RANDOM_DIGITS + RECEIPT_CHECK_DIGITS:
+        return False
+    return hmac.compare_digest(
+        digits[RECEIPT_RANDOM_DIGITS:], receipt_check(digits[:RECEIPT_RANDOM_DIGITS], pepper)
+    )
 
 
 def receipt_secrets(receipt: str, pepper: bytes, params: crypto.KdfParams) -> ReceiptSecrets:
@@ -167,13 +220,18 @@ def decrypt_file(data_key: bytes, reference: str, stored_name: str, blob: bytes)
 # -- a follow-up visit -----------------------------------------------------------------------------------
 
 
-def lock_visit(cookie_key: bytes, visit_id: str, data_key: bytes) -> bytes:
-    """The data key for the length of a visit, under a key that only the submitter's cookie holds."""
-    return crypto.encrypt(cookie_key, data_key, visit_id.encode())
+def lock_visit(cookie_key: bytes, visit_id: str, data_key: bytes, seen: float) -> bytes:
+    """The data key for the length of a visit, under a key that only the submitter's cookie holds, with
+    the exact time of the visit's last request (kept here, not in clear, for idle expiry)."""
+    return crypto.encrypt(cookie_key, data_key + struct.pack(">d", seen), visit_id.encode())
 
 
-def open_visit(cookie_key: bytes, visit_id: str, locked: bytes) -> bytes:
-    return crypto.decrypt(cookie_key, locked, visit_id.encode())
+def open_visit(cookie_key: bytes, visit_id: str, locked: bytes) -> tuple[bytes, float]:
+    """The data key and the time of the last request; raises ValueError for a vault of another format."""
+    plain = crypto.decrypt(cookie_key, locked, visit_id.encode())
+    if len(plain) != 40:
+        raise ValueError("a visit locked without its time")
+    return plain[:32], struct.unpack(">d", plain[32:])[0]
 
 
 def _aad(reference: str, part: str) -> bytes:

@@ -133,10 +133,10 @@ class Config:
     receipt_time_cost: int = _setting(2, _positive_int, "Argon2id passes for receipt hashes")
     receipt_memory_kib: int = _setting(19456, _positive_int, "Argon2id memory in KiB for receipt hashes")
     secure_cookies: bool = _setting(False, _flag, "mark cookies Secure (set true behind HTTPS)")
-    intake_limit: str = _setting("10 per hour", _rate, "grievance submissions allowed per client")
-    intake_site_limit: str = _setting("300 per hour", _rate, "grievance submissions allowed site-wide")
-    followup_limit: str = _setting("10 per hour", _rate, "wrong follow-up receipts allowed per client")
-    followup_site_limit: str = _setting("600 per hour", _rate, "wrong follow-up receipts allowed site-wide")
+    intake_limit: str = _setting("10 per hour", _rate, "reports allowed per visitor (browser session)")
+    followup_limit: str = _setting(
+        "10 per hour", _rate, "receipts per visitor that pass their check but open no report"
+    )
     attachment_max_mb: int = _setting(10, _positive_int, "largest attachment accepted, in MiB")
     submission_max_mb: int = _setting(25, _positive_int, "all attachments of one submission together, in MiB")
     feed_poll_minutes: int = _setting(30, _positive_int, "how often a healthy feed is polled")

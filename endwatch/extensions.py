@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_mailman import Mail
 from flask_wtf.csrf import CSRFProtect
 
-from endwatch import crypto
+from endwatch import ratelimit
 
 LANGUAGES = ("en", "es", "fr", "ar", "ru")
 RTL_LANGUAGES = frozenset({"ar"})
 
 
 def hashed_key(kind: str, value: str) -> str:
-    """A rate-limit key that never stores `value` (an address, an e-mail) itself: a keyed hash of it."""
-    secret = str(current_app.secret_key).encode()
-    return f"{kind}:" + crypto.hmac_sha256(secret, value.encode())[:24]
+    """A rate-limit key that never stores `value` (an address, an e-mail), and that nobody can link back
+    to it once the hour is over (endwatch.ratelimit)."""
+    return ratelimit.forgetful_key(kind, value)
 
 
 def client_key() -> str:

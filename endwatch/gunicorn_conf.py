@@ -1,7 +1,8 @@
 """Gunicorn settings: `gunicorn -c python:endwatch.gunicorn_conf -b 127.0.0.1:8000 endwatch.wsgi:app`.
 
-The access log never carries the client address, the forwarded-for chain, the user agent, the referrer
-or the query string: people who report misuse may be in danger, and logs are copied and kept.
+Public requests (intake, follow-up, transparency) are not written to the access log at all, so no log
+dates a submission (endwatch.logs). Staff and API lines never carry the client address, the forwarded-for
+chain, the user agent, the referrer or the query string: logs are copied and kept.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ ORPHAN_GRACE_SECONDS = 2 * timeout
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
-# Time, method, path without query, status, bytes, duration. Deliberately no %(h)s, %(a)s, %(f)s, %(q)s,
-# %({x-forwarded-for}i)s or any other header.
+logger_class = "endwatch.logs.GunicornLogger"
+# Staff and API requests only: time, method, path without query, status, bytes, duration. Deliberately
+# no %(h)s, %(a)s, %(f)s, %(q)s, %({x-forwarded-for}i)s or any other header.
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 proc_name = "endwatch"
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from endwatch import case_crypto
+from endwatch import case_crypto, timeutil
 from endwatch.config import Config
 from grievance import cleaning
 from grievance.models import Attachment
@@ -56,6 +56,7 @@ def store(session: Session, config: Config, data_key: bytes, reference: str, dat
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    timeutil.round_file_times(final, target_dir)
     _fsync_dir(target_dir)
     return stored_name
 
@@ -100,7 +101,7 @@ def _remove_written(session: Session, previous_transaction: Any) -> None:
 def sweep_orphans(session: Session, config: Config, grace: timedelta = timedelta(minutes=15)) -> int:
     """Delete files no row refers to, older than `grace` (younger ones may belong to a request in flight)."""
     target_dir = folder(config)
-    cutoff = datetime.now(UTC) - grace
+    cutoff = datetime.now(UTC) - grace - (timedelta(hours=1) if grace else grace)  # times are hour-rounded
     known = set(session.scalars(select(Attachment.stored_name)))
     removed = 0
     for path in target_dir.iterdir():

@@ -1,11 +1,13 @@
 """The submitter's follow-up: a visit opened with the receipt, replies read, messages and files added.
 
 A visit keeps the case key only encrypted under a key held in the submitter's cookie, and ends after
-ENDWATCH_SESSION_IDLE_MINUTES of inactivity.
+ENDWATCH_SESSION_IDLE_MINUTES of inactivity. The exact time of the last request is kept inside that
+encrypted vault; the row itself holds only the hour (for the purge).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -16,12 +18,15 @@ from sqlalchemy.orm import Session
 from endwatch import case_crypto, crypto
 from endwatch.config import Config
 from endwatch.db import utcnow
+from endwatch.timeutil import rounded_now
 from grievance import attachments, deadlines
 from grievance.attachments import CleanFile
 from grievance.errors import GrievanceError, ReceiptNotFound
-from grievance.intake import MAX_TEXT, hour_floor, store_attachment
+from grievance.intake import MAX_TEXT, store_attachment
 from grievance.models import Attachment, Case, CaseMessage, Direction, FollowupSession
-from grievance.receipts import receipt_keys
+from grievance.receipts import may_match, receipt_keys
+
+TOUCH_SECONDS = 60
 
 
 @dataclass
@@ -35,6 +40,8 @@ class Followup:
 
 
 def find_by_receipt(session: Session, config: Config, receipt: str) -> tuple[Case, bytes]:
+    if not may_match(config, receipt):
+        raise ReceiptNotFound("No report matches this receipt.")
     secrets = receipt_keys(config, receipt)
     case = session.scalars(select(Case).where(Case.receipt_digest == secrets.lookup)).first()
     if case is None:
@@ -50,8 +57,8 @@ def start_followup(session: Session, config: Config, receipt: str) -> Followup:
         FollowupSession(
             id=session_id,
             case_id=case.id,
-            vault=case_crypto.lock_visit(cookie_key, session_id, data_key),
-            last_seen_at=utcnow(),
+            vault=case_crypto.lock_visit(cookie_key, session_id, data_key, time.time()),
+            last_seen_at=rounded_now(),
         )
     )
     session.flush()
@@ -63,15 +70,18 @@ def resume_followup(session: Session, session_id: str, cookie_key: str, idle: ti
     row = session.get(FollowupSession, session_id)
     if row is None:
         return None
-    now = utcnow()
-    if now - row.last_seen_at > idle:
-        session.delete(row)
-        return None
     try:
-        data_key = case_crypto.open_visit(crypto.decode_key(cookie_key), session_id, row.vault)
+        key = crypto.decode_key(cookie_key)
+        data_key, seen = case_crypto.open_visit(key, session_id, row.vault)
     except (crypto.DecryptionError, ValueError):
         return None
-    row.last_seen_at = now
+    now = time.time()
+    if now - seen > idle.total_seconds() or utcnow() - row.last_seen_at > idle + timedelta(hours=1):
+        session.delete(row)
+        return None
+    if now - seen >= TOUCH_SECONDS:  # a write per minute at most, not one per page
+        row.vault = case_crypto.lock_visit(key, session_id, data_key, now)
+        row.last_seen_at = rounded_now()
     case = session.get(Case, row.case_id)
     if case is None:
         return None
@@ -83,7 +93,9 @@ def end_followup(session: Session, session_id: str) -> None:
 
 
 def purge_idle_followups(session: Session, idle: timedelta) -> int:
-    result = session.execute(delete(FollowupSession).where(FollowupSession.last_seen_at < utcnow() - idle))
+    # The row holds the hour of the last visit: it was idle long enough once that hour plus `idle` is over.
+    cutoff = utcnow() - idle - timedelta(hours=1)
+    result = session.execute(delete(FollowupSession).where(FollowupSession.last_seen_at < cutoff))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
@@ -98,7 +110,7 @@ def add_submitter_message(
     message = CaseMessage(
         direction=Direction.FROM_SUBMITTER,
         body_enc=case_crypto.encrypt_text(followup.data_key, case.reference, case_crypto.MESSAGE, body),
-        created_at=hour_floor(utcnow()),
+        created_at=rounded_now(),
     )
     case.messages.append(message)
     for clean in files:

@@ -6,17 +6,17 @@ from functools import cache, lru_cache
 from typing import Any
 
 from babel import Locale
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
     HiddenField,
     MultipleFileField,
-    PasswordField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
     widgets,
 )
@@ -50,6 +50,26 @@ PERIODS = (
 TOO_LONG = _l("This is too long; please shorten it.")
 
 
+def _at_most(limit: int) -> Any:
+    """Refuse a text over `limit` characters, saying both numbers. (Not wtforms' Length: that renders a
+    maxlength attribute, with which browsers silently cut pasted text.)"""
+
+    def check(form: Any, field: Any) -> None:
+        length = len(field.data or "")
+        if length > limit:
+            raise ValidationError(
+                str(
+                    _l(
+                        "This text has %(count)s characters; the limit is %(limit)s. Please shorten it.",
+                        count=format_number(length),
+                        limit=format_number(limit),
+                    )
+                )
+            )
+
+    return check
+
+
 def _not_blank(form: Any, field: Any) -> None:
     if not (field.data or "").strip():
         raise ValidationError(str(_l("Please describe what happened.")))
@@ -64,14 +84,14 @@ class ReportForm(FlaskForm):
     what = TextAreaField(
         _l("What happened?"),
         description=_l("In your own words. Leave out your own name if you do not want to be identified."),
-        validators=[_not_blank, Length(max=MAX_TEXT, message=TOO_LONG)],
+        validators=[_not_blank, _at_most(MAX_TEXT)],
     )
     product = SelectField(_l("Which of our products was involved?"), choices=[], validate_choice=True)
     country = SelectField(_l("Where did it happen?"), choices=[], validate_choice=True)
     who = TextAreaField(
         _l("Who used it? (optional)"),
         description=_l("For example an agency, a unit, a company or a person, if you know."),
-        validators=[Length(max=MAX_TEXT, message=TOO_LONG)],
+        validators=[_at_most(MAX_TEXT)],
     )
     period = SelectField(_l("When did it happen? (approximately)"), choices=PERIODS, default="unknown")
     rights = CheckboxesField(
@@ -84,7 +104,7 @@ class ReportForm(FlaskForm):
             "Only if you want us to reach you outside this website, for example a Signal number or an "
             "e-mail address you use only for this. It is encrypted like the rest of your report."
         ),
-        validators=[Length(max=MAX_TEXT, message=TOO_LONG)],
+        validators=[_at_most(MAX_TEXT)],
     )
     # One use per rendered form: an old form sent again stores nothing (grievance.handoff).
     form_token = HiddenField(validators=[Length(max=64)])
@@ -99,15 +119,15 @@ class ReportForm(FlaskForm):
 
 
 class ReceiptForm(FlaskForm):
-    receipt = PasswordField(
-        _l("Your receipt (seven words)"),
+    receipt = StringField(
+        _l("Your receipt"),
         validators=[Length(max=400, message=TOO_LONG)],
         render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
     )
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField(_l("Your message"), validators=[Length(max=MAX_TEXT, message=TOO_LONG)])
+    body = TextAreaField(_l("Your message"), validators=[_at_most(MAX_TEXT)])
     attachments = MultipleFileField(_l("Files (optional)"))
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from endwatch import case_crypto
 from endwatch.config import Config
-from endwatch.db import utcnow
+from endwatch.timeutil import rounded_now
 from grievance import attachments
 from grievance.attachments import CleanFile
 from grievance.errors import GrievanceError, IntakeUnavailable
@@ -54,10 +53,6 @@ def new_reference(session: Session) -> str:
             return reference
 
 
-def hour_floor(moment: datetime) -> datetime:
-    return moment.replace(minute=0, second=0, microsecond=0)
-
-
 def validate(submission: Submission, product_ids: set[int] | None = None) -> None:
     if not submission.what.strip():
         raise GrievanceError("Please describe what happened.")
@@ -87,11 +82,11 @@ def create_case(
     if recovery is None:
         raise IntakeUnavailable("Reporting is not available yet: the organisation recovery key is missing.")
     data_key = case_crypto.new_data_key()
-    receipt = new_receipt()
+    receipt = new_receipt(config)
     secrets_of_receipt = receipt_keys(config, receipt)
     case = Case(
         reference=new_reference(session),
-        created_at=hour_floor(utcnow()),
+        created_at=rounded_now(),
         state=CaseState.RECEIVED,
         receipt_digest=secrets_of_receipt.lookup,
         category=";".join(c for c in CATEGORIES if c in submission.categories),

@@ -1,4 +1,4 @@
-"""Scheduled jobs of this domain: the daily overdue digest, retention purge and housekeeping."""
+"""Scheduled jobs of this domain: staff notices, the overdue digest, retention purge and housekeeping."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from endwatch import audit, mail
 from endwatch.config import Config
 from endwatch.db import utcnow
 from endwatch.scheduler import JobSpec
-from grievance import attachments, deadlines, followup, retention
+from grievance import attachments, deadlines, followup, notify, retention
 from grievance.models import Case, CaseState
 from grievance.triage.queue import CLEAR_COLUMNS, RETENTION_WARNING_DAYS
 
@@ -94,6 +94,11 @@ def overdue_digest(session: Session, config: Config) -> int:
     return len(digest.overdue)
 
 
+def send_notices(session: Session, config: Config) -> int:
+    """The hourly batch of new-report and new-message notices."""
+    return notify.send_batch(session, config)
+
+
 def purge_expired(session: Session, config: Config) -> int:
     """Purge concluded cases past the retention period."""
     return len(retention.purge_due(session, config, utcnow()))
@@ -109,6 +114,9 @@ def sweep_orphans(session: Session, config: Config) -> int:
 
 
 JOBS: list[JobSpec] = [
+    # Some time between 10 and 50 minutes past each hour, a different minute every time: the notices of the
+    # past hour leave together, at least ten minutes after the last of them.
+    JobSpec("grievance.send_notices", "grievance.jobs:send_notices", "cron", {"minute": 10, "jitter": 2400}),
     JobSpec("grievance.overdue_digest", "grievance.jobs:overdue_digest", "cron", {"hour": 7, "minute": 0}),
     JobSpec("grievance.purge_expired", "grievance.jobs:purge_expired", "cron", {"hour": 3, "minute": 30}),
     JobSpec(

@@ -23,7 +23,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from endwatch.db import Base, utcnow
+from endwatch.db import Base
+from endwatch.timeutil import rounded_now
 
 
 def _enum(cls: type[enum.Enum], length: int = 24) -> Enum:
@@ -83,8 +84,9 @@ class Case(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
-    # Rounded down to the hour by intake, so the row cannot be matched to a network log to the second.
-    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Every time stored with a submission is rounded down to the hour (endwatch.timeutil), so no row can be
+    # matched to a network log.
+    created_at: Mapped[datetime] = mapped_column(default=rounded_now, index=True)
     state: Mapped[CaseState] = mapped_column(_enum(CaseState), default=CaseState.RECEIVED, index=True)
     outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome))
     outcome_reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -138,7 +140,7 @@ class CaseKey(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     holder: Mapped[str] = mapped_column(String(32), index=True)
     sealed_key: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=rounded_now)
 
     case: Mapped[Case] = relationship(back_populates="keys")
 
@@ -150,7 +152,7 @@ class CaseMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=rounded_now)
     direction: Mapped[Direction] = mapped_column(_enum(Direction))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
@@ -167,7 +169,7 @@ class Attachment(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     message_id: Mapped[int | None] = mapped_column(ForeignKey("case_messages.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=rounded_now)
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     size: Mapped[int] = mapped_column(Integer)
     media_type: Mapped[str] = mapped_column(String(100))
@@ -186,4 +188,16 @@ class FollowupSession(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     vault: Mapped[bytes] = mapped_column(LargeBinary)
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The hour of the last visit, for the purge; the exact time, for idle expiry, is inside the vault.
+    last_seen_at: Mapped[datetime] = mapped_column(default=rounded_now, index=True)
+
+
+class StaffNotice(Base):
+    """A notice to staff waiting for the hourly batch: the reference and the hour only, never the minute."""
+
+    __tablename__ = "staff_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str] = mapped_column(String(16))
+    hour: Mapped[datetime] = mapped_column(default=rounded_now, index=True)

@@ -26,8 +26,9 @@ from sqlalchemy import select
 from contracts.models import Product
 from endwatch import db
 from endwatch.config import Config
-from endwatch.extensions import limiter
-from grievance import attachments, handoff, intake, notify, uploads
+from endwatch.extensions import hashed_key, limiter
+from endwatch.ratelimit import Verdict
+from grievance import attachments, flood, handoff, intake, notify, uploads
 from grievance import followup as visits
 from grievance.content import read_content
 from grievance.errors import AttachmentRefused, GrievanceError, IntakeUnavailable, ReceiptNotFound
@@ -56,22 +57,12 @@ def config() -> Config:
     return current_app.config["ENDWATCH"]
 
 
-def _site() -> str:
-    return "site"
-
-
-def _refused(response: Response) -> bool:
-    return response.status_code == 401
-
-
 @bp.route("/")
 def index() -> Any:
     return render_template("grievance/index.html", idle_minutes=config().session_idle_minutes)
 
 
 @bp.route("/report", methods=["GET", "POST"])
-@limiter.limit(lambda: config().intake_limit, methods=["POST"])
-@limiter.limit(lambda: config().intake_site_limit, key_func=_site, methods=["POST"], scope="intake-site")
 def report() -> Any:
     form = ReportForm()
     form.fill_choices(_products())
@@ -81,6 +72,10 @@ def report() -> Any:
         return _report_page(form, _form_status())
     if handoff.already_sent(form.form_token.data):
         return redirect(url_for("public.received"), code=303)
+    admitted = flood.admit_report()
+    if not admitted.allowed:
+        flash(_too_many_reports(admitted.minutes), "error")
+        return _retry_after(_report_page(form, 429), admitted)
     try:
         batch = uploads.receive(request.files.getlist(form.attachments.name), config())
         submission = intake.Submission(
@@ -119,14 +114,6 @@ def received() -> Any:
 
 
 @bp.route("/followup", methods=["GET", "POST"])
-@limiter.limit(lambda: config().followup_limit, methods=["POST"], deduct_when=_refused)
-@limiter.limit(
-    lambda: config().followup_site_limit,
-    key_func=_site,
-    methods=["POST"],
-    deduct_when=_refused,
-    scope="followup-site",
-)
 def followup() -> Any:
     form = ReceiptForm()
     carried = _carried_message()
@@ -134,10 +121,19 @@ def followup() -> Any:
         return redirect(url_for("public.followup_case"))
     if not form.validate_on_submit():
         return _receipt_page(form, _form_status(), carried)
+    receipt = form.receipt.data or ""
+    if not flood.receipt_worth_checking(receipt):
+        form.receipt.errors = [_("No report matches this receipt. Check the digits and try again.")]
+        return _receipt_page(form, 401, carried)
+    allowed = flood.may_check_receipt()
+    if not allowed.allowed:
+        flash(_too_many_receipts(allowed.minutes), "error")
+        return _retry_after(_receipt_page(form, 429, carried), allowed)
     try:
-        visit = visits.start_followup(db.session(), config(), form.receipt.data or "")
+        visit = visits.start_followup(db.session(), config(), receipt)
     except ReceiptNotFound:
-        form.receipt.errors = [_("No report matches this receipt. Check the words and try again.")]
+        flood.receipt_failed()
+        form.receipt.errors = [_("No report matches this receipt. Check the digits and try again.")]
         return _receipt_page(form, 401, carried)
     _forget_followup()
     session[FOLLOWUP_ID] = visit.session_id
@@ -151,7 +147,7 @@ def followup() -> Any:
 @bp.route("/followup/case", methods=["GET", "POST"])
 @limiter.limit(
     uploads.FOLLOWUP_UPLOAD_LIMIT,
-    key_func=lambda: str(session.get(FOLLOWUP_ID) or "none"),
+    key_func=lambda: hashed_key("followup-upload", str(session.get(FOLLOWUP_ID) or "none")),
     methods=["POST"],
     exempt_when=lambda: not any(f.filename for f in request.files.values()),
     scope="followup-upload",
@@ -358,6 +354,27 @@ def _report_page(form: ReportForm, status: int) -> Any:
 def _files_again(field: str) -> list[str]:
     """The files chosen for a POST that was not stored: the page asks for them again, by name."""
     return handoff.chosen_names(request.files.getlist(field)) if request.method == "POST" else []
+
+
+def _too_many_reports(minutes: int) -> str:
+    return _(
+        "You have sent several reports in a short time. Please wait %(minutes)d minutes, then send again: "
+        "your text is kept below (files must be chosen again).",
+        minutes=minutes,
+    )
+
+
+def _too_many_receipts(minutes: int) -> str:
+    return _(
+        "Too many receipts were tried from this browser. Please wait %(minutes)d minutes and try again.",
+        minutes=minutes,
+    )
+
+
+def _retry_after(page: tuple[Any, int], verdict: Verdict) -> Response:
+    response = current_app.make_response(page)
+    response.headers["Retry-After"] = str(max(verdict.retry_after, 1))
+    return response
 
 
 def _form_status() -> int:

@@ -70,7 +70,7 @@ def demo_site(demo_database_url: str, tmp_path_factory: pytest.TempPathFactory) 
     )
     result = CliRunner().invoke(command_line(), ["init", "--demo"], obj={"app": app}, catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    receipts = dict(re.findall(r"C-\w+ \((\w\w)\): ([a-z ]+)\n", result.output))
+    receipts = dict(re.findall(r"C-\w+ \((\w\w)\): ([0-9a-z ]+)\n", result.output))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

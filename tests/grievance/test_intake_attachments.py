@@ -146,7 +146,7 @@ def test_sweep_removes_only_old_orphans(submit_report, app, session):
     old_orphan, new_orphan, temp = folder / "deadbeef", folder / "cafebabe", folder / ".tmp-0011"
     for path in (old_orphan, new_orphan, temp):
         path.write_bytes(b"x")
-    hour_ago = time.time() - 3600
+    hour_ago = time.time() - 3 * 3600  # file times are rounded down to the hour
     os.utime(old_orphan, (hour_ago, hour_ago))
     os.utime(temp, (hour_ago, hour_ago))
     assert attachments.sweep_orphans(session, config) == 2

@@ -22,7 +22,7 @@ def naughty_strings() -> list[str]:
 @pytest.fixture
 def app_config(app_config):
     # Hundreds of reports from one client: far more than the intake's rate limits allow.
-    app_config.update(intake_limit="100000 per hour", intake_site_limit="100000 per hour")
+    app_config.update(intake_limit="100000 per hour")
     return app_config
 
 

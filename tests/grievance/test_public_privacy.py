@@ -104,7 +104,7 @@ def test_no_address_or_user_agent_is_stored_or_logged(app_config, proxies, tmp_p
         prepare_member_in_transaction(session)
         response = submit(client, files=[(b"evidence", "e.txt")])
         receipt = receipt_in(response)
-        open_followup(client, receipts.new_receipt())
+        open_followup(client, receipts.new_receipt(app.config["ENDWATCH"]))
         open_followup(client, receipt)
         client.get("/followup/case")
         dump = table_bytes(session)
@@ -173,12 +173,15 @@ def test_gunicorn_access_log_has_no_address_even_when_forwarded(fresh_database_u
         assert response.status_code == 200, response.text[:500]
         assert visitor.follow_up(receipt_in(response)).status_code == 200
         assert visitor.http.post("/followup", data={"receipt": "x"}).status_code == 400
+        assert visitor.http.get("/staff/login").status_code == 200
         visitor.close()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     log = access_log.read_text()
-    assert '"POST /report HTTP/1.1" 303' in log and "/report/received" in log and "/followup/case" in log
+    # No line dates a public request; staff requests are logged (so logging was on), without any address.
+    assert '"GET /staff/login HTTP/1.1" 200' in log
+    assert "/report" not in log and "/followup" not in log and '"GET / ' not in log
     combined = log + error_log.read_text()
     for secret in SECRETS + ("127.0.0.77",):
         assert secret not in combined

@@ -1,6 +1,6 @@
 """Published transparency reports: one frozen snapshot per closed period (issue 11).
 
-Revision ID: 0007_snapshots
+Revision ID: 0004_snapshots
 Revises: 0003_security
 Create Date: 2026-11-29
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import endwatch.db
 
 
-revision = '0007_snapshots'
+revision = '0004_snapshots'
 down_revision = '0003_security'
 branch_labels = None
 depends_on = None

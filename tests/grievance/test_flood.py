@@ -1,0 +1,85 @@
+"""A short scripts/bench_flood against a real server process: behind one address, a flooder's wrong
+receipts and junk reports are refused while a legitimate visitor reports and follows up every time."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from endwatch import db, keyring
+from endwatch.config import load_config
+from grievance import receipts
+from grievance.models import Case
+from tests import services
+from tests.conftest import build_schema, endwatch_env
+from tests.grievance.conftest import prepare_intake
+from tests.grievance.test_public_privacy import wait_for
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def bench() -> ModuleType:
+    loader = importlib.machinery.SourceFileLoader("bench_flood", str(ROOT / "scripts" / "bench_flood"))
+    spec = importlib.util.spec_from_loader("bench_flood", loader)
+    assert spec is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_flood"] = module  # dataclasses look their module up there
+    loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def server(tmp_path, fresh_database_url):  # type: ignore[no-untyped-def]
+    home = tmp_path / "home"
+    settings = load_config(environ={}, overrides={"home": str(home), "database_url": fresh_database_url})
+    keyring.ensure_home(settings)
+    keyring.ensure_file_secrets(settings)
+    engine = db.make_engine(fresh_database_url)
+    build_schema(engine)
+    with Session(engine) as session:
+        prepare_intake(session)
+    port = services.free_port()
+    env = endwatch_env(home, fresh_database_url, ENDWATCH_SCHEDULER="off", ENDWATCH_INTAKE_LIMIT="3 per hour")
+    with (tmp_path / "server.log").open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.grievance.server_process", str(port)],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+        yield port, load_config(environ=env), engine
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        engine.dispose()
+
+
+def test_a_flood_from_the_same_address_does_not_keep_a_visitor_out(server):
+    port, settings, engine = server
+    out = bench().run_flood(port, 4, wrong_per_second=20, junk_per_second=4, pause=0.2)
+
+    assert out.legit_cycles >= 3 and out.legit_ok == out.legit_cycles, out.legit_failures
+    assert max(out.legit_latencies) < 2
+    with Session(engine) as session:
+        digests = set(session.scalars(select(Case.receipt_digest)))
+    assert all(receipts.receipt_keys(settings, r).lookup in digests for r in out.receipts)  # nothing lost
+
+    flood = dict(out.flood)
+    assert flood.pop("receipt 401") >= 60  # every wrong receipt refused, none locked anyone out
+    # The flooder's own budget, then refusals. (Concurrent reports on SQLite can still fail with "database
+    # is locked", issue 11's concurrency item: those were admitted by the budget all the same.)
+    assert flood.pop("report 303", 0) + flood.pop("report 500", 0) == 3
+    assert flood.pop("report 429") >= 8
+    assert flood == {}
