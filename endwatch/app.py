@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -79,6 +80,11 @@ def create_app(
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
         BABEL_TRANSLATION_DIRECTORIES=str(PACKAGE_DIR / "translations"),
     )
+    # Installations sharing one Redis keep apart: their hourly secrets and counters live under a prefix of
+    # their own (derived from the secret key, so it says nothing about any visitor).
+    install = hmac.new(app.config["SECRET_KEY"].encode(), b"ratelimit", "sha256").hexdigest()[:16]
+    namespace = f"endwatch-{install}"
+    app.config.update(RATELIMIT_NAMESPACE=namespace, RATELIMIT_KEY_PREFIX=namespace)
     if settings.trusted_proxies:
         proxies = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]

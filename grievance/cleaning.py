@@ -545,8 +545,8 @@ def _environment(folder: Path) -> dict[str, str]:
 
 def run_mat2(data: bytes, extension: str, wall: float = WALL_SECONDS) -> bytes:
     """mat2 on a copy in a private memory-backed folder, limited and isolated; the cleaned bytes."""
-    if not SHM.is_dir():
-        raise AttachmentRefused("unavailable")
+    if not SHM.is_dir() or not Path(MAT2).is_file():
+        raise AttachmentRefused("unavailable")  # no memory-backed folder, or mat2 is not installed
     folder = Path(tempfile.mkdtemp(prefix="endwatch-clean-", dir=SHM))  # mode 0700
     try:
         path = folder / f"upload{extension}"

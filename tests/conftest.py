@@ -259,3 +259,9 @@ class LiveServer:
 
 def users_by_email(session: Session, email: str) -> User | None:
     return session.scalars(select(User).where(User.email == email)).first()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tests that send files other than plain text need mat2 (and ffmpeg) to clean them."""
+    if item.get_closest_marker("mat2") is not None:
+        services.require(services.mat2_available(), "mat2 or ffmpeg is not installed (Debian: mat2, ffmpeg)")

@@ -1,4 +1,4 @@
-"""Real services the suite talks to: PostgreSQL, Redis, Chromium; skipped off CI, fatal on CI."""
+"""Real services and tools the suite uses: PostgreSQL, Redis, Chromium, mat2; skipped off CI, fatal on CI."""
 
 from __future__ import annotations
 
@@ -43,6 +43,11 @@ def require(available: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{reason}; CI must provide it", pytrace=False)
     pytest.skip(reason)
+
+
+def mat2_available() -> bool:
+    """mat2 and ffmpeg (Debian packages), which clean every file but plain text and WebP."""
+    return shutil.which("mat2") is not None and shutil.which("ffmpeg") is not None
 
 
 def postgres_available() -> bool:

@@ -127,6 +127,7 @@ def test_an_expired_followup_keeps_the_typed_message(browser, site):
         page.context.close()
 
 
+@pytest.mark.mat2
 def test_a_validation_error_with_files_says_which_files_to_choose_again(browser, site):
     page = open_page(browser, "narrow", "en")
     try:
@@ -147,6 +148,7 @@ def test_a_validation_error_with_files_says_which_files_to_choose_again(browser,
         page.context.close()
 
 
+@pytest.mark.mat2
 def test_the_submitter_reads_the_report_back_and_adds_a_correction(browser, site):
     page = open_page(browser, "wide", "en")
     try:
@@ -171,6 +173,7 @@ def test_the_submitter_reads_the_report_back_and_adds_a_correction(browser, site
         page.context.close()
 
 
+@pytest.mark.mat2
 def test_a_file_on_a_staff_reply_reaches_the_submitter(browser, site, axe_source):
     submitter = open_page(browser, "narrow", "ar")
     staff = open_page(browser, "wide", "en")

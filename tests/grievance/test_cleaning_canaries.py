@@ -32,7 +32,7 @@ from tests.grievance.canary_scan import encodings, hits
 from tests.grievance.conftest import Visitor, prepare_intake, private_key_of, receipt_in, table_bytes
 from tests.grievance.test_public_privacy import wait_for
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.mat2, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 
 

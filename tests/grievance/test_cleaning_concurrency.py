@@ -20,7 +20,7 @@ from tests.grievance import samples
 from tests.grievance.conftest import Visitor, receipt_in
 from tests.grievance.test_cleaning_canaries import server, server_kind  # noqa: F401 - the fixtures
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.mat2, pytest.mark.slow]
 SUBMITTERS, EACH = 4, 4
 
 

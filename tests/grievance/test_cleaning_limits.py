@@ -23,6 +23,8 @@ from tests.conftest import csrf_token
 from tests.grievance import samples
 from tests.grievance.conftest import latest_case, open_followup, post_multipart, submit
 
+pytestmark = pytest.mark.mat2
+
 
 def picture_bomb_docx(pictures: int = 1000, side: int = 4000) -> bytes:
     """A small DOCX holding many large pictures (each a few KB compressed, 16 Mpx decoded)."""

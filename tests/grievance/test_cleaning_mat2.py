@@ -12,6 +12,8 @@ from grievance.errors import AttachmentRefused
 from tests.grievance import samples
 from tests.grievance.canary_scan import hits
 
+pytestmark = pytest.mark.mat2
+
 
 @pytest.mark.parametrize(
     ("name", "build", "left_by_mat2"),

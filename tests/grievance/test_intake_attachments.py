@@ -18,6 +18,8 @@ from tests.grievance import samples
 from tests.grievance.canary_scan import hits
 from tests.grievance.conftest import latest_case, post_multipart, private_key_of, submit
 
+pytestmark = pytest.mark.mat2
+
 
 def stored_plaintexts(app, session, reader) -> dict[str, bytes]:
     case = latest_case(session)

@@ -66,6 +66,7 @@ def counts(engine) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
         )
 
 
+@pytest.mark.mat2
 def test_kill_while_the_body_is_half_sent_stores_nothing(server_home):
     home, settings, engine = server_home
     process, port = start(home, settings.database_url)

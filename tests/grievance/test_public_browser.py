@@ -61,6 +61,7 @@ def case_id(site) -> int:  # type: ignore[no-untyped-def]
         return session.scalars(select(Case.id).order_by(Case.id.desc())).first()
 
 
+@pytest.mark.mat2
 @pytest.mark.parametrize("javascript", [True, False], ids=["js-on", "js-off"])
 def test_whole_journey_submit_reply_follow_up_answer(browser, site, javascript):
     submitter = browser.new_context(java_script_enabled=javascript)

@@ -8,6 +8,7 @@ import io
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from endwatch import crypto
@@ -107,6 +108,7 @@ def test_form_pages_are_not_kept_by_the_browser(client, reader, submit_report):
 # -- a validation error keeps what can be kept -----------------------------------------------------
 
 
+@pytest.mark.mat2
 def test_a_validation_error_keeps_text_and_choices_and_names_the_files(client, reader, session):
     files = [(samples.jpeg_with_gps(), "march-photo.jpg"), (b"%PDF-1.4 junk", "letter to the unit.pdf")]
     response = post_report(
@@ -121,6 +123,7 @@ def test_a_validation_error_keeps_text_and_choices_and_names_the_files(client, r
     assert "march-photo.jpg" in again and "letter to the unit.pdf" in again
 
 
+@pytest.mark.mat2
 def test_a_refused_file_keeps_the_text_and_names_the_files(client, reader, session):
     files = [(samples.jpeg_with_gps(), "good.jpg"), (b"MZ\x90\x00 not a document", "tool.exe")]
     response = post_report(client, files=files, what="Kept after the refusal.")
@@ -185,6 +188,7 @@ def test_an_ended_visit_still_sends_a_plain_reload_to_the_receipt_page(
 # -- the submitter reads the report back -----------------------------------------------------------
 
 
+@pytest.mark.mat2
 def test_the_submitter_reads_back_the_report_with_its_file_names(client, reader, session, submit_report):
     receipt = submit_report(
         files=[(samples.jpeg_with_gps(), "street-corner.jpg")],
@@ -214,6 +218,7 @@ def test_the_submitter_reads_back_the_report_with_its_file_names(client, reader,
 # -- files on staff replies ------------------------------------------------------------------------
 
 
+@pytest.mark.mat2
 def test_staff_attach_a_cleaned_file_to_a_reply_and_only_that_submitter_downloads_it(
     app, client, reader, session, submit_report
 ):

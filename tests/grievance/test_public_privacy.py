@@ -44,6 +44,7 @@ def files_under(folder: Path) -> dict[Path, bytes]:
     return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
 
 
+@pytest.mark.mat2
 def test_canary_in_every_field_and_file_never_reaches_disk_in_clear(live_server, tmp_path):
     with live_server.session() as session:
         member, recovery = prepare_intake(session)
