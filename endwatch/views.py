@@ -49,7 +49,7 @@ def _account_limit_key() -> str:
 
 def _locked_out(limit: RequestLimit) -> None:
     """Audit a lock-out once per window: of the account named in the form, or of a client (unnamed)."""
-    per_account = str(limit.request_args[0]).startswith("a:")
+    per_account = any(str(arg).startswith("a:") for arg in limit.request_args)
     email = (request.form.get("email") or "").strip()
     member = accounts.find_user(db.session(), email) if per_account else None
     target = f"user:{member.id}" if member is not None else ""

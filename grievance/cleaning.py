@@ -35,18 +35,24 @@ import signal
 import subprocess
 import tempfile
 import time
-import warnings
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from PIL import Image
 
 from endwatch.config import Config
 from grievance.errors import AttachmentRefused
+from grievance.filetypes import (  # noqa: F401 - names callers use through this module
+    BY_TYPE,
+    KINDS,
+    Kind,
+    bound_cost,
+    check,
+    safe_name,
+    sniff,
+)
+from grievance.scrubbing import reencode_webp, scrub_archive  # noqa: F401
 
 SHM = Path("/dev/shm")  # noqa: S108 - a private 0700 folder is made inside it
 MAT2 = "/usr/bin/mat2"
@@ -55,78 +61,6 @@ CPU_SECONDS = 30
 MEMORY_BYTES = 1536 * 1024 * 1024
 FILE_BYTES = 256 * 1024 * 1024
 SLOT_WAIT_SECONDS = 20.0
-MAX_PIXELS = 50_000_000  # one picture, decoded
-MAX_ARCHIVE_PIXELS = 100_000_000  # all pictures inside one document together
-MAX_ARCHIVE_PICTURES = 500
-MAX_ZIP_ENTRIES = 2000
-MAX_ZIP_EXPANDED = 100 * 1024 * 1024
-MAX_PDF_PAGES = 50
-MAX_PDF_PAGE_AREA = 4 * 842 * 595  # points squared: four A4 pages; mat2 renders each page as a picture
-MAX_PDF_AREA = 100 * 842 * 595
-
-
-@dataclass(frozen=True)
-class Kind:
-    """An accepted type: its media type, the names it may carry, how it is cleaned."""
-
-    media_type: str
-    extensions: tuple[str, ...]
-    family: str  # photo, pdf, document, audio, video, text
-    mat2_extension: str = ""  # the name mat2 is given; empty: cleaned in process
-
-
-KINDS = [
-    Kind("image/jpeg", (".jpg", ".jpeg", ".jpe", ".jfif"), "photo", ".jpg"),
-    Kind("image/png", (".png",), "photo", ".png"),
-    Kind("image/webp", (".webp",), "photo"),
-    Kind("image/gif", (".gif",), "photo", ".gif"),
-    Kind("image/tiff", (".tif", ".tiff"), "photo", ".tiff"),
-    Kind("application/pdf", (".pdf",), "pdf", ".pdf"),
-    Kind(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (".docx",),
-        "document",
-        ".docx",
-    ),
-    Kind(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), "document", ".xlsx"
-    ),
-    Kind(
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        (".pptx",),
-        "document",
-        ".pptx",
-    ),
-    Kind("application/vnd.oasis.opendocument.text", (".odt",), "document", ".odt"),
-    Kind("application/vnd.oasis.opendocument.spreadsheet", (".ods",), "document", ".ods"),
-    Kind("application/vnd.oasis.opendocument.presentation", (".odp",), "document", ".odp"),
-    Kind("application/vnd.oasis.opendocument.graphics", (".odg",), "document", ".odg"),
-    Kind("application/epub+zip", (".epub",), "document", ".epub"),
-    Kind("audio/mpeg", (".mp3",), "audio", ".mp3"),
-    Kind("audio/ogg", (".ogg", ".oga", ".opus"), "audio", ".ogg"),
-    Kind("audio/flac", (".flac",), "audio", ".flac"),
-    Kind("audio/x-wav", (".wav",), "audio", ".wav"),
-    Kind("video/mp4", (".mp4", ".m4v", ".m4a", ".mov"), "video", ".mp4"),
-    Kind("video/x-msvideo", (".avi",), "video", ".avi"),
-    Kind("text/plain", (".txt", ".text", ".csv", ".md"), "text"),
-]
-BY_TYPE = {kind.media_type: kind for kind in KINDS}
-ODF_TYPES = {k.media_type for k in KINDS if k.media_type.startswith("application/vnd.oasis")} | {
-    "application/epub+zip"
-}
-PICTURE_SUFFIXES = (
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".gif",
-    ".tif",
-    ".tiff",
-    ".bmp",
-    ".webp",
-    ".emf",
-    ".wmf",
-    ".heic",
-)
 
 
 @dataclass
@@ -139,172 +73,6 @@ class CleanFile:
     metadata_removed: bool
     family: str = "text"
     remains: tuple[str, ...] = field(default_factory=tuple)  # what could not be removed (codes)
-
-
-# -- what the bytes are ------------------------------------------------------------------------------
-
-
-def sniff(data: bytes) -> str | None:
-    """The media type from the bytes themselves; None when it is not one we accept."""
-    head = data[:64]
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "audio/x-wav"
-    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
-        return "video/x-msvideo"
-    if head.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if head.startswith((b"II*\x00", b"MM\x00*")):
-        return "image/tiff"
-    if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis"):
-            return None  # HEIC: no way to build a test file here, so not accepted (iOS sends JPEG to forms)
-        return "video/mp4"
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"fLaC"):
-        return "audio/flac"
-    if head.startswith(b"OggS"):
-        return "audio/ogg"
-    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
-        return "audio/mpeg"
-    if head.startswith(b"PK\x03\x04"):
-        return _sniff_zip(data)
-    if b"\x00" not in data:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        return "text/plain"
-    return None
-
-
-def _sniff_zip(data: bytes) -> str | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                declared = archive.read("mimetype").strip().decode("ascii", "replace")
-                return declared if declared in ODF_TYPES else None
-            if "[Content_Types].xml" in names:
-                for part, media_type in (
-                    (
-                        "word/document.xml",
-                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    ),
-                    ("xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                    (
-                        "ppt/presentation.xml",
-                        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                    ),
-                ):
-                    if part in names:
-                        return media_type
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return None
-    return None
-
-
-def check(filename: str, data: bytes) -> Kind:
-    """The accepted type of this file, from its content, agreeing with its name; or a refusal."""
-    media_type = sniff(data)
-    if media_type is None:
-        raise AttachmentRefused("type", filename)
-    kind = BY_TYPE[media_type]
-    extension = os.path.splitext(safe_name(filename))[1].lower()
-    if extension and extension not in kind.extensions:
-        raise AttachmentRefused("mismatch", filename)
-    return kind
-
-
-def safe_name(filename: str) -> str:
-    name = os.path.basename(filename.replace("\\", "/")).strip()
-    return name[:255] or "file"
-
-
-# -- bounding the cost -------------------------------------------------------------------------------
-
-
-def bound_cost(kind: Kind, data: bytes) -> None:
-    """Refuse ("too_large") what would cost too much to clean, from headers only: nothing is decoded."""
-    if kind.family == "photo":
-        if _pixels(data) > MAX_PIXELS:
-            raise AttachmentRefused("too_large")
-    elif kind.family == "document":
-        _bound_archive(data)
-    elif kind.family == "pdf":
-        _bound_pdf(data)
-
-
-def _pixels(data: bytes) -> int:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                frames = getattr(image, "n_frames", 1)
-                return int(image.width) * int(image.height) * max(1, int(frames))
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-            raise AttachmentRefused("too_large") from None
-        except Exception:  # noqa: BLE001 - a header Pillow cannot read: let mat2 judge, bounded anyway
-            return 0
-
-
-def _bound_archive(data: bytes, depth: int = 0) -> int:
-    """Members, expanded size and pictures of an archive (and archives inside it); returns the pixels."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise AttachmentRefused("unreadable") from None
-    infos = archive.infolist()
-    if len(infos) > MAX_ZIP_ENTRIES or sum(i.file_size for i in infos) > MAX_ZIP_EXPANDED:
-        raise AttachmentRefused("too_large")
-    pixels, pictures = 0, 0
-    for info in infos:
-        name = info.filename.lower()
-        if name.endswith(PICTURE_SUFFIXES):
-            pictures += 1
-            if pictures > MAX_ARCHIVE_PICTURES:
-                raise AttachmentRefused("too_large")
-            with archive.open(info) as member:
-                pixels += _pixels(member.read(1024 * 1024) if not name.endswith((".emf", ".wmf")) else b"")
-        elif name.endswith((".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".odg", ".zip", ".epub")):
-            if depth >= 2:
-                raise AttachmentRefused("too_large")
-            pixels += _bound_archive(archive.read(info), depth + 1)
-        if pixels > MAX_ARCHIVE_PIXELS:
-            raise AttachmentRefused("too_large")
-    return pixels
-
-
-def _bound_pdf(data: bytes) -> None:
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise AttachmentRefused("encrypted")
-        pages = reader.pages
-        if len(pages) > MAX_PDF_PAGES:
-            raise AttachmentRefused("too_large")
-        total = 0.0
-        for page in pages:
-            box = page.mediabox
-            area = abs(float(box.width) * float(box.height))
-            if area > MAX_PDF_PAGE_AREA:
-                raise AttachmentRefused("too_large")
-            total += area
-        if total > MAX_PDF_AREA:
-            raise AttachmentRefused("too_large")
-    except AttachmentRefused:
-        raise
-    except Exception:  # noqa: BLE001 - a PDF pypdf cannot read is not one we can vouch for
-        raise AttachmentRefused("unreadable") from None
 
 
 # -- cleaning ----------------------------------------------------------------------------------------
@@ -391,136 +159,6 @@ REMAINS: dict[str, tuple[str, ...]] = {
     "video": ("visible", "sound"),
     "text": ("text",),
 }
-
-
-# -- where mat2 is weaker (each proven by tests/grievance/test_cleaning_canaries.py) -------------------
-
-ODF_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-X15AC_ABSPATH = "{http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac}absPath"
-MANIFEST_PATH = "{urn:oasis:names:tc:opendocument:xmlns:manifest:1.0}full-path"
-MAX_SCRUBBED_MEMBER = 20 * 1024 * 1024
-
-
-def scrub_archive(data: bytes, depth: int = 0) -> bytes:
-    """What mat2 0.13 leaves in office files: tracked changes in Word headers, footers and notes, and
-    formatting changes with their authors; the folder of an Excel workbook (x15ac:absPath), the
-    annotations (comments with their authors and dates) and tracked changes of OpenDocument spreadsheets,
-    presentations and drawings, and OpenDocument settings.xml (printer names and the like); also inside
-    documents embedded in documents."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    is_odf = "mimetype" in source.namelist()
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            name = info.filename
-            if is_odf and name in ("settings.xml", "meta.xml") or name.startswith("Thumbnails/"):
-                continue
-            content = source.read(info)
-            if info.file_size > MAX_SCRUBBED_MEMBER and name.endswith(".xml"):
-                raise AttachmentRefused("too_large")
-            if is_odf and name in ("content.xml", "styles.xml"):
-                content = _scrub_xml(content, _drop_odf_hidden)
-            elif is_odf and name == "META-INF/manifest.xml":
-                content = _scrub_xml(content, _drop_manifest_entries)
-            elif name.endswith("workbook.xml"):
-                content = _scrub_xml(content, _drop_abspath)
-            elif name.startswith("word/") and name.endswith(".xml") and not is_odf:
-                content = _scrub_xml(content, _drop_word_revisions)
-            elif (
-                name.lower().endswith((".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".odg"))
-                and depth < 2
-            ):
-                content = scrub_archive(content, depth + 1)
-            clean_info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            clean_info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(clean_info, content)
-    return out.getvalue()
-
-
-def _scrub_xml(content: bytes, edit: Callable[[Any], None]) -> bytes:
-    import xml.etree.ElementTree as ET  # noqa: S405 - serialising only; parsing goes through defusedxml
-
-    import defusedxml.ElementTree as SafeET
-
-    namespaces = {}
-    for _event, (prefix, uri) in SafeET.iterparse(io.BytesIO(content), events=("start-ns",)):
-        namespaces[prefix] = uri
-    root = SafeET.fromstring(content)
-    edit(root)
-    for prefix, uri in namespaces.items():
-        with contextlib.suppress(ValueError):
-            ET.register_namespace(prefix, uri)
-    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
-
-
-def _remove_where(root: Any, unwanted: Callable[[Any], bool]) -> None:
-    for parent in list(root.iter()):
-        for child in list(parent):
-            if unwanted(child):
-                parent.remove(child)
-
-
-def _drop_odf_hidden(root: Any) -> None:
-    hidden = {f"{{{ODF_OFFICE}}}annotation", f"{{{ODF_OFFICE}}}annotation-end"}
-    _remove_where(root, lambda e: e.tag in hidden or str(e.tag).endswith("}tracked-changes"))
-
-
-def _drop_manifest_entries(root: Any) -> None:
-    gone = ("settings.xml", "meta.xml", "Thumbnails/")
-    _remove_where(root, lambda e: str(e.get(MANIFEST_PATH, "")).startswith(gone))
-
-
-W_MAIN = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-W_REMOVED = {
-    W_MAIN + tag
-    for tag in (
-        *("del", "moveFrom", "commentRangeStart", "commentRangeEnd", "commentReference"),
-        # settings.xml: a mail merge's data source path, document variables, the template, edit sessions
-        *("mailMerge", "docVars", "attachedTemplate", "rsids"),
-    )
-}
-W_UNWRAPPED = {W_MAIN + "ins", W_MAIN + "moveTo"}
-
-
-def _drop_word_revisions(root: Any) -> None:
-    """Tracked changes everywhere in a Word document (mat2 handles document.xml only, and not formatting
-    changes): deletions and their text go, insertions are accepted, formatting changes and comment marks
-    go, each with its author and date; and from settings.xml the mail-merge source (a path), document
-    variables and the attached template."""
-    _remove_where(
-        root,
-        lambda e: e.tag in W_REMOVED or str(e.tag).endswith(("PrChange", "}numberingChange")),
-    )
-    for parent in list(root.iter()):
-        children = list(parent)
-        if any(child.tag in W_UNWRAPPED for child in children):
-            parent[:] = [kept for child in children for kept in _unwrapped(child)]
-
-
-def _unwrapped(element: Any) -> Iterator[Any]:
-    if element.tag in W_UNWRAPPED:
-        for child in list(element):
-            yield from _unwrapped(child)
-    else:
-        yield element
-
-
-def _drop_abspath(root: Any) -> None:
-    _remove_where(root, lambda e: e.tag == X15AC_ABSPATH)
-
-
-def reencode_webp(data: bytes) -> bytes:
-    """Pixels only: EXIF, XMP and ICC chunks are not copied."""
-    try:
-        with Image.open(io.BytesIO(data)) as original:
-            original.load()
-            pixels = original.copy()
-    except Exception:  # noqa: BLE001 - a picture Pillow cannot decode is not one we can vouch for
-        raise AttachmentRefused("unreadable") from None
-    pixels.info = {}
-    out = io.BytesIO()
-    pixels.save(out, "WEBP", quality=92)
-    return out.getvalue()
 
 
 @cache

@@ -62,7 +62,6 @@ def server(tmp_path, fresh_database_url, server_kind):  # type: ignore[no-untype
         fresh_database_url,
         ENDWATCH_SCHEDULER="off",
         ENDWATCH_INTAKE_LIMIT="1000 per hour",
-        ENDWATCH_INTAKE_SITE_LIMIT="1000 per hour",
         TMPDIR=str(tmpdir),
     )
     command = [sys.executable, "-m", "tests.grievance.server_process", str(port)]
