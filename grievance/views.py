@@ -24,9 +24,8 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from contracts.models import Product
-from endwatch import db
+from endwatch import db, ratelimit
 from endwatch.config import Config
-from endwatch.extensions import hashed_key, limiter
 from endwatch.ratelimit import Verdict
 from grievance import attachments, flood, handoff, intake, notify, uploads
 from grievance import followup as visits
@@ -145,13 +144,6 @@ def followup() -> Any:
 
 
 @bp.route("/followup/case", methods=["GET", "POST"])
-@limiter.limit(
-    uploads.FOLLOWUP_UPLOAD_LIMIT,
-    key_func=lambda: hashed_key("followup-upload", str(session.get(FOLLOWUP_ID) or "none")),
-    methods=["POST"],
-    exempt_when=lambda: not any(f.filename for f in request.files.values()),
-    scope="followup-upload",
-)
 def followup_case() -> Any:
     visit = _current_followup()
     if visit is None:
@@ -167,6 +159,12 @@ def followup_case() -> Any:
     form = MessageForm()
     status = 200
     if form.validate_on_submit():
+        if any(upload.filename for upload in request.files.getlist(form.attachments.name)):
+            # Files cost cleaning: a budget per visitor, in clock-aligned windows (endwatch.ratelimit).
+            admitted = ratelimit.spend("followup-upload", uploads.FOLLOWUP_UPLOAD_LIMIT)
+            if not admitted.allowed:
+                form.attachments.errors = [_too_many_files(admitted.minutes)]
+                return _retry_after(_case_page(visit, form, 429), admitted)
         try:
             batch = uploads.receive(request.files.getlist(form.attachments.name), config())
             db.begin_write()
@@ -360,6 +358,14 @@ def _too_many_reports(minutes: int) -> str:
     return _(
         "You have sent several reports in a short time. Please wait %(minutes)d minutes, then send again: "
         "your text is kept below (files must be chosen again).",
+        minutes=minutes,
+    )
+
+
+def _too_many_files(minutes: int) -> str:
+    return _(
+        "You have added many files in a short time. Please wait %(minutes)d minutes, then add them again: "
+        "your message is kept below.",
         minutes=minutes,
     )
 
