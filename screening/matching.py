@@ -16,6 +16,7 @@ from rigour.text import metaphone
 
 from screening.names import (
     GENERIC_WORDS,
+    HONORIFIC,
     KIND_WORDS,
     STRONG,
     NameForm,
@@ -29,7 +30,7 @@ from screening.names import (
 )
 
 # Chosen on the train and dev splits of tests/screening/quality/pairs.csv (scripts/eval_screening).
-THRESHOLD = 0.80
+THRESHOLD = 0.79
 TOKEN_MIN = 0.78
 ABBREVIATION_SCORE = 0.86
 SAME_COUNTRY_BONUS = 0.04
@@ -38,6 +39,7 @@ OTHER_KIND_PENALTY = 0.2
 PERSON_EXTRA_WEIGHT = 0.3
 SYMBOL_SCORE = 0.92  # two words rigour's tables give one meaning ("torgovy", "trade"; "daxue", "university")
 ACRONYM_SCORE = 0.9  # one word for the initials of several on the other side ("FCDT": "Federal Center ...")
+VOWELS_ONLY_SCORE = 0.85  # two words differing in their vowels only
 SHORT_TOKEN = 6  # words this short are codes or acronyms: spelled differently, they are different words
 # Keys shared by more listed names or customers than these are too common to find candidates by.
 MAX_LISTED_PER_KEY = 1000
@@ -80,6 +82,7 @@ def _consonants(token: str) -> str:
 
 @lru_cache(maxsize=1 << 18)
 def token_similarity(left: str, right: str) -> float:
+    left, right = left.lstrip(HONORIFIC), right.lstrip(HONORIFIC)
     if left == right:
         return 1.0
     if left in GENERIC_WORDS and right in GENERIC_WORDS:
@@ -94,6 +97,8 @@ def token_similarity(left: str, right: str) -> float:
     ratio = fuzz.ratio(left, right) / 100.0
     if long_enough:
         ratio = max(ratio, 0.95 * fuzz.ratio(skeleton(left), skeleton(right)) / 100.0)
+        if left[0] == right[0] and _consonants(left) == _consonants(right):
+            ratio = max(ratio, VOWELS_ONLY_SCORE)  # vowels only ("Yehia", "Yahya"; "tjart", "tejarat")
         if ratio < 0.9 and left[0] == right[0] and metaphone(left) == metaphone(right):
             ratio = 0.9
     return ratio
@@ -112,12 +117,13 @@ def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
     tokens, symbols = words
     if len(tokens) < 2:
         return words
-    joined = set(other)
+    joined = set(other) | {skeleton(t) for t in other if len(t) >= 8}
     out: list[str] = []
     meanings: list[frozenset[str]] = []
     index = 0
     while index < len(tokens):
-        if index + 1 < len(tokens) and tokens[index] + tokens[index + 1] in joined:
+        pair = tokens[index] + tokens[index + 1] if index + 1 < len(tokens) else ""
+        if pair and (pair in joined or (len(pair) >= 8 and skeleton(pair) in joined)):
             out.append(tokens[index] + tokens[index + 1])
             meanings.append(symbols[index] | symbols[index + 1])
             index += 2
@@ -197,7 +203,8 @@ class _Alignment:
     acronyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def explain(self) -> list[str]:
-        query, result = self.query, self.result
+        query = tuple(t.lstrip(HONORIFIC) for t in self.query)
+        result = tuple(t.lstrip(HONORIFIC) for t in self.result)
         used_q, used_r = self.used_q, self.used_r
         notes = []
         if [j for _, j in sorted(self.pairs)] != sorted(j for _, j in self.pairs):
@@ -276,6 +283,10 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
         # The customer gave fewer of the person's names (no middle name or patronymic): count them less.
         extra = [j for j in range(len(result)) if j not in used_r]
         weight_r -= _weight(result, extra) * (1 - PERSON_EXTRA_WEIGHT)
+    elif person and len(used_r) == len(result) >= 2:
+        # The customer gave more: another family name, or a name in another script ("Lam Cheng Yuet-ngor").
+        extra = [i for i in range(len(query)) if i not in used_q]
+        weight_q -= _weight(query, extra) * (1 - PERSON_EXTRA_WEIGHT)
     matched_q = sum(token_weight(query[i]) * s for i, s in used_q.items())
     matched_r = sum(token_weight(result[j]) * s for j, s in used_r.items())
     if not weight_q or not weight_r:
@@ -285,7 +296,9 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
         coverage = min(matched_q / weight_q, matched_r / weight_r)
     else:
         coverage = (matched_q / weight_q + matched_r / weight_r) / 2
-        if not any(query[i] not in GENERIC_WORDS for i in used_q):
+        if not any(query[i] not in GENERIC_WORDS for i in used_q) and not any(
+            result[j] not in GENERIC_WORDS for j in used_r
+        ):
             coverage = min(coverage, 0.5)  # only common words in common ("Digital Technology Group")
     alignment = _Alignment(coverage, query, result, pairs, set(used_q), set(used_r), acronyms)
     if alignment.kind_conflict():
@@ -321,12 +334,22 @@ def compare_names(query: NameForm, result: NameForm, *, person: bool = False) ->
     return alignment.score, notes
 
 
+def _as_person(forms: tuple[NameForm, ...]) -> tuple[NameForm, ...]:
+    return tuple(f for f in (analyse(form.original, person=True, meanings=True) for form in forms) if f)
+
+
 def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | None:
     """The best name pair, adjusted by country; None when no name pair is similar at all, or when the
     result cannot reach `threshold`."""
     best: tuple[float, NameForm, NameForm] | None = None
-    for query in customer.names:
-        for result in entity.names:
+    queries, results = customer.names, entity.names
+    if entity.person:
+        # Against a listed person, a customer's names are read as a person's (given names, patronymics),
+        # and both sides' names looked up in rigour's table of names ("Aleksei", "Aliaksei").
+        queries = _as_person(queries)
+        results = _as_person(results)
+    for query in queries:
+        for result in results:
             similarity = name_similarity(query, result, person=entity.person)
             if best is None or similarity > best[0]:
                 best = (similarity, query, result)

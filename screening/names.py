@@ -170,7 +170,7 @@ KIND_WORDS = frozenset(
     """
     bank university academy institute school college hospital air shipping police army navy ministry court
     party foundation association church museum corporation company steel foods motors motorcycles logistics
-    broadcasting insurance capital consulting trading
+    broadcasting insurance capital consulting trading group
     """.split()
 )
 # Abbreviations and spellings written out the same way on both sides.
@@ -258,7 +258,14 @@ class NameForm:
         return self.symbols[index] if index < len(self.symbols) else frozenset()
 
 
+HONORIFIC = "@"  # marks the words of a dedication ("named after Academician E.I. Zababakhin")
+# Words that open a dedication in Russian and Belarusian names of bodies ("имени", "им.").
+DEDICATIONS = (("named", "after"), ("imeni",), ("im",), ("imja",))
+
+
 def token_weight(token: str) -> float:
+    if token.startswith(HONORIFIC):
+        return GENERIC_WEIGHT
     if token in GENERIC_WORDS:
         return GENERIC_WEIGHT
     if len(token) <= 2:
@@ -314,6 +321,28 @@ def _word_latin(word: str) -> list[str]:
     return out
 
 
+_RUSSIAN_ENDINGS = re.compile(r"(oy|iy|yy|yi|ij|yj|ii)$")
+
+
+@lru_cache(maxsize=1 << 17)
+def _russian_symbols(word: str) -> frozenset[str]:
+    """The symbols of a Latin word read back into Russian (ICU's BGN table): a transliterated Russian word
+    ("torgovoy": TRADE, "tsentr": CENTER) means what rigour's table says its Cyrillic spelling means."""
+    cyrillic = _TO_RUSSIAN().transliterate(_RUSSIAN_ENDINGS.sub("y", word))
+    found: set[str] = set()
+    for name in analyze_names(NameTypeTag.ORG, [cyrillic], rewrite=False, consolidate=False, phonetics=False):
+        for span in name.spans:
+            kind = span.symbol.category.value
+            if kind in ("SYMBOL", "DOMAIN") and len(span.parts) == 1:
+                found.add(("D:" if kind == "DOMAIN" else "") + span.symbol.id)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _TO_RUSSIAN() -> icu.Transliterator:  # noqa: N802 - one shared ICU transliterator
+    return icu.Transliterator.createInstance("Latin-Russian/BGN")
+
+
 def _symbols(words: list[str], person: bool) -> list[set[str]]:
     """What rigour's taggers say each word means (empty sets when they say nothing or cannot be lined up)."""
     found: list[set[str]] = [set() for _ in words]
@@ -337,6 +366,10 @@ def _symbols(words: list[str], person: bool) -> list[set[str]]:
                 symbol = "+" + symbol
             for part in span.parts:
                 found[part.index].add(symbol)
+    if not person:
+        for index, word in enumerate(words):
+            if not found[index] and len(word) >= 4 and word.isascii() and word.isalpha():
+                found[index] |= _russian_symbols(word)
     return found
 
 
@@ -353,7 +386,20 @@ def _drop_phrases(tokens: list[str], symbols: list[set[str]], found: list[str]) 
                 index += 1
 
 
-def analyse(name: str, *, person: bool = False) -> NameForm | None:
+def _mark_dedication(tokens: list[str], symbols: list[set[str]]) -> None:
+    """The words after "named after" (имени) honour someone: they are kept, but count little, as a customer
+    often leaves them out ("RFNC-VNIITF" for "RFNC-VNIITF named after Academician E.I. Zababakhin")."""
+    for start in range(1, len(tokens)):
+        for opener in DEDICATIONS:
+            end = start + len(opener)
+            if tuple(tokens[start:end]) == opener and end < len(tokens):
+                tokens[start:] = [HONORIFIC + t for t in tokens[end:]]
+                del symbols[start : start + len(opener)]
+                return
+
+
+@lru_cache(maxsize=65536)
+def analyse(name: str, *, person: bool = False, meanings: bool | None = None) -> NameForm | None:
     """Reduce a name to its core tokens; None when nothing is left of it.
 
     Legal forms are found by rigour's table in the name's own script ("ООО", "д.о.о.", "有限公司") and again
@@ -374,15 +420,20 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
             replaced = replace_org_types_compare(text, generic=True)
             text = " ".join(w for w in replaced.split() if w not in targets)
     words = (normalize_name(text) or "").split()
-    meanings = _symbols(words, person)
+    # A person's names are looked up in rigour's table of given and family names only when asked (the
+    # matcher asks, for the candidates it scores): that table takes long to load, blocking keys need none.
+    tagged = (
+        _symbols(words, person) if (not person if meanings is None else meanings) else [set() for _ in words]
+    )
     tokens: list[str] = []
     symbols: list[set[str]] = []
-    for word, meaning in zip(words, meanings, strict=True):
+    for word, meaning in zip(words, tagged, strict=True):
         for token in _word_latin(word):
             tokens.append(SYNONYMS.get(token, token))
             symbols.append(meaning)
     if not person:
         _drop_phrases(tokens, symbols, forms)
+        _mark_dedication(tokens, symbols)
     kept = [
         (t, m)
         for t, m in zip(tokens, symbols, strict=True)
@@ -402,6 +453,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
 
 _SKELETON = (
     ("ou", "u"),
+    ("au", "av"),  # Belarusian ў for Russian в ("Auramenka", "Avramenko")
     ("dzh", "j"),
     ("zh", "j"),
     ("kh", "k"),
@@ -451,7 +503,7 @@ def meaning_keys(form: NameForm, index: int) -> list[str]:
 
 
 def initials(tokens: tuple[str, ...]) -> str:
-    return "".join(t[0] for t in tokens)
+    return "".join(t[0] for t in tokens if not t.startswith(HONORIFIC))
 
 
 def abbreviations(tokens: tuple[str, ...]) -> set[str]:
@@ -471,7 +523,7 @@ def short_form(tokens: tuple[str, ...]) -> str | None:
 
 
 def _sound_keys(token: str) -> list[str]:
-    if len(token) < 4 or token.isdigit():
+    if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
         return []
     keys = ["~" + skeleton(token)]
     bare = consonants(token)
@@ -490,7 +542,13 @@ def _base_keys(form: NameForm) -> set[str]:
     for left, right in zip(tokens, tokens[1:], strict=False):
         keys.add(left + right)
         keys.add("~" + skeleton(left + right))
+        keys.add(_pair_key(left, right))
     return keys
+
+
+def _pair_key(left: str, right: str) -> str:
+    """Two neighbouring words in either order ("Carrie Lam", "LAM, Carrie")."""
+    return "&" + "+".join(sorted((left, right)))
 
 
 def probe_keys(form: NameForm) -> set[str]:
@@ -532,6 +590,7 @@ def index_slots(form: NameForm) -> list[tuple[str, int]]:
         if everything_generic or left not in GENERIC_WORDS or right not in GENERIC_WORDS:
             slots.append((left + right, STRONG))
             slots.append(("~" + skeleton(left + right), STRONG))
+            slots.append((_pair_key(left, right), STRONG))
     if len(tokens) >= 2:
         slots += [("^n:" + a, STRONG) for a in abbreviations(tokens)]
     short = short_form(tokens)
