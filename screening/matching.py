@@ -155,7 +155,7 @@ def symbol_similarity(left: frozenset[str], right: frozenset[str]) -> float:
     for mine, theirs in ((left, right), (right, left)):
         theirs_bare = {t.lstrip("+").split(":", 1)[-1]: t for t in theirs}
         for symbol in mine:
-            if symbol.startswith("+"):
+            if symbol.startswith(("+", "!")):
                 continue
             core = symbol.split(":", 1)[-1]
             other = theirs_bare.get(core)
@@ -179,9 +179,12 @@ def _acronym_options(token: str) -> set[str]:
 
 def _acronym_run(token: str, others: tuple[str, ...], free: set[int]) -> list[int] | None:
     """The run of neighbouring free words on the other side whose initials `token` is, if there is one."""
-    if not (2 <= len(token) <= SHORT_TOKEN + 2) or not token.isalpha():
+    if not (2 <= len(token) <= SHORT_TOKEN + 2) or not token.isalpha() or len(others) < 2:
         return None
     options = _acronym_options(token)
+    letters = "".join(o[0] for o in others)
+    if not any(option in letters for option in options):
+        return None
     for start in range(len(others)):
         for size in range(2, min(len(token), len(others) - start) + 1):
             run = list(range(start, start + size))

@@ -343,16 +343,20 @@ def _TO_RUSSIAN() -> icu.Transliterator:  # noqa: N802 - one shared ICU translit
     return icu.Transliterator.createInstance("Latin-Russian/BGN")
 
 
-def _symbols(words: list[str], person: bool) -> list[set[str]]:
-    """What rigour's taggers say each word means (empty sets when they say nothing or cannot be lined up)."""
+PLACEHOLDER = "qqq"  # stands for a word that means nothing in rigour's tables, so that taggings are shared
+ABJAD = "!abjad"  # marks a word written in a script without short vowels (Arabic, Persian, Hebrew)
+_ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+@lru_cache(maxsize=1 << 17)
+def _tag(text: str, person: bool) -> tuple[frozenset[str], ...] | None:
+    """rigour's symbols of each word of a (normalised) text; None when its words cannot be lined up."""
+    words = text.split()
     found: list[set[str]] = [set() for _ in words]
-    if not words:
-        return found
     tag = NameTypeTag.PER if person else NameTypeTag.ORG
-    names = analyze_names(tag, [" ".join(words)], rewrite=False, consolidate=False, phonetics=False)
-    for name in names:
+    for name in analyze_names(tag, [text], rewrite=False, consolidate=False, phonetics=False):
         if [part.form for part in name.parts] != words:
-            return found
+            return None
         for span in name.spans:
             kind = span.symbol.category.value
             if kind not in _SYMBOL_KINDS:
@@ -366,10 +370,32 @@ def _symbols(words: list[str], person: bool) -> list[set[str]]:
                 symbol = "+" + symbol
             for part in span.parts:
                 found[part.index].add(symbol)
+    return tuple(frozenset(f) for f in found)
+
+
+def _known(word: str, person: bool) -> bool:
+    tags = _tag(word, person)
+    return word in STOP_WORDS or word in GENERIC_WORDS or bool(tags and tags[0])
+
+
+def _symbols(words: list[str], person: bool) -> list[set[str]]:
+    """What rigour's taggers say each word means (empty sets when they say nothing or cannot be lined up).
+
+    The name is tagged as a whole (phrases: "research and production enterprise") with each word that means
+    nothing alone replaced by a placeholder, so that one tagging serves all names of one shape."""
+    found: list[set[str]] = [set() for _ in words]
+    shape = [w if _known(w, person) else PLACEHOLDER for w in words]
+    if any(w != PLACEHOLDER for w in shape):
+        tags = _tag(" ".join(shape), person)
+        if tags is not None:
+            found = [set(t) for t in tags]
     if not person:
         for index, word in enumerate(words):
             if not found[index] and len(word) >= 4 and word.isascii() and word.isalpha():
                 found[index] |= _russian_symbols(word)
+    for index, word in enumerate(words):
+        if _ABJAD.search(word):
+            found[index].add(ABJAD)
     return found
 
 
@@ -451,6 +477,7 @@ def analyse(name: str, *, person: bool = False, meanings: bool | None = None) ->
     return NameForm(name, tuple(t for t, _ in kept), legal, tuple(frozenset(m) for _, m in kept))
 
 
+_BELARUSIAN_IA = re.compile(r"(?<=[a-z])ia(?=[bcdfghjklmnpqrstvwxz])")
 _SKELETON = (
     ("ou", "u"),
     ("au", "av"),  # Belarusian ў for Russian в ("Auramenka", "Avramenko")
@@ -475,6 +502,7 @@ def skeleton(token: str) -> str:
     """A token with the usual differences of romanisation evened out ('pozitiv', 'positive')."""
     if len(token) >= 5 and token.endswith("ou"):
         token = token[:-2] + "ov"  # Belarusian -ou (-оў) for Russian -ov ("Karpiankou", "Karpenkov")
+    token = _BELARUSIAN_IA.sub("e", token)  # Belarusian я for Russian е ("Aliaksei", "Aleksei")
     for old, new in _SKELETON:
         token = token.replace(old, new)
     out: list[str] = []
@@ -484,6 +512,8 @@ def skeleton(token: str) -> str:
     sound = "".join(out)
     if len(sound) >= 5:
         sound = sound.rstrip("s")  # a plural ("CloudMinds", "CloudMind")
+    if len(sound) >= 6:
+        return sound.rstrip("aeo")  # an ending of another language ("Avramenko", "Auramenka")
     return sound.rstrip("e") or token
 
 
@@ -498,7 +528,7 @@ def meaning_keys(form: NameForm, index: int) -> list[str]:
     return [
         "#" + symbol.split(":", 1)[-1]
         for symbol in form.symbols_of(index)
-        if not symbol.startswith(("+", "d:"))
+        if not symbol.startswith(("+", "d:", "!"))
     ]
 
 
@@ -525,11 +555,21 @@ def short_form(tokens: tuple[str, ...]) -> str | None:
 def _sound_keys(token: str) -> list[str]:
     if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
         return []
-    keys = ["~" + skeleton(token)]
+    return ["~" + skeleton(token)]
+
+
+def _consonant_key(form: NameForm, index: int, *, listed: bool) -> list[str]:
+    """A word's consonants, to meet a word read from a script without short vowels ("tejarat", تجارت).
+
+    A listed word is looked up under "=a" (if it is written in such a script) or "=l" (if not); a
+    customer's word is indexed under the other letter, so that only words of one kind meet words of the
+    other, not every Latin word every Latin word of the same consonants."""
+    token = form.tokens[index]
     bare = consonants(token)
-    if len(bare) >= 3:
-        keys.append("=" + bare)
-    return keys
+    if len(bare) < 3 or token.startswith(HONORIFIC) or any(c.isdigit() for c in token):
+        return []
+    abjad = ABJAD in form.symbols_of(index)
+    return ["=" + ("a" if abjad == listed else "l") + bare]
 
 
 def _base_keys(form: NameForm) -> set[str]:
@@ -539,6 +579,7 @@ def _base_keys(form: NameForm) -> set[str]:
         keys.add(token)
         keys.update(_sound_keys(token))
         keys.update(meaning_keys(form, index))
+        keys.update(_consonant_key(form, index, listed=True))
     for left, right in zip(tokens, tokens[1:], strict=False):
         keys.add(left + right)
         keys.add("~" + skeleton(left + right))
@@ -586,6 +627,8 @@ def index_slots(form: NameForm) -> list[tuple[str, int]]:
         slots += [(key, index) for key in _sound_keys(token)]
     for index in range(len(tokens)):
         slots += [(key, index) for key in meaning_keys(form, index)]
+        if tokens[index] not in GENERIC_WORDS or everything_generic:
+            slots += [(key, index) for key in _consonant_key(form, index, listed=False)]
     for left, right in zip(tokens, tokens[1:], strict=False):
         if everything_generic or left not in GENERIC_WORDS or right not in GENERIC_WORDS:
             slots.append((left + right, STRONG))
