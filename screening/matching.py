@@ -22,6 +22,7 @@ from screening.names import (
     NameForm,
     abbreviations,
     analyse,
+    consonants,
     index_slots,
     probe_keys,
     short_form,
@@ -73,13 +74,6 @@ class Match:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-_VOWELS = frozenset("aeiou")
-
-
-def _consonants(token: str) -> str:
-    return "".join(c for c in skeleton(token) if c not in _VOWELS)
-
-
 @lru_cache(maxsize=1 << 18)
 def token_similarity(left: str, right: str) -> float:
     left, right = left.lstrip(HONORIFIC), right.lstrip(HONORIFIC)
@@ -89,7 +83,7 @@ def token_similarity(left: str, right: str) -> float:
         return 0.0  # common words are spelled out the same way (synonyms are folded before)
     if any(c.isdigit() for c in left + right):
         return 0.0  # numbers and codes with digits match exactly or not at all ("Plant No. 1", "No. 2")
-    if len(left) == len(right) <= SHORT_TOKEN and _consonants(left) != _consonants(right):
+    if len(left) == len(right) <= SHORT_TOKEN and consonants(left) != consonants(right):
         # Short words differing in a consonant are other words or other codes ("VNIIEF", "VNIITF");
         # vowels and the usual romanisation differences are let through ("Yehia", "Yahya").
         return 0.0
@@ -97,7 +91,7 @@ def token_similarity(left: str, right: str) -> float:
     ratio = fuzz.ratio(left, right) / 100.0
     if long_enough:
         ratio = max(ratio, 0.95 * fuzz.ratio(skeleton(left), skeleton(right)) / 100.0)
-        if left[0] == right[0] and _consonants(left) == _consonants(right):
+        if left[0] == right[0] and consonants(left) == consonants(right):
             ratio = max(ratio, VOWELS_ONLY_SCORE)  # vowels only ("Yehia", "Yahya"; "tjart", "tejarat")
         if ratio < 0.9 and left[0] == right[0] and metaphone(left) == metaphone(right):
             ratio = 0.9
@@ -228,6 +222,13 @@ class _Alignment:
 
     def kind_conflict(self) -> tuple[list[str], list[str]] | None:
         used_q, used_r = self.used_q, self.used_r
+        # Two bodies named after two different people ("... named after Lenin", "... named after Kirov").
+        honours_q = [t.lstrip(HONORIFIC) for i, t in enumerate(self.query) if t.startswith(HONORIFIC)]
+        honours_r = [t.lstrip(HONORIFIC) for j, t in enumerate(self.result) if t.startswith(HONORIFIC)]
+        if honours_q and honours_r:
+            matched = [i for i in used_q if self.query[i].startswith(HONORIFIC)]
+            if not matched:
+                return (["named after " + " ".join(honours_q)], ["named after " + " ".join(honours_r)])
         kinds_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and t in KIND_WORDS})
         kinds_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in KIND_WORDS})
         return (kinds_q, kinds_r) if kinds_q and kinds_r else None

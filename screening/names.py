@@ -498,8 +498,9 @@ _SKELETON = (
 
 
 @lru_cache(maxsize=65536)
-def skeleton(token: str) -> str:
-    """A token with the usual differences of romanisation evened out ('pozitiv', 'positive')."""
+def skeleton(token: str, *, endings: bool = True) -> str:
+    """A token with the usual differences of romanisation evened out ('pozitiv', 'positive'); with
+    `endings`, a plural -s and final vowels are dropped too."""
     if len(token) >= 5 and token.endswith("ou"):
         token = token[:-2] + "ov"  # Belarusian -ou (-оў) for Russian -ov ("Karpiankou", "Karpenkov")
     token = _BELARUSIAN_IA.sub("e", token)  # Belarusian я for Russian е ("Aliaksei", "Aleksei")
@@ -510,6 +511,8 @@ def skeleton(token: str) -> str:
         if not out or out[-1] != char:
             out.append(char)
     sound = "".join(out)
+    if not endings:
+        return sound
     if len(sound) >= 5:
         sound = sound.rstrip("s")  # a plural ("CloudMinds", "CloudMind")
     if len(sound) >= 6:
@@ -520,7 +523,7 @@ def skeleton(token: str) -> str:
 def consonants(token: str) -> str:
     """The consonants of a token's skeleton: Persian and Arabic are written without short vowels
     ("tjart" and "tejarat" read from تجارت)."""
-    return "".join(c for c in skeleton(token) if c not in "aeiou")
+    return "".join(c for c in skeleton(token, endings=False) if c not in "aeiou")
 
 
 def meaning_keys(form: NameForm, index: int) -> list[str]:
