@@ -339,21 +339,19 @@ def compare_names(query: NameForm, result: NameForm, *, person: bool = False) ->
 
 
 def _as_person(forms: tuple[NameForm, ...]) -> tuple[NameForm, ...]:
-    return tuple(f for f in (analyse(form.original, person=True, meanings=True) for form in forms) if f)
+    return tuple(f for f in (analyse(form.original, person=True) for form in forms) if f)
 
 
 def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | None:
     """The best name pair, adjusted by country; None when no name pair is similar at all, or when the
     result cannot reach `threshold`."""
     best: tuple[float, NameForm, NameForm] | None = None
-    queries, results = customer.names, entity.names
+    queries = customer.names
     if entity.person:
-        # Against a listed person, a customer's names are read as a person's (given names, patronymics),
-        # and both sides' names looked up in rigour's table of names ("Aleksei", "Aliaksei").
+        # Against a listed person, a customer's names are read as a person's (no legal forms to drop).
         queries = _as_person(queries)
-        results = _as_person(results)
     for query in queries:
-        for result in results:
+        for result in entity.names:
             similarity = name_similarity(query, result, person=entity.person)
             if best is None or similarity > best[0]:
                 best = (similarity, query, result)

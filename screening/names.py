@@ -349,12 +349,11 @@ _ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1
 
 
 @lru_cache(maxsize=1 << 17)
-def _tag(text: str, person: bool) -> tuple[frozenset[str], ...] | None:
+def _tag(text: str) -> tuple[frozenset[str], ...] | None:
     """rigour's symbols of each word of a (normalised) text; None when its words cannot be lined up."""
     words = text.split()
     found: list[set[str]] = [set() for _ in words]
-    tag = NameTypeTag.PER if person else NameTypeTag.ORG
-    for name in analyze_names(tag, [text], rewrite=False, consolidate=False, phonetics=False):
+    for name in analyze_names(NameTypeTag.ORG, [text], rewrite=False, consolidate=False, phonetics=False):
         if [part.form for part in name.parts] != words:
             return None
         for span in name.spans:
@@ -373,29 +372,25 @@ def _tag(text: str, person: bool) -> tuple[frozenset[str], ...] | None:
     return tuple(frozenset(f) for f in found)
 
 
-def _known(word: str, person: bool) -> bool:
-    tags = _tag(word, person)
+def _known(word: str) -> bool:
+    tags = _tag(word)
     return word in STOP_WORDS or word in GENERIC_WORDS or bool(tags and tags[0])
 
 
-def _symbols(words: list[str], person: bool) -> list[set[str]]:
+def _symbols(words: list[str]) -> list[set[str]]:
     """What rigour's taggers say each word means (empty sets when they say nothing or cannot be lined up).
 
     The name is tagged as a whole (phrases: "research and production enterprise") with each word that means
     nothing alone replaced by a placeholder, so that one tagging serves all names of one shape."""
     found: list[set[str]] = [set() for _ in words]
-    shape = [w if _known(w, person) else PLACEHOLDER for w in words]
+    shape = [w if _known(w) else PLACEHOLDER for w in words]
     if any(w != PLACEHOLDER for w in shape):
-        tags = _tag(" ".join(shape), person)
+        tags = _tag(" ".join(shape))
         if tags is not None:
             found = [set(t) for t in tags]
-    if not person:
-        for index, word in enumerate(words):
-            if not found[index] and len(word) >= 4 and word.isascii() and word.isalpha():
-                found[index] |= _russian_symbols(word)
     for index, word in enumerate(words):
-        if _ABJAD.search(word):
-            found[index].add(ABJAD)
+        if not found[index] and len(word) >= 4 and word.isascii() and word.isalpha():
+            found[index] |= _russian_symbols(word)
     return found
 
 
@@ -425,7 +420,7 @@ def _mark_dedication(tokens: list[str], symbols: list[set[str]]) -> None:
 
 
 @lru_cache(maxsize=65536)
-def analyse(name: str, *, person: bool = False, meanings: bool | None = None) -> NameForm | None:
+def analyse(name: str, *, person: bool = False) -> NameForm | None:
     """Reduce a name to its core tokens; None when nothing is left of it.
 
     Legal forms are found by rigour's table in the name's own script ("ООО", "д.о.о.", "有限公司") and again
@@ -446,11 +441,12 @@ def analyse(name: str, *, person: bool = False, meanings: bool | None = None) ->
             replaced = replace_org_types_compare(text, generic=True)
             text = " ".join(w for w in replaced.split() if w not in targets)
     words = (normalize_name(text) or "").split()
-    # A person's names are looked up in rigour's table of given and family names only when asked (the
-    # matcher asks, for the candidates it scores): that table takes long to load, blocking keys need none.
-    tagged = (
-        _symbols(words, person) if (not person if meanings is None else meanings) else [set() for _ in words]
-    )
+    # Organisations' words are looked up in rigour's symbol tables; people's names are not (its table of
+    # given and family names takes long to load; skeleton() evens out their usual spellings instead).
+    tagged = [set[str]() for _ in words] if person else _symbols(words)
+    for index, word in enumerate(words):
+        if _ABJAD.search(word):
+            tagged[index].add(ABJAD)
     tokens: list[str] = []
     symbols: list[set[str]] = []
     for word, meaning in zip(words, tagged, strict=True):
