@@ -161,23 +161,23 @@ def symbol_similarity(left: frozenset[str], right: frozenset[str]) -> float:
     return best
 
 
-def _acronym_options(token: str) -> set[str]:
-    """An acronym as written and as its letters read back from a transliteration ("ЧВК": chvk, cvk)."""
-    options = {token}
+@lru_cache(maxsize=1 << 16)
+def _acronym_options(token: str) -> tuple[str, ...]:
+    """An acronym as written and as its letters read back from a transliteration ("ЧВК": chvk, cvk); none
+    for a word that cannot be one."""
+    if not (2 <= len(token) <= SHORT_TOKEN + 2) or not token.isalpha():
+        return ()
     folded = token
     for old, new in _FOLDS:
         folded = folded.replace(old, new)
-    options.add(folded)
-    return options
+    return (token, folded) if folded != token else (token,)
 
 
-def _acronym_run(token: str, others: tuple[str, ...], free: set[int]) -> list[int] | None:
-    """The run of neighbouring free words on the other side whose initials `token` is, if there is one."""
-    if not (2 <= len(token) <= SHORT_TOKEN + 2) or not token.isalpha() or len(others) < 2:
-        return None
+def _acronym_run(token: str, others: tuple[str, ...], letters: str, free: set[int]) -> list[int] | None:
+    """The run of neighbouring free words on the other side whose initials `token` is, if there is one
+    (`letters`: the initials of all the other side's words)."""
     options = _acronym_options(token)
-    letters = "".join(o[0] for o in others)
-    if not any(option in letters for option in options):
+    if not options or not any(option in letters for option in options):
         return None
     for start in range(len(others)):
         for size in range(2, min(len(token), len(others) - start) + 1):
@@ -272,11 +272,14 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
                     used[index] = SYMBOL_SCORE
     acronyms: list[tuple[str, tuple[str, ...]]] = []
     for side, other, used, other_used in ((query, result, used_q, used_r), (result, query, used_r, used_q)):
+        if len(other) - len(other_used) < 2:
+            continue
+        letters = "".join(t[0] for t in other)
         for index, token in enumerate(side):
             if index in used:
                 continue
             free = {k for k in range(len(other)) if k not in other_used}
-            run = _acronym_run(token, other, free)
+            run = _acronym_run(token, other, letters, free)
             if run:
                 used[index] = ACRONYM_SCORE
                 for k in run:

@@ -493,7 +493,7 @@ _SKELETON = (
 )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def skeleton(token: str, *, endings: bool = True) -> str:
     """A token with the usual differences of romanisation evened out ('pozitiv', 'positive'); with
     `endings`, a plural -s and final vowels are dropped too."""
