@@ -81,7 +81,7 @@ def token_similarity(left: str, right: str) -> float:
         return 1.0
     if left in GENERIC_WORDS and right in GENERIC_WORDS:
         return 0.0  # common words are spelled out the same way (synonyms are folded before)
-    if any(c.isdigit() for c in left + right):
+    if not (left.isalpha() and right.isalpha()) and any(c.isdigit() for c in left + right):
         return 0.0  # numbers and codes with digits match exactly or not at all ("Plant No. 1", "No. 2")
     if len(left) == len(right) <= SHORT_TOKEN and consonants(left) != consonants(right):
         # Short words differing in a consonant are other words or other codes ("VNIIEF", "VNIITF");
@@ -111,13 +111,14 @@ def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
     tokens, symbols = words
     if len(tokens) < 2:
         return words
-    joined = set(other) | {skeleton(t) for t in other if len(t) >= 8}
+    joined = set(other)
+    sounds = {skeleton(t) for t in other if len(t) >= 8}
     out: list[str] = []
     meanings: list[frozenset[str]] = []
     index = 0
     while index < len(tokens):
         pair = tokens[index] + tokens[index + 1] if index + 1 < len(tokens) else ""
-        if pair and (pair in joined or (len(pair) >= 8 and skeleton(pair) in joined)):
+        if pair and (pair in joined or (sounds and len(pair) >= 8 and skeleton(pair) in sounds)):
             out.append(tokens[index] + tokens[index + 1])
             meanings.append(symbols[index] | symbols[index + 1])
             index += 2
@@ -135,6 +136,7 @@ def _bare(symbols: frozenset[str]) -> set[str]:
     return {s.lstrip("+").split(":", 1)[-1] for s in symbols}
 
 
+@lru_cache(maxsize=1 << 16)
 def symbol_similarity(left: frozenset[str], right: frozenset[str]) -> float:
     """How alike two words are by what they mean (symbols as names.analyse writes them).
 
@@ -248,7 +250,12 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
     for i, left in enumerate(query):
         for j, right in enumerate(result):
             similarity = token_similarity(left, right)
-            if similarity < SYMBOL_SCORE and not (left in GENERIC_WORDS and right in GENERIC_WORDS):
+            if (
+                similarity < SYMBOL_SCORE
+                and query_symbols[i]
+                and result_symbols[j]
+                and not (left in GENERIC_WORDS and right in GENERIC_WORDS)
+            ):
                 similarity = max(similarity, symbol_similarity(query_symbols[i], result_symbols[j]))
             if similarity >= TOKEN_MIN:
                 candidates.append((similarity, max(token_weight(left), token_weight(right)), i, j))
@@ -276,7 +283,7 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
             continue
         letters = "".join(t[0] for t in other)
         for index, token in enumerate(side):
-            if index in used:
+            if index in used or not _acronym_options(token):
                 continue
             free = {k for k in range(len(other)) if k not in other_used}
             run = _acronym_run(token, other, letters, free)

@@ -527,7 +527,7 @@ def meaning_keys(form: NameForm, index: int) -> list[str]:
     return [
         "#" + symbol.split(":", 1)[-1]
         for symbol in form.symbols_of(index)
-        if not symbol.startswith(("+", "d:", "!"))
+        if not symbol.startswith(("+", "d:", "!")) and not symbol.isdigit()
     ]
 
 
@@ -625,8 +625,10 @@ def index_slots(form: NameForm) -> list[tuple[str, int]]:
         slots.append((token, index))
         slots += [(key, index) for key in _sound_keys(token)]
     for index in range(len(tokens)):
-        slots += [(key, index) for key in meaning_keys(form, index)]
+        # Common words get no key of their own, nor of their meaning (a word without a key does not count
+        # towards what a candidate must share).
         if tokens[index] not in GENERIC_WORDS or everything_generic:
+            slots += [(key, index) for key in meaning_keys(form, index)]
             slots += [(key, index) for key in _consonant_key(form, index, listed=False)]
     for left, right in zip(tokens, tokens[1:], strict=False):
         if everything_generic or left not in GENERIC_WORDS or right not in GENERIC_WORDS:
