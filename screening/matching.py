@@ -112,7 +112,7 @@ def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
     if len(tokens) < 2:
         return words
     joined = set(other)
-    sounds = {skeleton(t) for t in other if len(t) >= 8}
+    sounds = _long_sounds(other)
     out: list[str] = []
     meanings: list[frozenset[str]] = []
     index = 0
@@ -127,6 +127,11 @@ def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
             meanings.append(symbols[index])
             index += 1
     return tuple(out), tuple(meanings)
+
+
+@lru_cache(maxsize=1 << 16)
+def _long_sounds(tokens: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(skeleton(t) for t in tokens if len(t) >= 8)
 
 
 _FOLDS = (("shch", "s"), ("sch", "s"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "k"), ("ts", "t"))
@@ -225,8 +230,8 @@ class _Alignment:
     def kind_conflict(self) -> tuple[list[str], list[str]] | None:
         used_q, used_r = self.used_q, self.used_r
         # Two bodies named after two different people ("... named after Lenin", "... named after Kirov").
-        honours_q = [t.lstrip(HONORIFIC) for i, t in enumerate(self.query) if t.startswith(HONORIFIC)]
-        honours_r = [t.lstrip(HONORIFIC) for j, t in enumerate(self.result) if t.startswith(HONORIFIC)]
+        honours_q = [t.lstrip(HONORIFIC) for t in self.query if t[0] == HONORIFIC]
+        honours_r = [t.lstrip(HONORIFIC) for t in self.result if t[0] == HONORIFIC] if honours_q else []
         if honours_q and honours_r:
             matched = [i for i in used_q if self.query[i].startswith(HONORIFIC)]
             if not matched:
@@ -283,7 +288,10 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
             continue
         letters = "".join(t[0] for t in other)
         for index, token in enumerate(side):
-            if index in used or not _acronym_options(token):
+            if index in used:
+                continue
+            options = _acronym_options(token)
+            if not options or not any(option in letters for option in options):
                 continue
             free = {k for k in range(len(other)) if k not in other_used}
             run = _acronym_run(token, other, letters, free)

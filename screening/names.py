@@ -261,6 +261,7 @@ class NameForm:
 HONORIFIC = "@"  # marks the words of a dedication ("named after Academician E.I. Zababakhin")
 # Words that open a dedication in Russian and Belarusian names of bodies ("имени", "им.").
 DEDICATIONS = (("named", "after"), ("imeni",), ("im",), ("imja",))
+_DEDICATION_STARTS = frozenset(opener[0] for opener in DEDICATIONS)
 
 
 def token_weight(token: str) -> float:
@@ -322,6 +323,11 @@ def _word_latin(word: str) -> list[str]:
 
 
 _RUSSIAN_ENDINGS = re.compile(r"(oy|iy|yy|yi|ij|yj|ii)$")
+# Latin words that look transliterated from Russian: adjective and noun endings, letters of Cyrillic
+# ("zh", "kh", "ts", "shch"), which are the ones worth reading back into Russian.
+_RUSSIAN_WORD = re.compile(
+    r"(y|iy|oy|yy|yi|ij|aya|oye|oe|ye|ogo|ykh|ikh|ovo|stvo|iye|iya|tr|kt)$|zh|kh|ts|shch"
+)
 
 
 @lru_cache(maxsize=1 << 17)
@@ -389,12 +395,23 @@ def _symbols(words: list[str]) -> list[set[str]]:
         if tags is not None:
             found = [set(t) for t in tags]
     for index, word in enumerate(words):
-        if not found[index] and len(word) >= 4 and word.isascii() and word.isalpha():
+        if (
+            not found[index]
+            and len(word) >= 4
+            and word.isascii()
+            and word.isalpha()
+            and _RUSSIAN_WORD.search(word) is not None
+        ):
             found[index] |= _russian_symbols(word)
     return found
 
 
+_PHRASE_STARTS = frozenset(phrase[0] for phrase in EXTRA_LEGAL_PHRASES)
+
+
 def _drop_phrases(tokens: list[str], symbols: list[set[str]], found: list[str]) -> None:
+    if _PHRASE_STARTS.isdisjoint(tokens):
+        return
     for phrase in EXTRA_LEGAL_PHRASES:
         size = len(phrase)
         index = 0
@@ -410,6 +427,8 @@ def _drop_phrases(tokens: list[str], symbols: list[set[str]], found: list[str]) 
 def _mark_dedication(tokens: list[str], symbols: list[set[str]]) -> None:
     """The words after "named after" (имени) honour someone: they are kept, but count little, as a customer
     often leaves them out ("RFNC-VNIITF" for "RFNC-VNIITF named after Academician E.I. Zababakhin")."""
+    if _DEDICATION_STARTS.isdisjoint(tokens):
+        return
     for start in range(1, len(tokens)):
         for opener in DEDICATIONS:
             end = start + len(opener)
@@ -581,9 +600,13 @@ def _base_keys(form: NameForm) -> set[str]:
         keys.update(_consonant_key(form, index, listed=True))
     for left, right in zip(tokens, tokens[1:], strict=False):
         keys.add(left + right)
-        keys.add("~" + skeleton(left + right))
+        if len(left) + len(right) >= COMPOUND:
+            keys.add("~" + skeleton(left + right))
         keys.add(_pair_key(left, right))
     return keys
+
+
+COMPOUND = 10  # two words this long together may be written as one, spelled another way ("Promkomplekt")
 
 
 def _pair_key(left: str, right: str) -> str:
@@ -633,7 +656,8 @@ def index_slots(form: NameForm) -> list[tuple[str, int]]:
     for left, right in zip(tokens, tokens[1:], strict=False):
         if everything_generic or left not in GENERIC_WORDS or right not in GENERIC_WORDS:
             slots.append((left + right, STRONG))
-            slots.append(("~" + skeleton(left + right), STRONG))
+            if len(left) + len(right) >= COMPOUND:
+                slots.append(("~" + skeleton(left + right), STRONG))
             slots.append((_pair_key(left, right), STRONG))
     if len(tokens) >= 2:
         slots += [("^n:" + a, STRONG) for a in abbreviations(tokens)]
