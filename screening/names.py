@@ -535,6 +535,7 @@ def skeleton(token: str, *, endings: bool = True) -> str:
     return sound.rstrip("e") or token
 
 
+@lru_cache(maxsize=1 << 18)
 def consonants(token: str) -> str:
     """The consonants of a token's skeleton: Persian and Arabic are written without short vowels
     ("tjart" and "tejarat" read from تجارت)."""
@@ -599,9 +600,7 @@ def _base_keys(form: NameForm) -> set[str]:
         keys.update(meaning_keys(form, index))
         keys.update(_consonant_key(form, index, listed=True))
     for left, right in zip(tokens, tokens[1:], strict=False):
-        keys.add(left + right)
-        if len(left) + len(right) >= COMPOUND:
-            keys.add("~" + skeleton(left + right))
+        keys.add(left + right)  # (the sound of two joined words is a customer's key only: see index_slots)
         keys.add(_pair_key(left, right))
     return keys
 
