@@ -76,7 +76,8 @@ class Match:
 
 @lru_cache(maxsize=1 << 18)
 def token_similarity(left: str, right: str) -> float:
-    left, right = left.lstrip(HONORIFIC), right.lstrip(HONORIFIC)
+    if left[0] == HONORIFIC or right[0] == HONORIFIC:
+        left, right = left.lstrip(HONORIFIC), right.lstrip(HONORIFIC)
     if left == right:
         return 1.0
     if left in GENERIC_WORDS and right in GENERIC_WORDS:
@@ -112,13 +113,13 @@ def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
     if len(tokens) < 2:
         return words
     joined = set(other)
-    sounds = _long_sounds(other)
+    sounds, lengths = _long_sounds(other)
     out: list[str] = []
     meanings: list[frozenset[str]] = []
     index = 0
     while index < len(tokens):
         pair = tokens[index] + tokens[index + 1] if index + 1 < len(tokens) else ""
-        if pair and (pair in joined or (sounds and len(pair) >= 8 and skeleton(pair) in sounds)):
+        if pair and (pair in joined or (len(pair) in lengths and skeleton(pair) in sounds)):
             out.append(tokens[index] + tokens[index + 1])
             meanings.append(symbols[index] | symbols[index + 1])
             index += 2
@@ -130,8 +131,12 @@ def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
 
 
 @lru_cache(maxsize=1 << 16)
-def _long_sounds(tokens: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(skeleton(t) for t in tokens if len(t) >= 8)
+def _long_sounds(tokens: tuple[str, ...]) -> tuple[frozenset[str], frozenset[int]]:
+    """The skeletons of a name's long words, and the lengths of joined words that might have them."""
+    long = [t for t in tokens if len(t) >= 8]
+    return frozenset(skeleton(t) for t in long), frozenset(
+        n + d for t in long for n in (len(t),) for d in range(-3, 4)
+    )
 
 
 _FOLDS = (("shch", "s"), ("sch", "s"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "k"), ("ts", "t"))
@@ -205,6 +210,7 @@ class _Alignment:
     used_q: set[int] = field(default_factory=set)  # every word counted as matched, by pair or otherwise
     used_r: set[int] = field(default_factory=set)
     acronyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    honours: bool = False  # whether the query has words of a dedication ("named after ...")
 
     def explain(self) -> list[str]:
         query = tuple(t.lstrip(HONORIFIC) for t in self.query)
@@ -230,7 +236,7 @@ class _Alignment:
     def kind_conflict(self) -> tuple[list[str], list[str]] | None:
         used_q, used_r = self.used_q, self.used_r
         # Two bodies named after two different people ("... named after Lenin", "... named after Kirov").
-        honours_q = [t.lstrip(HONORIFIC) for t in self.query if t[0] == HONORIFIC]
+        honours_q = [t.lstrip(HONORIFIC) for t in self.query if t[0] == HONORIFIC] if self.honours else []
         honours_r = [t.lstrip(HONORIFIC) for t in self.result if t[0] == HONORIFIC] if honours_q else []
         if honours_q and honours_r:
             matched = [i for i in used_q if self.query[i].startswith(HONORIFIC)]
@@ -322,7 +328,8 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
             result[j] not in GENERIC_WORDS for j in used_r
         ):
             coverage = min(coverage, 0.5)  # only common words in common ("Digital Technology Group")
-    alignment = _Alignment(coverage, query, result, pairs, set(used_q), set(used_r), acronyms)
+    honours = HONORIFIC in query_form.core
+    alignment = _Alignment(coverage, query, result, pairs, set(used_q), set(used_r), acronyms, honours)
     if alignment.kind_conflict():
         alignment.score = max(0.0, coverage - OTHER_KIND_PENALTY)
     return alignment
