@@ -6,10 +6,19 @@ table of company types and legal forms in many languages and scripts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rigour.names import extract_org_types, normalize_name, remove_org_types, remove_person_prefixes
+import icu
+from rigour.names import (
+    NameTypeTag,
+    analyze_names,
+    extract_org_types,
+    normalize_name,
+    remove_person_prefixes,
+    replace_org_types_compare,
+)
 from rigour.text import ascii_text
 
 # Legal forms rigour's table does not hold (or holds only in other spellings); dropped like its own.
@@ -63,7 +72,65 @@ EXTRA_LEGAL_FORMS = frozenset(
         "limited",
         "incorporated",
         "co",
+        # Russian and Belarusian unitary enterprises and their abbreviations (RUE, FSUE, ...), Latin and
+        # transliterated Cyrillic (РУП, ФГУП, ГУП, МУП are read as rup, fgup, gup, mup).
+        "rue",
+        "rup",
+        "fsue",
+        "fgup",
+        "sue",
+        "gup",
+        "mup",
+        "oo",
+        # Ukrainian (ПрАТ, ТДВ, ПП), Bulgarian (ЕТ, ООД), Serbian (д.о.о., а.д.) abbreviations.
+        "prat",
+        "tdv",
+        "pat",
+        "vat",
+        "zat",
+        "et",
+        "dd",
+        # Chinese (有限公司 and the like, read in pinyin), Persian and Arabic (شرکت, شركة, سهامی خاص, ذ.م.م).
+        "youxiangongsi",
+        "youxianzerengongsi",
+        "gufenyouxiangongsi",
+        "gongsi",
+        "shrkt",
+        "sherkat",
+        "shirkat",
+        "sharikat",
+        "sharika",
+        "dhmm",
+        "shmm",
+        "shmkh",
+        "almhdwdt",
     }
+)
+# Legal forms of several words that rigour's table does not hold, in Latin or transliterated spelling.
+EXTRA_LEGAL_PHRASES = tuple(
+    tuple(phrase.split())
+    for phrase in (
+        "republican unitary enterprise",
+        "respublikanskoe unitarnoe predpriyatie",
+        "municipal unitary enterprise",
+        "state unitary enterprise",
+        "federal state unitary enterprise",
+        "unitary enterprise",
+        "sahami khas",
+        "sahami am",
+        "sahami aam",
+        "shamy khas",
+        "shamy am",
+        "ba msywlyt mhdwd",
+        "ba masuliyat mahdud",
+        "dhat mswwlyt mhdwdt",
+        "sh m m",
+        "dh m m",
+        "you xian gong si",
+        "aktsionersko drushtvo",
+        "drushtvo s ogranichena otgovornost",
+        "druzhestvo s ogranichena otgovornost",
+    )
 )
 # Words that say what kind of body something is rather than which one: they count, but little.
 GENERIC_WORDS = frozenset(
@@ -103,7 +170,7 @@ KIND_WORDS = frozenset(
     """
     bank university academy institute school college hospital air shipping police army navy ministry court
     party foundation association church museum corporation company steel foods motors motorcycles logistics
-    broadcasting insurance capital consulting trading
+    broadcasting insurance capital consulting trading group
     """.split()
 )
 # Abbreviations and spellings written out the same way on both sides.
@@ -124,11 +191,13 @@ SYNONYMS = {
     "airways": "air",
     "svcs": "services",
     "sys": "systems",
+    "inst": "institute",
     "labs": "lab",
     "laboratory": "lab",
     "laboratories": "lab",
     "holdings": "holding",
     "industries": "industry",
+    "jituan": "group",
     "mohammed": "muhammad",
     "mohammad": "muhammad",
     "mohamed": "muhammad",
@@ -162,6 +231,8 @@ STOP_WORDS = frozenset(
         "van",
         "von",
         "der",
+        "va",  # Persian "and"
+        "wa",
     }
 )
 GENERIC_WEIGHT = 0.15
@@ -175,13 +246,27 @@ class NameForm:
     original: str
     tokens: tuple[str, ...]  # core tokens: Latin, lower case, legal forms and stop words removed
     legal_forms: tuple[str, ...]  # generic legal forms found (llc, jsc...), for the reasons
+    # Per token, what rigour's symbol tables say it means in any language ("торговый", "trade": TRADE;
+    # "大学", "university": UNIVERSITY; "Vladimir", "Uladzimir": one Wikidata name), empty when unknown.
+    symbols: tuple[frozenset[str], ...] = ()
 
     @property
     def core(self) -> str:
         return " ".join(self.tokens)
 
+    def symbols_of(self, index: int) -> frozenset[str]:
+        return self.symbols[index] if index < len(self.symbols) else frozenset()
+
+
+HONORIFIC = "@"  # marks the words of a dedication ("named after Academician E.I. Zababakhin")
+# Words that open a dedication in Russian and Belarusian names of bodies ("имени", "им.").
+DEDICATIONS = (("named", "after"), ("imeni",), ("im",), ("imja",))
+_DEDICATION_STARTS = frozenset(opener[0] for opener in DEDICATIONS)
+
 
 def token_weight(token: str) -> float:
+    if token.startswith(HONORIFIC):
+        return GENERIC_WEIGHT
     if token in GENERIC_WORDS:
         return GENERIC_WEIGHT
     if len(token) <= 2:
@@ -195,31 +280,222 @@ def latin(text: str) -> str:
     return normalize_name(ascii_text(text)) or ""
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|y|yi|iy|ii|oy|oi|ya|ye|yy)$")
+_SYMBOL_KINDS = frozenset({"SYMBOL", "DOMAIN", "ORGCLS", "NAME", "NUM", "NICK"})
+
+
+def segment_han(text: str) -> str:
+    """Chinese written with spaces between words, so that each reads as one pinyin word ("haerbin")."""
+
+    def cut(match: re.Match[str]) -> str:
+        words: list[str] = []
+        alone = ""
+        breaker = icu.BreakIterator.createWordInstance(icu.Locale("zh"))
+        run = match.group(0)
+        breaker.setText(run)
+        start = breaker.first()
+        for end in breaker:
+            word = run[start:end]
+            start = end
+            if len(word) == 1:
+                alone += word
+                continue
+            if alone:
+                words.append(alone)
+                alone = ""
+            words.append(word)
+        if alone:
+            words.append(alone)
+        return " " + " ".join(words) + " "
+
+    return _HAN.sub(cut, text)
+
+
+def _word_latin(word: str) -> list[str]:
+    if _HAN.search(word):
+        return [latin(word).replace(" ", "")]
+    out = []
+    for token in latin(word).split():
+        ordinal = _ORDINAL.match(token)
+        out.append(ordinal.group(1) if ordinal else token)
+    return out
+
+
+_RUSSIAN_ENDINGS = re.compile(r"(oy|iy|yy|yi|ij|yj|ii)$")
+# Latin words that look transliterated from Russian: adjective and noun endings, letters of Cyrillic
+# ("zh", "kh", "ts", "shch"), which are the ones worth reading back into Russian.
+_RUSSIAN_WORD = re.compile(
+    r"(y|iy|oy|yy|yi|ij|aya|oye|oe|ye|ogo|ykh|ikh|ovo|stvo|iye|iya|tr|kt)$|zh|kh|ts|shch"
+)
+
+
+@lru_cache(maxsize=1 << 17)
+def _russian_symbols(word: str) -> frozenset[str]:
+    """The symbols of a Latin word read back into Russian (ICU's BGN table): a transliterated Russian word
+    ("torgovoy": TRADE, "tsentr": CENTER) means what rigour's table says its Cyrillic spelling means."""
+    cyrillic = _TO_RUSSIAN().transliterate(_RUSSIAN_ENDINGS.sub("y", word))
+    found: set[str] = set()
+    for name in analyze_names(NameTypeTag.ORG, [cyrillic], rewrite=False, consolidate=False, phonetics=False):
+        for span in name.spans:
+            kind = span.symbol.category.value
+            if kind in ("SYMBOL", "DOMAIN") and len(span.parts) == 1:
+                found.add(("D:" if kind == "DOMAIN" else "") + span.symbol.id)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=1)
+def _TO_RUSSIAN() -> icu.Transliterator:  # noqa: N802 - one shared ICU transliterator
+    return icu.Transliterator.createInstance("Latin-Russian/BGN")
+
+
+PLACEHOLDER = "qqq"  # stands for a word that means nothing in rigour's tables, so that taggings are shared
+ABJAD = "!abjad"  # marks a word written in a script without short vowels (Arabic, Persian, Hebrew)
+_ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+@lru_cache(maxsize=1 << 17)
+def _tag(text: str) -> tuple[frozenset[str], ...] | None:
+    """rigour's symbols of each word of a (normalised) text; None when its words cannot be lined up."""
+    words = text.split()
+    found: list[set[str]] = [set() for _ in words]
+    for name in analyze_names(NameTypeTag.ORG, [text], rewrite=False, consolidate=False, phonetics=False):
+        if [part.form for part in name.parts] != words:
+            return None
+        for span in name.spans:
+            kind = span.symbol.category.value
+            if kind not in _SYMBOL_KINDS:
+                continue
+            # A phrase's symbol is marked "+" on each of its words; a field of activity "D:" when the word
+            # is written in another script than Latin, "d:" when it is not.
+            symbol = span.symbol.id
+            if kind == "DOMAIN":
+                symbol = ("d:" if all(p.form.isascii() for p in span.parts) else "D:") + symbol
+            if len(span.parts) > 1:
+                symbol = "+" + symbol
+            for part in span.parts:
+                found[part.index].add(symbol)
+    return tuple(frozenset(f) for f in found)
+
+
+def _known(word: str) -> bool:
+    tags = _tag(word)
+    return word in STOP_WORDS or word in GENERIC_WORDS or bool(tags and tags[0])
+
+
+def _symbols(words: list[str]) -> list[set[str]]:
+    """What rigour's taggers say each word means (empty sets when they say nothing or cannot be lined up).
+
+    The name is tagged as a whole (phrases: "research and production enterprise") with each word that means
+    nothing alone replaced by a placeholder, so that one tagging serves all names of one shape."""
+    found: list[set[str]] = [set() for _ in words]
+    shape = [w if _known(w) else PLACEHOLDER for w in words]
+    if any(w != PLACEHOLDER for w in shape):
+        tags = _tag(" ".join(shape))
+        if tags is not None:
+            found = [set(t) for t in tags]
+    for index, word in enumerate(words):
+        if (
+            not found[index]
+            and len(word) >= 4
+            and word.isascii()
+            and word.isalpha()
+            and _RUSSIAN_WORD.search(word) is not None
+        ):
+            found[index] |= _russian_symbols(word)
+    return found
+
+
+_PHRASE_STARTS = frozenset(phrase[0] for phrase in EXTRA_LEGAL_PHRASES)
+
+
+def _drop_phrases(tokens: list[str], symbols: list[set[str]], found: list[str]) -> None:
+    if _PHRASE_STARTS.isdisjoint(tokens):
+        return
+    for phrase in EXTRA_LEGAL_PHRASES:
+        size = len(phrase)
+        index = 0
+        while index + size <= len(tokens):
+            if tuple(tokens[index : index + size]) == phrase:
+                found.append(" ".join(phrase))
+                del tokens[index : index + size]
+                del symbols[index : index + size]
+            else:
+                index += 1
+
+
+def _mark_dedication(tokens: list[str], symbols: list[set[str]]) -> None:
+    """The words after "named after" (имени) honour someone: they are kept, but count little, as a customer
+    often leaves them out ("RFNC-VNIITF" for "RFNC-VNIITF named after Academician E.I. Zababakhin")."""
+    if _DEDICATION_STARTS.isdisjoint(tokens):
+        return
+    for start in range(1, len(tokens)):
+        for opener in DEDICATIONS:
+            end = start + len(opener)
+            if tuple(tokens[start:end]) == opener and end < len(tokens):
+                tokens[start:] = [HONORIFIC + t for t in tokens[end:]]
+                del symbols[start : start + len(opener)]
+                return
+
+
+@lru_cache(maxsize=65536)
 def analyse(name: str, *, person: bool = False) -> NameForm | None:
-    """Reduce a name to its core tokens; None when nothing is left of it."""
-    text = latin(name)
+    """Reduce a name to its core tokens; None when nothing is left of it.
+
+    Legal forms are found by rigour's table in the name's own script ("ООО", "д.о.о.", "有限公司") and again
+    in Latin, and by the few of EXTRA_LEGAL_FORMS and EXTRA_LEGAL_PHRASES; the words are then read in Latin
+    one by one (Chinese cut into words first), each keeping what rigour's symbol tables say it means.
+    """
+    text = " ".join(segment_han(name).casefold().split())
     if not text:
         return None
-    forms: tuple[str, ...] = ()
+    forms: list[str] = []
     if person:
         text = remove_person_prefixes(text)
     else:
-        forms = tuple(sorted({found for found, _ in extract_org_types(text, generic=True)}))
-        text = remove_org_types(text)
-    words = [SYNONYMS.get(w, w) for w in text.split()]
-    tokens = [w for w in words if w not in STOP_WORDS and (person or w not in EXTRA_LEGAL_FORMS)]
+        found = extract_org_types(text, generic=True)
+        if found:
+            targets = {target for _, target in found if target}
+            forms += [latin(matched) for matched, _ in found]
+            replaced = replace_org_types_compare(text, generic=True)
+            text = " ".join(w for w in replaced.split() if w not in targets)
+    words = (normalize_name(text) or "").split()
+    # Organisations' words are looked up in rigour's symbol tables; people's names are not (its table of
+    # given and family names takes long to load; skeleton() evens out their usual spellings instead).
+    tagged = [set[str]() for _ in words] if person else _symbols(words)
+    for index, word in enumerate(words):
+        if _ABJAD.search(word):
+            tagged[index].add(ABJAD)
+    tokens: list[str] = []
+    symbols: list[set[str]] = []
+    for word, meaning in zip(words, tagged, strict=True):
+        for token in _word_latin(word):
+            tokens.append(SYNONYMS.get(token, token))
+            symbols.append(meaning)
     if not person:
-        extra = sorted({w for w in words if w in EXTRA_LEGAL_FORMS} - set(forms))
-        forms = forms + tuple(extra)
-    if not tokens:
+        _drop_phrases(tokens, symbols, forms)
+        _mark_dedication(tokens, symbols)
+    kept = [
+        (t, m)
+        for t, m in zip(tokens, symbols, strict=True)
+        if t not in STOP_WORDS and (person or t not in EXTRA_LEGAL_FORMS)
+    ]
+    if not person:
+        forms += [t for t in tokens if t in EXTRA_LEGAL_FORMS]
+    if not kept:
         # A name made only of small words ("The Group") keeps them rather than vanish.
-        tokens = [w for w in words if w not in STOP_WORDS] or words
-    if not tokens:
+        kept = [(t, m) for t, m in zip(tokens, symbols, strict=True) if t not in STOP_WORDS]
+        kept = kept or list(zip(tokens, symbols, strict=True))
+    if not kept:
         return None
-    return NameForm(name, tuple(tokens), forms)
+    legal = tuple(sorted({f for f in forms if f}))
+    return NameForm(name, tuple(t for t, _ in kept), legal, tuple(frozenset(m) for _, m in kept))
 
 
+_BELARUSIAN_IA = re.compile(r"(?<=[a-z])ia(?=[bcdfghjklmnpqrstvwxz])")
 _SKELETON = (
+    ("ou", "u"),
+    ("au", "av"),  # Belarusian ў for Russian в ("Auramenka", "Avramenko")
     ("dzh", "j"),
     ("zh", "j"),
     ("kh", "k"),
@@ -236,20 +512,47 @@ _SKELETON = (
 )
 
 
-@lru_cache(maxsize=65536)
-def skeleton(token: str) -> str:
-    """A token with the usual differences of romanisation evened out ('pozitiv', 'positive')."""
+@lru_cache(maxsize=1 << 18)
+def skeleton(token: str, *, endings: bool = True) -> str:
+    """A token with the usual differences of romanisation evened out ('pozitiv', 'positive'); with
+    `endings`, a plural -s and final vowels are dropped too."""
+    if len(token) >= 5 and token.endswith("ou"):
+        token = token[:-2] + "ov"  # Belarusian -ou (-оў) for Russian -ov ("Karpiankou", "Karpenkov")
+    token = _BELARUSIAN_IA.sub("e", token)  # Belarusian я for Russian е ("Aliaksei", "Aleksei")
     for old, new in _SKELETON:
         token = token.replace(old, new)
     out: list[str] = []
     for char in token:
         if not out or out[-1] != char:
             out.append(char)
-    return "".join(out).rstrip("e") or token
+    sound = "".join(out)
+    if not endings:
+        return sound
+    if len(sound) >= 5:
+        sound = sound.rstrip("s")  # a plural ("CloudMinds", "CloudMind")
+    if len(sound) >= 6:
+        return sound.rstrip("aeo")  # an ending of another language ("Avramenko", "Auramenka")
+    return sound.rstrip("e") or token
+
+
+@lru_cache(maxsize=1 << 18)
+def consonants(token: str) -> str:
+    """The consonants of a token's skeleton: Persian and Arabic are written without short vowels
+    ("tjart" and "tejarat" read from تجارت)."""
+    return "".join(c for c in skeleton(token, endings=False) if c not in "aeiou")
+
+
+def meaning_keys(form: NameForm, index: int) -> list[str]:
+    """Keys for what a word means by rigour's symbol tables, so that a translation finds its original."""
+    return [
+        "#" + symbol.split(":", 1)[-1]
+        for symbol in form.symbols_of(index)
+        if not symbol.startswith(("+", "d:", "!")) and not symbol.isdigit()
+    ]
 
 
 def initials(tokens: tuple[str, ...]) -> str:
-    return "".join(t[0] for t in tokens)
+    return "".join(t[0] for t in tokens if not t.startswith(HONORIFIC))
 
 
 def abbreviations(tokens: tuple[str, ...]) -> set[str]:
@@ -268,20 +571,46 @@ def short_form(tokens: tuple[str, ...]) -> str | None:
     return None
 
 
-def _base_keys(tokens: tuple[str, ...], skip: frozenset[str] = frozenset()) -> set[str]:
+def _sound_keys(token: str) -> list[str]:
+    if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
+        return []
+    return ["~" + skeleton(token)]
+
+
+def _consonant_key(form: NameForm, index: int, *, listed: bool) -> list[str]:
+    """A word's consonants, to meet a word read from a script without short vowels ("tejarat", تجارت).
+
+    A listed word is looked up under "=a" (if it is written in such a script) or "=l" (if not); a
+    customer's word is indexed under the other letter, so that only words of one kind meet words of the
+    other, not every Latin word every Latin word of the same consonants."""
+    token = form.tokens[index]
+    bare = consonants(token)
+    if len(bare) < 3 or token.startswith(HONORIFIC) or any(c.isdigit() for c in token):
+        return []
+    abjad = ABJAD in form.symbols_of(index)
+    return ["=" + ("a" if abjad == listed else "l") + bare]
+
+
+def _base_keys(form: NameForm) -> set[str]:
+    tokens = form.tokens
     keys: set[str] = set()
-    for token in tokens:
-        if token in skip:
-            continue
+    for index, token in enumerate(tokens):
         keys.add(token)
-        if len(token) >= 4 and not token.isdigit():
-            sound = skeleton(token)
-            if sound != token:
-                keys.add("~" + sound)
+        keys.update(_sound_keys(token))
+        keys.update(meaning_keys(form, index))
+        keys.update(_consonant_key(form, index, listed=True))
     for left, right in zip(tokens, tokens[1:], strict=False):
-        if left not in skip or right not in skip:
-            keys.add(left + right)
+        keys.add(left + right)  # (the sound of two joined words is a customer's key only: see index_slots)
+        keys.add(_pair_key(left, right))
     return keys
+
+
+COMPOUND = 10  # two words this long together may be written as one, spelled another way ("Promkomplekt")
+
+
+def _pair_key(left: str, right: str) -> str:
+    """Two neighbouring words in either order ("Carrie Lam", "LAM, Carrie")."""
+    return "&" + "+".join(sorted((left, right)))
 
 
 def probe_keys(form: NameForm) -> set[str]:
@@ -291,7 +620,7 @@ def probe_keys(form: NameForm) -> set[str]:
     one-word name looks for long names with those initials ("ZTE", "Zhongxing Telecommunication Equipment").
     """
     tokens = form.tokens
-    keys = _base_keys(tokens)
+    keys = _base_keys(form)
     if len(tokens) >= 2:
         keys |= {"^1:" + a for a in abbreviations(tokens)}
     short = short_form(tokens)
@@ -316,13 +645,19 @@ def index_slots(form: NameForm) -> list[tuple[str, int]]:
         if token in GENERIC_WORDS and not everything_generic:
             continue
         slots.append((token, index))
-        if len(token) >= 4 and not token.isdigit():
-            sound = skeleton(token)
-            if sound != token:
-                slots.append(("~" + sound, index))
+        slots += [(key, index) for key in _sound_keys(token)]
+    for index in range(len(tokens)):
+        # Common words get no key of their own, nor of their meaning (a word without a key does not count
+        # towards what a candidate must share).
+        if tokens[index] not in GENERIC_WORDS or everything_generic:
+            slots += [(key, index) for key in meaning_keys(form, index)]
+            slots += [(key, index) for key in _consonant_key(form, index, listed=False)]
     for left, right in zip(tokens, tokens[1:], strict=False):
         if everything_generic or left not in GENERIC_WORDS or right not in GENERIC_WORDS:
             slots.append((left + right, STRONG))
+            if len(left) + len(right) >= COMPOUND:
+                slots.append(("~" + skeleton(left + right), STRONG))
+            slots.append((_pair_key(left, right), STRONG))
     if len(tokens) >= 2:
         slots += [("^n:" + a, STRONG) for a in abbreviations(tokens)]
     short = short_form(tokens)
