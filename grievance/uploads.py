@@ -38,6 +38,23 @@ def receive(uploads: list[FileStorage], config: Config) -> Batch:
 
     The request's transaction is ended before the cleaning; call db.begin_write() before writing.
     """
+    received = read(uploads, config)
+    batch = Batch()
+    if not received:
+        return batch
+    db.end_read()
+    deadline = time.monotonic() + REQUEST_BUDGET_SECONDS
+    for filename, data in received:
+        try:
+            batch.kept.append(cleaning.clean(filename, data, config, deadline))
+        except AttachmentRefused as exc:
+            batch.not_kept.append(exc)
+    return batch
+
+
+def read(uploads: list[FileStorage], config: Config) -> list[tuple[str, bytes]]:
+    """The chosen files' names and bytes, within the limits (how many, each one's size, all together) and
+    of a type we accept whose content matches its name; AttachmentRefused refuses them all."""
     chosen = [upload for upload in uploads if upload.filename]
     if len(chosen) > attachments.MAX_FILES:
         raise AttachmentRefused("count")
@@ -57,17 +74,7 @@ def receive(uploads: list[FileStorage], config: Config) -> Batch:
             exc.filename = cleaning.safe_name(upload.filename or "")
             raise
         received.append((upload.filename or "", data))
-    batch = Batch()
-    if not received:
-        return batch
-    db.end_read()
-    deadline = time.monotonic() + REQUEST_BUDGET_SECONDS
-    for filename, data in received:
-        try:
-            batch.kept.append(cleaning.clean(filename, data, config, deadline))
-        except AttachmentRefused as exc:
-            batch.not_kept.append(exc)
-    return batch
+    return received
 
 
 def results(batch: Batch) -> list[str]:

@@ -222,14 +222,7 @@ def page_after_bad_token() -> Any:
         form = ReportForm()
         form.fill_choices(_products())
         form.form_token.data = form.form_token.data or handoff.new_form_token()
-        return render_template(
-            "grievance/report.html",
-            form=form,
-            limits=_limits(),
-            country_options=country_options,
-            files_again=_files_again(form.attachments.name),
-            expired_form=True,
-        ), 400
+        return _report_page(form, 400, expired_form=True)
     if request.path == url_for("public.followup_case"):
         _forget_followup()
         return _lost_message_page(ended=True)
@@ -339,13 +332,14 @@ def _limits() -> dict[str, int]:
     }
 
 
-def _report_page(form: ReportForm, status: int) -> Any:
+def _report_page(form: ReportForm, status: int, expired_form: bool = False) -> Any:
     return render_template(
         "grievance/report.html",
         form=form,
         limits=_limits(),
         country_options=country_options,
         files_again=_files_again(form.attachments.name),
+        expired_form=expired_form,
     ), status
 
 

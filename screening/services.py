@@ -64,6 +64,13 @@ class Found:
     fingerprint: str
     match: Match
 
+    @classmethod
+    def of(cls, customer_id: int, entity: ListEntity, match: Match) -> Found:
+        """A hit of a customer on a stored list entity."""
+        return cls(
+            customer_id, entity.list_id, entity.id, entity.entity_id, entity.name, entity.fingerprint, match
+        )
+
 
 def customer_parties(session: Session, customer_ids: Iterable[int] | None = None) -> dict[int, Party]:
     """Every customer and intermediary (all their names and aliases), or the ones given."""
@@ -131,17 +138,7 @@ def find_local(
             for customer_id in candidates[entity.id]:
                 match = score(parties[customer_id], listed, threshold)
                 if match is not None and match.score >= threshold:
-                    results.append(
-                        Found(
-                            customer_id,
-                            entity.list_id,
-                            entity.id,
-                            entity.entity_id,
-                            entity.name,
-                            entity.fingerprint,
-                            match,
-                        )
-                    )
+                    results.append(Found.of(customer_id, entity, match))
     return results
 
 
@@ -270,17 +267,7 @@ def rescore_leftovers(
             continue
         match = score(party, entity_party(entity), threshold)
         if match is not None and match.score >= threshold:
-            kept.append(
-                Found(
-                    hit.customer_id,
-                    entity.list_id,
-                    entity.id,
-                    entity.entity_id,
-                    entity.name,
-                    entity.fingerprint,
-                    match,
-                )
-            )
+            kept.append(Found.of(hit.customer_id, entity, match))
     return kept
 
 

@@ -1,7 +1,5 @@
-"""Files staff attach to a reply: read within the same limits as submitters' files, cleaned the same way.
-
-`clean_file` is the one place that cleans a staff file: it calls the submitters' cleaning function, so a
-change of cleaner (grievance.attachments) applies here too.
+"""Files staff attach to a reply: read within the same limits as submitters' files (grievance.uploads) and
+cleaned the same way (grievance.cleaning); a refusal refuses the whole reply, in words for staff.
 """
 
 from __future__ import annotations
@@ -9,8 +7,8 @@ from __future__ import annotations
 from werkzeug.datastructures import FileStorage
 
 from endwatch.config import Config
-from grievance import attachments
-from grievance.attachments import CleanFile
+from grievance import attachments, cleaning, uploads
+from grievance.cleaning import CleanFile
 from grievance.errors import AttachmentRefused, TriageError
 
 REASONS = {
@@ -25,29 +23,12 @@ REASONS = {
 }
 
 
-def clean_file(filename: str, data: bytes, config: Config) -> CleanFile:
-    return attachments.clean(filename, data, config)
-
-
-def read_files(config: Config, uploads: list[FileStorage]) -> list[CleanFile]:
+def read_files(config: Config, chosen: list[FileStorage]) -> list[CleanFile]:
     """Every chosen file, checked and cleaned, or a TriageError saying which one was refused and why."""
-    chosen = [upload for upload in uploads if upload.filename]
-    per_file, total = config.attachment_max_mb * 1024 * 1024, 0
     try:
-        if len(chosen) > attachments.MAX_FILES:
-            raise AttachmentRefused("count")
-        cleaned = []
-        for upload in chosen:
-            data = upload.stream.read(per_file + 1)
-            if len(data) > per_file:
-                raise AttachmentRefused("file_size", upload.filename or "")
-            total += len(data)
-            if total > config.submission_max_mb * 1024 * 1024:
-                raise AttachmentRefused("total_size")
-            cleaned.append(clean_file(upload.filename or "", data, config))
+        return [cleaning.clean(name, data, config) for name, data in uploads.read(chosen, config)]
     except AttachmentRefused as exc:
         raise TriageError(refusal(config, exc) + " Nothing was sent; choose the files again.") from None
-    return cleaned
 
 
 def refusal(config: Config, exc: AttachmentRefused) -> str:

@@ -6,21 +6,23 @@ import html
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from endwatch import accounts, crypto, keyring
+from endwatch import accounts, crypto, db, keyring
+from endwatch.config import Config, load_config
 from grievance import access
 from grievance.content import CaseContent
 from grievance.models import Case
 from grievance.triage import services as triage
-from tests.conftest import PASSWORD, Member, csrf_token
+from tests.conftest import PASSWORD, Member, build_schema, csrf_token
 
 RECEIPT_RE = re.compile(r'id="receipt"[^>]*>([^<]+)<')
 
@@ -187,6 +189,20 @@ def prepare_intake(session: Session) -> tuple[Member, bytes]:
     )
     session.commit()
     return Member(user, PASSWORD, secret), crypto.decode_key(recovery or "")
+
+
+def intake_home(home: Path, database_url: str) -> tuple[Config, Engine, bytes]:
+    """A home with its server secrets and a database ready for reports, for a server process started on
+    them: the settings, an engine on the database (the caller disposes of it), the triager's private key."""
+    settings = load_config(environ={}, overrides={"home": str(home), "database_url": database_url})
+    keyring.ensure_home(settings)
+    keyring.ensure_file_secrets(settings)
+    engine = db.make_engine(database_url)
+    build_schema(engine)
+    with Session(engine) as session:
+        member, _recovery = prepare_intake(session)
+        private_key = private_key_of(member)
+    return settings, engine, private_key
 
 
 def table_bytes(session: Session) -> bytes:

@@ -20,16 +20,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from endwatch import db, keyring
-from endwatch.config import load_config
 from grievance import access, attachments, cleaning
 from grievance.content import read_attachment, read_content
 from grievance.models import Case
 from tests import services
-from tests.conftest import build_schema, endwatch_env
+from tests.conftest import endwatch_env
 from tests.grievance import samples
 from tests.grievance.canary_scan import encodings, hits
-from tests.grievance.conftest import Visitor, prepare_intake, private_key_of, receipt_in, table_bytes
+from tests.grievance.conftest import Visitor, intake_home, receipt_in, table_bytes
 from tests.grievance.test_public_privacy import wait_for
 
 pytestmark = [pytest.mark.mat2, pytest.mark.slow]
@@ -46,14 +44,7 @@ def server(tmp_path, fresh_database_url, server_kind):  # type: ignore[no-untype
     """A waitress server process (as `endwatch serve` runs it), or gunicorn with the shipped configuration,
     with TMPDIR pointed at a folder we watch."""
     home = tmp_path / "home"
-    settings = load_config(environ={}, overrides={"home": str(home), "database_url": fresh_database_url})
-    keyring.ensure_home(settings)
-    keyring.ensure_file_secrets(settings)
-    engine = db.make_engine(fresh_database_url)
-    build_schema(engine)
-    with Session(engine) as session:
-        member, _recovery = prepare_intake(session)
-        private_key = private_key_of(member)
+    settings, engine, private_key = intake_home(home, fresh_database_url)
     tmpdir = tmp_path / "tmpdir"
     tmpdir.mkdir()
     port = services.free_port()

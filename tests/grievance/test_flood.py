@@ -14,13 +14,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from endwatch import db, keyring
 from endwatch.config import load_config
 from grievance import receipts
 from grievance.models import Case
 from tests import services
-from tests.conftest import build_schema, endwatch_env
-from tests.grievance.conftest import prepare_intake
+from tests.conftest import endwatch_env
+from tests.grievance.conftest import intake_home
 from tests.grievance.test_public_privacy import wait_for
 
 pytestmark = pytest.mark.slow
@@ -40,13 +39,7 @@ def bench() -> ModuleType:
 @pytest.fixture
 def server(tmp_path, fresh_database_url):  # type: ignore[no-untyped-def]
     home = tmp_path / "home"
-    settings = load_config(environ={}, overrides={"home": str(home), "database_url": fresh_database_url})
-    keyring.ensure_home(settings)
-    keyring.ensure_file_secrets(settings)
-    engine = db.make_engine(fresh_database_url)
-    build_schema(engine)
-    with Session(engine) as session:
-        prepare_intake(session)
+    settings, engine, _key = intake_home(home, fresh_database_url)
     port = services.free_port()
     env = endwatch_env(home, fresh_database_url, ENDWATCH_SCHEDULER="off", ENDWATCH_INTAKE_LIMIT="3 per hour")
     with (tmp_path / "server.log").open("ab") as log:

@@ -15,14 +15,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from endwatch import db, keyring
-from endwatch.config import load_config
 from grievance import attachments
 from grievance.models import Attachment, Case, CaseKey
 from tests import services
-from tests.conftest import build_schema, endwatch_env
+from tests.conftest import endwatch_env
 from tests.grievance import samples
-from tests.grievance.conftest import Visitor, prepare_intake, receipt_in
+from tests.grievance.conftest import Visitor, intake_home, receipt_in
 from tests.grievance.test_public_privacy import wait_for
 
 pytestmark = pytest.mark.slow
@@ -32,13 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def server_home(tmp_path, fresh_database_url):  # type: ignore[no-untyped-def]
     home = tmp_path / "home"
-    settings = load_config(environ={}, overrides={"home": str(home), "database_url": fresh_database_url})
-    keyring.ensure_home(settings)
-    keyring.ensure_file_secrets(settings)
-    engine = db.make_engine(fresh_database_url)
-    build_schema(engine)
-    with Session(engine) as session:
-        prepare_intake(session)
+    settings, engine, _key = intake_home(home, fresh_database_url)
     yield home, settings, engine
     engine.dispose()
 

@@ -15,15 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from endwatch import accounts, db, keyring
-from endwatch.config import load_config
 from endwatch.crypto import KdfParams
 from grievance import access, receipts
 from grievance.models import Case
 from tests import services
-from tests.conftest import build_schema, endwatch_env
+from tests.conftest import endwatch_env
 from tests.grievance import samples
 from tests.grievance.conftest import (
     Visitor,
+    intake_home,
     latest_case,
     open_followup,
     prepare_intake,
@@ -132,13 +132,7 @@ def test_gunicorn_access_log_has_no_address_even_when_forwarded(fresh_database_u
     env = endwatch_env(
         home, fresh_database_url, ENDWATCH_INTAKE_LIMIT="100 per minute", ENDWATCH_SCHEDULER="off"
     )
-    settings = load_config(environ={}, overrides={"home": str(home)})
-    keyring.ensure_home(settings)
-    keyring.ensure_file_secrets(settings)
-    engine = db.make_engine(fresh_database_url)
-    build_schema(engine)
-    with Session(engine) as session:
-        prepare_intake(session)
+    _settings, engine, _key = intake_home(home, fresh_database_url)
     engine.dispose()
     port = services.free_port()
     access_log, error_log = tmp_path / "access.log", tmp_path / "error.log"
