@@ -47,9 +47,16 @@ def _account_limit_key() -> str:
     return hashed_key("a", (request.form.get("email") or "").strip().lower())
 
 
-def _locked_out(limit: RequestLimit) -> None:
+def _account_locked_out(limit: RequestLimit) -> None:
+    _locked_out(limit, per_account=True)
+
+
+def _client_locked_out(limit: RequestLimit) -> None:
+    _locked_out(limit, per_account=False)
+
+
+def _locked_out(limit: RequestLimit, per_account: bool) -> None:
     """Audit a lock-out once per window: of the account named in the form, or of a client (unnamed)."""
-    per_account = any(str(arg).startswith("a:") for arg in limit.request_args)
     email = (request.form.get("email") or "").strip()
     member = accounts.find_user(db.session(), email) if per_account else None
     target = f"user:{member.id}" if member is not None else ""
@@ -68,13 +75,13 @@ def _locked_out(limit: RequestLimit) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: config().login_client_limit, methods=["POST"], on_breach=_locked_out)
+@limiter.limit(lambda: config().login_client_limit, methods=["POST"], on_breach=_client_locked_out)
 @limiter.limit(
     lambda: config().login_limit,
     key_func=_account_limit_key,
     methods=["POST"],
     deduct_when=lambda response: response.status_code == 401,
-    on_breach=_locked_out,
+    on_breach=_account_locked_out,
 )
 @staff_open
 def login() -> Any:
