@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Flask, current_app, g, got_request_exception
+from flask import Flask, current_app, g, got_request_exception, has_request_context, request
 from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -16,6 +16,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 WRITE_NOW = "endwatch_write_now"
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -91,8 +92,14 @@ def _sqlite_pragmas(engine: Engine) -> None:
     def _begin(connection: Connection) -> None:
         # A unit that will write takes the write lock at BEGIN (waiting up to busy_timeout): upgrading a
         # read snapshot later fails at once with SQLITE_BUSY when another writer committed meanwhile.
-        immediate = connection.get_execution_options().get(WRITE_NOW)
+        # Every request that may write (any method but GET, HEAD, OPTIONS) is such a unit; a GET that
+        # writes asks with begin_write().
+        immediate = connection.get_execution_options().get(WRITE_NOW) or _request_may_write()
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _request_may_write() -> bool:
+    return has_request_context() and request.method not in READ_ONLY_METHODS
 
 
 class Database:

@@ -309,6 +309,7 @@ def _current_followup() -> visits.Followup | None:
     if not session_id or not cookie_key:
         return None
     idle = timedelta(minutes=config().session_idle_minutes)
+    db.begin_write()  # the visit is touched (or removed once idle), on GET pages too
     return visits.resume_followup(db.session(), str(session_id), str(cookie_key), idle)
 
 
