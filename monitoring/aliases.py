@@ -16,7 +16,9 @@ from monitoring.variants import (
     cyrillic_by_ear,
     greek_lookalike,
     latin_variants,
+    romanisations,
     russian_cases,
+    script_of,
 )
 
 _QUALIFIER = re.compile(r"\s*\(([^()]+)\)\s*\Z")
@@ -31,6 +33,11 @@ def alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
     its Latin acronyms spelled with other scripts' letter names (lexicon `[acronyms]`: NSO = إن إس أو)."""
     for raw in (watch.name, *watch.aliases):
         yield raw, None
+    for raw in (watch.name, *watch.aliases):
+        if script_of(raw) == "cyrillic" and " " not in raw.strip():
+            # One-word names and acronyms are transliterated; longer names are translated instead.
+            for spelling in romanisations(raw):
+                yield spelling, "translit"  # ФСБ as Hungarian writes it: FSZB
     for raw in (watch.name, *watch.aliases):
         if _LATIN_ACRONYM.match(raw):
             for spelling in lexicon.acronym_spellings(raw):
