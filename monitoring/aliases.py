@@ -19,6 +19,7 @@ from monitoring.variants import (
     romanisations,
     russian_cases,
     script_of,
+    spelling_variants,
 )
 
 _QUALIFIER = re.compile(r"\s*\(([^()]+)\)\s*\Z")
@@ -74,6 +75,8 @@ def keys_of(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
         lookalike = greek_lookalike(alias.text)
         if lookalike is not None:
             yield fold_key(lookalike), "lookalike"
+    elif alias.shape == "acronym" and alias.script in ("greek", "cyrillic"):
+        yield " ".join(fold_key(c) for c in alias.text if c.strip()), "dotted"  # Ε.Υ.Π. folds to "ε υ π"
     elif "." in alias.text and all(len(w) == 1 for w in folded.split()[:2]):
         yield fold_key(alias.text.replace(".", "")), "dotted"  # "U.S. Immigration" -> "US Immigration"
     if alias.script == "latin" and alias.shape == "name" and " " not in folded:
@@ -87,3 +90,5 @@ def keys_of(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
     elif alias.script == "arabic":
         for form in arabic_clitics(alias.text):
             yield fold_key(form), "clitic"
+    for form in spelling_variants(alias.text):
+        yield fold_key(form), "misspelt"

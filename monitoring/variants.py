@@ -155,6 +155,24 @@ def romanisations(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+@cache
+def _spelling_variants() -> tuple[tuple[str, str], ...]:
+    from monitoring import lexicon
+
+    pairs = []
+    for data in lexicon.languages().values():
+        for item in data.get("spelling", {}).get("variants", "").split():
+            written, instead = item.split("=", 1)
+            pairs.append((written, instead))
+    return tuple(pairs)
+
+
+def spelling_variants(text: str) -> list[str]:
+    """The name with letters that texts write in place of others (lexicon `[spelling] variants`:
+    Bengali র written ব়)."""
+    return [text.replace(a, b) for a, b in _spelling_variants() if a in text]
+
+
 def arabic_clitics(text: str) -> list[str]:
     """Forms with an attached conjunction or preposition: و ب ل ف, and لل for a name with the article."""
     forms = [prefix + text for prefix in ("و", "ب", "ل", "ف")]
