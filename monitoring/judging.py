@@ -242,7 +242,7 @@ def features(
     _country_features(hit, countries, found, reasons, matched)
     # A name written in the language of the customer's country ("Nemzetbiztonsági Szakszolgálat" in a
     # Hungarian text) is less likely another country's body, whatever other countries the text names.
-    language = lexicon.text_language(text)
+    language = lexicon.text_language(text) if shape in ("name", "generic") else None
     if language is not None and language in _languages_of(alias.customer.country):
         found[f"{shape}&language:own"] = 1.0
         reasons.append(f"the text is in a language of {country_name(alias.customer.country)}")
