@@ -42,6 +42,7 @@ _MIN_WORD = 5  # ...and a one-word name
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
+@lru_cache(maxsize=65_536)
 def skeleton(latin: str, english: bool = True) -> str:
     """The consonant skeleton of a Latin word as it sounds ("action" -> "ksn", "battalion" -> "btln");
     `english` False for a reading of another script, whose letters already say how it sounds."""
@@ -105,15 +106,22 @@ class Sounds:
 
     def __init__(self, names: Iterable[tuple[int, str]]) -> None:
         self.names = list(names)  # (alias number, skeletons of its words)
-        self._first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-        for number, sounds in self.names:
-            words = tuple(sounds.split())
-            self._first.setdefault(words[0], []).append((number, words))
+        self._index: dict[str, list[tuple[int, tuple[str, ...]]]] | None = None
+
+    def _first(self) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+        """Names by the skeleton of their first word, made when a text first needs it."""
+        if self._index is None:
+            self._index = {}
+            for number, sounds in self.names:
+                words = tuple(sounds.split())
+                self._index.setdefault(words[0], []).append((number, words))
+        return self._index
 
     def find(self, view: str) -> list[tuple[int, int, int]]:
         """(alias number, view start, view end) of each name written by ear in a folded view."""
-        if not self._first or view.isascii():
+        if not self.names or view.isascii():
             return []
+        first = self._first()
         words: list[tuple[int, int, tuple[str, ...]]] = []
         position = 0
         for token in view.split(" "):
@@ -125,7 +133,7 @@ class Sounds:
         found = []
         for i, (start, _, sounds) in enumerate(words):
             for sound in sounds:
-                for number, wanted in self._first.get(sound, ()):
+                for number, wanted in first.get(sound, ()):
                     run = words[i : i + len(wanted)]
                     if len(run) == len(wanted) and all(
                         want in got for want, (_, _, got) in zip(wanted, run, strict=True)
