@@ -1,11 +1,14 @@
 """Guard rails: the watcher's figures on the real-world corpus's test split (tests/monitoring/realworld).
 
-The test split is never used to fit or tune anything (scripts/fit_levels refuses it); these minimums
-are set just below what the fitted parameters measured there, once, after the last change
-(scripts/eval_realworld --split test; the figures are in realworld/README.md), so that a change to a
-weight, a threshold or a term list that breaks the calibration fails here. The last tests check that
-the rails hold: a weaker acronym weight, a higher critical threshold or a lighter violence weight, each
-written to a parameter file of its own, makes at least one of these checks fail.
+Since issue 13's fourth session the parameters are fitted on train, dev and this old test split (it had
+been looked at in earlier sessions; a new blind set, test2, kept by others, gives the figures:
+scripts/fit_levels --splits train+dev+test --include-test). These minimums are set about 0.005 below what
+the fitted parameters measure on the old test split (scripts/eval_realworld --split test; the figures
+are in realworld/README.md), so that a change to a weight, a threshold or a term list that breaks the
+calibration fails here. The last tests check that the rails hold: a weaker acronym weight, a higher
+critical threshold or a lighter violence weight, each written to a parameter file of its own, makes at
+least one of these checks fail (the lighter violence weight moves no level on this corpus with the
+parameters fitted on all three splits; the critical model's mean confidence on critical mentions catches it).
 Each tuple: mentions precision, mentions recall, warning-level alerts precision, recall.
 """
 
@@ -18,40 +21,68 @@ from pathlib import Path
 import pytest
 
 from monitoring import parameters
-from monitoring.evaluation import Group, Report, evaluate, load_entries, load_watchlist
+from monitoring.evaluation import (
+    Group,
+    Report,
+    entry_text,
+    evaluate,
+    gold_levels,
+    load_entries,
+    load_watchlist,
+)
 from monitoring.matching import Matcher
+from monitoring.scoring import level_features
 
 CORPUS = Path(__file__).parent / "realworld"
 # Languages with 15 or more test entries: (entries, mentions P, mentions R, alerts P, alerts R).
 LANGUAGES = {
     "ar": (18, 0.995, 0.861, 0.995, 0.904),
-    "bn": (15, 0.995, 0.449, 0.495, 0.328),
-    "el": (15, 0.995, 0.813, 0.995, 0.883),
+    "bn": (15, 0.87, 0.631, 0.495, 0.495),
+    "el": (15, 0.995, 0.813, 0.995, 0.995),
     "en": (25, 0.947, 0.947, 0.995, 0.947),
-    "es": (19, 0.995, 0.947, 0.883, 0.936),
+    "es": (19, 0.995, 0.947, 0.837, 0.936),
     "fr": (15, 0.995, 0.883, 0.995, 0.995),
-    "hu": (15, 0.995, 0.495, 0.395, 0.328),
-    "id": (17, 0.895, 0.995, 0.78, 0.841),
-    "pl": (16, 0.995, 0.687, 0.995, 0.813),
-    "pt": (15, 0.995, 0.841, 0.883, 0.883),
+    "hu": (15, 0.995, 0.995, 0.661, 0.995),
+    "id": (17, 0.942, 0.995, 0.807, 0.995),
+    "pl": (16, 0.995, 0.764, 0.995, 0.813),
+    "pt": (15, 0.995, 0.918, 0.895, 0.995),
     "ru": (15, 0.995, 0.895, 0.852, 0.995),
     "sr": (15, 0.932, 0.995, 0.78, 0.995),
-    "tr": (16, 0.995, 0.918, 0.661, 0.661),
-    "uk": (16, 0.828, 0.828, 0.695, 0.772),
+    "tr": (16, 0.995, 0.918, 0.722, 0.883),
+    "uk": (16, 0.828, 0.828, 0.722, 0.883),
 }
 KINDS = {
-    "government": (0.936, 0.795, 0.824, 0.775),
+    "government": (0.94, 0.859, 0.836, 0.895),
     "private": (0.979, 0.995, 0.896, 0.995),
     "reseller": (0.995, 0.995, 0.995, 0.995),
-    "soe": (0.995, 0.995, 0.995, 0.995),
+    "soe": (0.995, 0.995, 0.745, 0.995),
 }
-CRITICAL = (0.749, 0.642)  # critical-level precision, recall over the whole test split
-OVERALL = (0.953, 0.864, 0.858, 0.858)
+CRITICAL = (0.795, 0.727)  # critical-level precision, recall over the whole test split
+OVERALL = (0.955, 0.906, 0.857, 0.932)
+# The critical model's mean probability over the test split's mentions labelled critical (credible
+# sources): a lighter harm weight lowers it even where no level crosses the threshold (measured 0.750).
+CRITICAL_CONFIDENCE = 0.745
 
 
 def _measure() -> Report:
     watchlist = load_watchlist(CORPUS)
     return evaluate(Matcher.build(watchlist), watchlist, load_entries(CORPUS, ["test"]))
+
+
+def _critical_confidence() -> float:
+    """Mean critical probability of the mentions labelled critical in credible test entries."""
+    watchlist = load_watchlist(CORPUS)
+    matcher = Matcher.build(watchlist)
+    model = parameters.parameters().critical
+    found = []
+    for entry in load_entries(CORPUS, ["test"]):
+        if entry["credibility"] < 0.6:
+            continue
+        text, gold = entry_text(entry), gold_levels(entry)
+        for mention in matcher.scan(text):
+            if gold.get(mention.customer_id) == "critical":
+                found.append(model.probability(level_features(mention, text, entry["credibility"])[0]))
+    return sum(found) / len(found)
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +110,9 @@ def _failures(report: Report) -> list[str]:
     if critical.precision < CRITICAL[0] or critical.recall < CRITICAL[1]:
         failed.append(f"critical: precision {critical.precision:.3f}, recall {critical.recall:.3f}")
     failed += [f"overall: {b}" for b in _below(report.overall, OVERALL)]
+    confidence = _critical_confidence()
+    if confidence < CRITICAL_CONFIDENCE:
+        failed.append(f"critical confidence {confidence:.3f} < {CRITICAL_CONFIDENCE}")
     return failed
 
 
@@ -103,6 +137,10 @@ def test_critical_level_keeps_its_precision_and_recall(report):
         critical.precision,
         critical.recall,
     )
+
+
+def test_critical_mentions_keep_their_confidence():
+    assert _critical_confidence() >= CRITICAL_CONFIDENCE
 
 
 def test_the_whole_test_split_keeps_its_figures(report):
