@@ -185,7 +185,9 @@ def country_automaton() -> ahocorasick.Automaton:
     return automaton
 
 
-def _inflected_country(folded: Folded, start: int, end: int, checks: tuple[tuple[str, str, str], ...]) -> str | None:
+def _inflected_country(
+    folded: Folded, start: int, end: int, checks: tuple[tuple[str, str, str], ...]
+) -> str | None:
     """The country whose name the word at view[start:] is a form of, in the language of that name
     (and of the text, when the text's language is known): "Szerbiában" is Serbia, "szám" not Samoa."""
     from monitoring.inflection import inflects, kin

@@ -353,7 +353,9 @@ class Matcher:
             for n, low, high in self._misspelt.find(text, folded, taken)
         ]
         found += [
-            (self._alias(n), "translit", low, high) for n, low, high in self._sounds.find(view) if low not in taken
+            (self._alias(n), "translit", low, high)
+            for n, low, high in self._sounds.find(view)
+            if low not in taken
         ]
         if triggers:
             # An inflected name is looked for only where no name was found as written.

@@ -16,7 +16,11 @@ from monitoring.text import fold_key, fold_text
 from monitoring.variants import romanisations
 
 FSB = WatchName(
-    1, "Federal Security Service", ("FSB", "ФСБ", "Федеральная служба безопасности"), "RU", CustomerKind.GOVERNMENT
+    1,
+    "Federal Security Service",
+    ("FSB", "ФСБ", "Федеральная служба безопасности"),
+    "RU",
+    CustomerKind.GOVERNMENT,
 )
 RAB = WatchName(2, "Rapid Action Battalion", ("RAB", "র\u200d্যাব"), "BD", CustomerKind.GOVERNMENT)
 EYP = WatchName(3, "National Intelligence Service (Greece)", ("EYP", "ΕΥΠ"), "GR", CustomerKind.GOVERNMENT)
