@@ -35,6 +35,9 @@ def alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
     for raw in (watch.name, *watch.aliases):
         yield raw, None
     for raw in (watch.name, *watch.aliases):
+        for spelling in spelling_variants(raw):
+            yield spelling, "misspelt"  # Bengali র written ব়: ব়্যাব, and with endings (ব়্যাবের)
+    for raw in (watch.name, *watch.aliases):
         if script_of(raw) == "cyrillic" and " " not in raw.strip():
             # One-word names and acronyms are transliterated; longer names are translated instead.
             for spelling in romanisations(raw):
@@ -90,5 +93,4 @@ def keys_of(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
     elif alias.script == "arabic":
         for form in arabic_clitics(alias.text):
             yield fold_key(form), "clitic"
-    for form in spelling_variants(alias.text):
-        yield fold_key(form), "misspelt"
+
