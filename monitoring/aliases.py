@@ -93,4 +93,3 @@ def keys_of(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
     elif alias.script == "arabic":
         for form in arabic_clitics(alias.text):
             yield fold_key(form), "clitic"
-
