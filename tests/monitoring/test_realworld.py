@@ -94,7 +94,7 @@ def _mention_confidence() -> float:
     watchlist = load_watchlist(CORPUS)
     matcher = Matcher.build(watchlist)
     model = parameters.parameters().mention
-    found = []
+    found: list[float] = []
     for entry in load_entries(CORPUS, ["test"]):
         gold = gold_levels(entry)
         best: dict[int, float] = {}
