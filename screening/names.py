@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import icu
 from rigour.names import (
@@ -267,7 +268,7 @@ _DEDICATION_STARTS = frozenset(opener[0] for opener in DEDICATIONS)
 def token_weight(token: str) -> float:
     if token.startswith(HONORIFIC):
         return GENERIC_WEIGHT
-    if token in GENERIC_WORDS:
+    if token in GENERIC_WORDS or token in FOREIGN_COMMON:
         return GENERIC_WEIGHT
     if len(token) <= 2:
         return SHORT_WEIGHT
@@ -277,7 +278,16 @@ def token_weight(token: str) -> float:
 @lru_cache(maxsize=65536)
 def latin(text: str) -> str:
     """Lower-case Latin letters, digits and single spaces (any script, any punctuation)."""
-    return normalize_name(ascii_text(text)) or ""
+    # ICU writes the Arabic letter ain (ع) as "?", which would cut a word in two ("sn?ty" for صنعتی).
+    return normalize_name(_AIN.sub("", ascii_text(text))) or ""
+
+
+_AIN = re.compile(r"(?<=[A-Za-z])\?(?=[A-Za-z])|\?$")
+# Persian plural and adjective endings written after a zero-width non-joiner ("پایانه‌های": terminals).
+_PERSIAN_SUFFIX = re.compile("\u200c(?:هایی|های|ها|ای|ی)(?=\\s|$)")
+# Arabic words carry the article and a preposition or conjunction as prefixes ("للاستثمار": for the
+# investment, "والاستثمار": and the investment); they are cut off before a word is read in Latin.
+_ARABIC_CLITIC = re.compile("^(?:وال|بال|فال|كال|لل|ال)(?=[\u0621-\u064a\u067e-\u06cc]{3})")
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -446,7 +456,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     in Latin, and by the few of EXTRA_LEGAL_FORMS and EXTRA_LEGAL_PHRASES; the words are then read in Latin
     one by one (Chinese cut into words first), each keeping what rigour's symbol tables say it means.
     """
-    text = " ".join(segment_han(name).casefold().split())
+    text = " ".join(segment_han(_PERSIAN_SUFFIX.sub("", name)).casefold().split())
     if not text:
         return None
     forms: list[str] = []
@@ -459,7 +469,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
             forms += [latin(matched) for matched, _ in found]
             replaced = replace_org_types_compare(text, generic=True)
             text = " ".join(w for w in replaced.split() if w not in targets)
-    words = (normalize_name(text) or "").split()
+    words = [_ARABIC_CLITIC.sub("", word) for word in (normalize_name(text) or "").split()]
     # Organisations' words are looked up in rigour's symbol tables; people's names are not (its table of
     # given and family names takes long to load; skeleton() evens out their usual spellings instead).
     tagged = [set[str]() for _ in words] if person else _symbols(words)
@@ -470,8 +480,9 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     symbols: list[set[str]] = []
     for word, meaning in zip(words, tagged, strict=True):
         for token in _word_latin(word):
-            tokens.append(SYNONYMS.get(token, token))
-            symbols.append(meaning)
+            token = SYNONYMS.get(token, token)
+            tokens.append(token)
+            symbols.append(meaning if person else meaning | org_meanings(token))
     if not person:
         _drop_phrases(tokens, symbols, forms)
         _mark_dedication(tokens, symbols)
@@ -540,6 +551,59 @@ def consonants(token: str) -> str:
     """The consonants of a token's skeleton: Persian and Arabic are written without short vowels
     ("tjart" and "tejarat" read from تجارت)."""
     return "".join(c for c in skeleton(token, endings=False) if c not in "aeiou")
+
+
+ORG_WORDS_FILE = Path(__file__).with_name("org_words.tsv")
+
+
+_Table = dict[str, frozenset[str]]
+
+
+def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
+    """org_words.tsv read as the analyser reads names: meanings by word and by its skeleton, and the
+    words of other languages than English whose English words are common ones."""
+    meanings: dict[str, set[str]] = {}
+    abjad: dict[str, set[str]] = {}
+    english: dict[str, set[str]] = {}
+    foreign: dict[str, set[str]] = {}
+    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        meaning, language, words = line.split("\t")
+        for word in words.split():
+            word = _ARABIC_CLITIC.sub("", _PERSIAN_SUFFIX.sub("", word))
+            for token in _word_latin(word):
+                token = SYNONYMS.get(token, token)
+                meanings.setdefault(token, set()).add("W" + meaning)
+                if language in ("ar", "fa") and len(consonants(token)) >= 3:
+                    abjad.setdefault(consonants(token), set()).add("W" + meaning)
+                (english if language == "en" else foreign).setdefault(meaning, set()).add(token)
+    common_meanings = {m for m, words in english.items() if any(w in GENERIC_WORDS for w in words)}
+    common = {t for m in common_meanings for t in foreign.get(m, ())} - set().union(*english.values())
+    by_sound: dict[str, set[str]] = {}
+    for token, found in meanings.items():
+        if len(token) >= 5 and token.isalpha():
+            by_sound.setdefault(skeleton(token), set()).update(found)
+    return (
+        {t: frozenset(m) for t, m in meanings.items()},
+        {t: frozenset(m) for t, m in by_sound.items()},
+        {t: frozenset(m) for t, m in abjad.items()},
+        frozenset(common),
+    )
+
+
+def org_meanings(token: str) -> frozenset[str]:
+    """What org_words.tsv says a word means ("ticaret", "tjart", "trade": WTRADE), by spelling or sound."""
+    found = ORG_MEANINGS.get(token)
+    if found is None and len(token) >= 5 and token.isalpha():
+        found = ORG_SOUNDS.get(skeleton(token))
+    if found is None and token.isalpha():
+        # A Persian or Arabic word written in Latin with its vowels ("sanat", صنعت; "madan", معدن).
+        found = ORG_ABJAD.get(consonants(token))
+    return found or frozenset()
+
+
+ORG_MEANINGS, ORG_SOUNDS, ORG_ABJAD, FOREIGN_COMMON = _load_org_words()
 
 
 def meaning_keys(form: NameForm, index: int) -> list[str]:
