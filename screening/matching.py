@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from rigour.text import metaphone
 
 from screening.names import (
+    ABJAD,
     GENERIC_WORDS,
     HONORIFIC,
     KIND_WORDS,
@@ -98,6 +99,51 @@ def token_similarity(left: str, right: str) -> float:
         if ratio < 0.9 and left[0] == right[0] and metaphone(left) == metaphone(right):
             ratio = 0.9
     return ratio
+
+
+@lru_cache(maxsize=1 << 16)
+def person_token_similarity(left: str, right: str) -> float:
+    """Two words of persons' names: spellings of one name by the usual romanisation differences (skeleton,
+    consonants, sound) are alike; names a letter or an ending apart are other names ("Artemiou",
+    "Artemiadou"; "Graziottin", "Graziotti"), however close their letters."""
+    similarity = token_similarity(left, right)
+    if similarity >= 1.0 or similarity < TOKEN_MIN:
+        return similarity
+    bare_left, bare_right = _loose(consonants(left)), _loose(consonants(right))
+    if skeleton(left) == skeleton(right) or bare_left == bare_right:
+        return similarity
+    if len(left) >= 4 and len(right) >= 4 and metaphone(left) == metaphone(right):
+        return similarity
+    if min(len(left), len(right)) >= LONG_NAME and len(bare_left) == len(bare_right):
+        # A long name in another language's form, one consonant apart ("Mikalaevich", "Nikolaevich").
+        if sum(a != b for a, b in zip(bare_left, bare_right, strict=True)) <= 1:
+            return similarity
+    return 0.0
+
+
+LONG_NAME = 7
+
+
+@lru_cache(maxsize=1 << 16)
+def _abjad_similarity(left: str, right: str) -> float:
+    """A name read from Arabic or Persian script against a Latin spelling: written without short vowels
+    (and often without a first vowel or a final h), it is alike when the consonants are ("علی" ly, "Ali";
+    "الهه" alhh, "Elaheh"; "عبيد" byd, "Obeid")."""
+    a, b = _abjad_key(left), _abjad_key(right)
+    return VOWELS_ONLY_SCORE if a and a == b else 0.0
+
+
+def _abjad_key(token: str) -> str:
+    out: list[str] = []
+    for char in consonants(token):
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out)
+
+
+def _loose(bare: str) -> str:
+    """Consonants with h and kh made one (Russian х is written h, kh or x: "Hristenko", "Khristenko")."""
+    return bare.replace("h", "k").replace("x", "k").replace("kk", "k")
 
 
 _Words = tuple[tuple[str, ...], tuple[frozenset[str], ...]]
@@ -261,7 +307,9 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
     candidates = []
     for i, left in enumerate(query):
         for j, right in enumerate(result):
-            similarity = token_similarity(left, right)
+            similarity = person_token_similarity(left, right) if person else token_similarity(left, right)
+            if person and similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
+                similarity = max(similarity, _abjad_similarity(left, right))
             if (
                 similarity < SYMBOL_SCORE
                 and query_symbols[i]
