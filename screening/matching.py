@@ -25,6 +25,7 @@ from screening.names import (
     analyse,
     consonants,
     index_slots,
+    pinyin,
     probe_keys,
     short_form,
     skeleton,
@@ -86,6 +87,10 @@ def token_similarity(left: str, right: str) -> float:
         return 0.0  # common words are spelled out the same way (synonyms are folded before)
     if not (left.isalpha() and right.isalpha()) and any(c.isdigit() for c in left + right):
         return 0.0  # numbers and codes with digits match exactly or not at all ("Plant No. 1", "No. 2")
+    if pinyin(left) and pinyin(right):
+        # Chinese names in pinyin: another syllable is another character, another name ("Hengsheng",
+        # "Hongsheng"; "Fusheng", "Fushen").
+        return 0.0
     if len(left) == len(right) <= SHORT_TOKEN and consonants(left) != consonants(right):
         # Short words differing in a consonant are other words or other codes ("VNIIEF", "VNIITF");
         # vowels and the usual romanisation differences are let through ("Yehia", "Yahya").

@@ -332,6 +332,31 @@ def _word_latin(word: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _pinyin_syllables() -> frozenset[str]:
+    """The syllables of Mandarin in pinyin without tones, as ICU reads the Chinese characters (two letters
+    or more: "a", "e", "o" alone would let English words pass for pinyin)."""
+    reader = icu.Transliterator.createInstance("Han-Latin; Latin-ASCII; Lower")
+    found = (reader.transliterate(chr(code)) for code in range(0x4E00, 0x9FA6))
+    return frozenset(s for s in found if len(s) >= 2 and s.isascii() and s.isalpha() and s != "hm")
+
+
+@lru_cache(maxsize=1 << 16)
+def pinyin(token: str) -> tuple[str, ...] | None:
+    """A word cut into pinyin syllables ("hengsheng": heng, sheng), or None when it cannot be cut so (into
+    two syllables or more)."""
+    syllables = _pinyin_syllables()
+    best: list[tuple[str, ...] | None] = [()] + [None] * len(token)
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - 6), end - 1):
+            head = best[start]
+            if head is not None and token[start:end] in syllables:
+                best[end] = (*head, token[start:end])
+                break
+    found = best[len(token)]
+    return found if found is not None and len(found) >= 2 else None
+
+
 _RUSSIAN_ENDINGS = re.compile(r"(oy|iy|yy|yi|ij|yj|ii)$")
 # Latin words that look transliterated from Russian: adjective and noun endings, letters of Cyrillic
 # ("zh", "kh", "ts", "shch"), which are the ones worth reading back into Russian.
