@@ -19,6 +19,7 @@ from screening.names import (
     GENERIC_WORDS,
     HONORIFIC,
     KIND_WORDS,
+    PLACE_WORDS,
     STRONG,
     NameForm,
     abbreviations,
@@ -40,6 +41,8 @@ ABBREVIATION_SCORE = 0.86
 SAME_COUNTRY_BONUS = 0.04
 OTHER_COUNTRY_PENALTY = 0.25
 OTHER_KIND_PENALTY = 0.2
+OTHER_WORD_PENALTY = 0.15  # the customer's name holds a distinctive word the listed one lacks (another body)
+OTHER_WORD_LENGTH = 5
 PERSON_EXTRA_WEIGHT = 0.3
 SYMBOL_SCORE = 0.92  # two words rigour's tables give one meaning ("torgovy", "trade"; "daxue", "university")
 ACRONYM_SCORE = 0.9  # one word for the initials of several on the other side ("FCDT": "Federal Center ...")
@@ -77,6 +80,9 @@ class Match:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
+_VOWELS = frozenset("aeiouy")
+
+
 @lru_cache(maxsize=1 << 18)
 def token_similarity(left: str, right: str) -> float:
     if left[0] == HONORIFIC or right[0] == HONORIFIC:
@@ -87,6 +93,8 @@ def token_similarity(left: str, right: str) -> float:
         return 0.0  # common words are spelled out the same way (synonyms are folded before)
     if not (left.isalpha() and right.isalpha()) and any(c.isdigit() for c in left + right):
         return 0.0  # numbers and codes with digits match exactly or not at all ("Plant No. 1", "No. 2")
+    if len(left) <= 5 and len(right) <= 5 and not _VOWELS.intersection(left + right):
+        return 0.0  # two codes or acronyms ("TMS", "TMSD")
     if pinyin(left) and pinyin(right):
         # Chinese names in pinyin: another syllable is another character, another name ("Hengsheng",
         # "Hongsheng"; "Fusheng", "Fushen").
@@ -263,6 +271,8 @@ class _Alignment:
     used_r: set[int] = field(default_factory=set)
     acronyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     honours: bool = False  # whether the query has words of a dedication ("named after ...")
+    person: bool = False
+    latin: bool = True  # whether the customer's name is written in Latin, Greek or Cyrillic letters
 
     def explain(self) -> list[str]:
         query = tuple(t.lstrip(HONORIFIC) for t in self.query)
@@ -282,7 +292,9 @@ class _Alignment:
             notes.append("words on one side only: " + ", ".join(unmatched[:6]))
         conflict = self.kind_conflict()
         if conflict:
-            notes.append(f"different kinds of body: {', '.join(conflict[0])} / {', '.join(conflict[1])}")
+            notes.append(f"different kinds of body or places: {', '.join(conflict[0])} / {', '.join(conflict[1])}")
+        elif not self.person and self.other_words():
+            notes.append("words of another body's name: " + ", ".join(self.other_words()))
         return notes
 
     def kind_conflict(self) -> tuple[list[str], list[str]] | None:
@@ -296,7 +308,35 @@ class _Alignment:
                 return (["named after " + " ".join(honours_q)], ["named after " + " ".join(honours_r)])
         kinds_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and t in KIND_WORDS})
         kinds_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in KIND_WORDS})
-        return (kinds_q, kinds_r) if kinds_q and kinds_r else None
+        if kinds_q and kinds_r:
+            return kinds_q, kinds_r
+        places_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and t in PLACE_WORDS})
+        places_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in PLACE_WORDS})
+        return (places_q, places_r) if places_q and places_r else None
+
+    def other_words(self) -> list[str]:
+        """The customer's distinctive words the listing lacks, when they tell another body: words on both
+        sides that differ ("Xuanwu Wenqu", "Xuanwu Lucun"), or long words added to a listed name matched
+        in full ("Voentorg-Retail" against "Voentorg"). Only for a customer's name written in an alphabet: one
+        read from another script often keeps words a transliteration cannot pair."""
+        if not self.latin:
+            return []
+        mine = [t for i, t in enumerate(self.query) if i not in self.used_q and token_weight(t) == 1.0]
+        theirs = [t for j, t in enumerate(self.result) if j not in self.used_r and token_weight(t) == 1.0]
+        if mine and theirs:
+            return mine
+        if not theirs:
+            return [t for t in mine if len(t) >= OTHER_WORD_LENGTH]
+        return []
+
+
+def _is_alphabetic(form: NameForm) -> bool:
+    """Whether a name is written in Latin, Greek or Cyrillic letters, which read into Latin word for word
+    (Arabic and Persian lack short vowels; Chinese, Thai and Khmer have no word spaces)."""
+    return all(ord(char) < GREEK_CYRILLIC_END for char in form.original)
+
+
+GREEK_CYRILLIC_END = 0x530  # Latin, Greek and Cyrillic letters (with Cyrillic Supplement) come before it
 
 
 def _weight(tokens: tuple[str, ...], indexes: Iterable[int] | None = None) -> float:
@@ -383,9 +423,13 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
         ):
             coverage = min(coverage, 0.5)  # only common words in common ("Digital Technology Group")
     honours = HONORIFIC in query_form.core
-    alignment = _Alignment(coverage, query, result, pairs, set(used_q), set(used_r), acronyms, honours)
+    alignment = _Alignment(
+        coverage, query, result, pairs, set(used_q), set(used_r), acronyms, honours, person, _is_alphabetic(query_form)
+    )
     if alignment.kind_conflict():
         alignment.score = max(0.0, coverage - OTHER_KIND_PENALTY)
+    elif not person and alignment.other_words():
+        alignment.score = max(0.0, coverage - OTHER_WORD_PENALTY)
     return alignment
 
 

@@ -105,6 +105,14 @@ EXTRA_LEGAL_FORMS = frozenset(
         "shmm",
         "shmkh",
         "almhdwdt",
+        # Russian autonomous non-profit organisations (АНО), Turkish joint-stock companies (A.Ş., anonim
+        # şirketi), Italian voluntary bodies (ODV), the Dubai Multi Commodities Centre's free-zone firms.
+        "ano",
+        "anonim",
+        "odv",
+        "dmcc",
+        "sal",  # société anonyme libanaise (S.A.L.)
+        "jscl",
     }
 )
 # Legal forms of several words that rigour's table does not hold, in Latin or transliterated spelling.
@@ -131,6 +139,11 @@ EXTRA_LEGAL_PHRASES = tuple(
         "aktsionersko drushtvo",
         "drushtvo s ogranichena otgovornost",
         "druzhestvo s ogranichena otgovornost",
+        "autonomous non profit organization",
+        "autonomous non profit organisation",
+        "avtonomnaya nekommercheskaya organizatsiya",
+        "anonim sirketi",
+        "anonim serketi",
     )
 )
 # Words that say what kind of body something is rather than which one: they count, but little.
@@ -151,6 +164,7 @@ GENERIC_WORDS = frozenset(
     european middle east west east north south africa
     beijing shanghai shenzhen hangzhou zhejiang guangzhou guangdong jiangsu wuhan tianjin chengdu xiamen
     moscow tehran dubai hong kong singapore concern kontsern koncern headquarters
+    commercial mortgage federation
     """.split()
 ) | frozenset(
     # Country names and demonyms name where a body is, not which one it is.
@@ -164,6 +178,29 @@ GENERIC_WORDS = frozenset(
     romania rwanda saudi serbia slovakia spain sudan sweden switzerland syria syrian taiwan tajikistan
     tanzania thailand tunisia turkey turkmenistan uganda ukraine uzbekistan venezuela vietnam yemen zimbabwe
     british emirati turkish egyptian saudi arab arabic islamic
+    lebanese libyan belarusian kazakh uzbek cambodian vietnamese pakistani afghan iraqi sudanese yemeni cuban
+    venezuelan nicaraguan burmese malaysian singaporean indonesian thai filipino qatari kuwaiti omani
+    bahraini jordanian palestinian algerian moroccan tunisian nigerian ethiopian somali kenyan congolese
+    ukrainian georgian armenian azerbaijani moldovan serbian bulgarian romanian hungarian polish slovak
+    croatian bosnian albanian macedonian montenegrin mexican colombian brazilian argentine chilean peruvian
+    canadian australian swiss austrian dutch belgian spanish portuguese swedish norwegian danish finnish
+    cypriot maltese
+    """.split()
+)
+# Places: two names each with a place the other lacks name two bodies ("Shanghai ... Institute", "Beijing
+# ... Institute"), as two kinds of body do.
+PLACE_WORDS = frozenset(
+    """
+    beijing shanghai shenzhen hangzhou zhejiang guangzhou guangdong jiangsu wuhan tianjin chengdu xiamen
+    qingdao dalian harbin heilongjiang shandong jilin liaoning hebei henan hubei hunan anhui fujian jiangxi
+    sichuan yunnan guizhou shaanxi shanxi gansu xinjiang ningbo nanjing suzhou dongguan foshan zhuhai
+    chongqing kunming changsha zhengzhou jinan shenyang changchun taiyuan hefei fuzhou nanchang xian lanzhou
+    moscow petersburg novosibirsk yekaterinburg kazan nizhny novgorod samara omsk rostov ufa krasnoyarsk
+    perm voronezh volgograd tula ryazan tver kaluga bryansk smolensk vladivostok khabarovsk irkutsk
+    tehran isfahan mashhad tabriz shiraz qom karaj ahvaz dubai sharjah abu dhabi ajman doha riyadh jeddah
+    beirut damascus aleppo baghdad basra istanbul ankara izmir minsk kiev kyiv kharkiv almaty astana
+    tashkent bishkek pyongyang seoul taipei kaohsiung singapore kuala lumpur bangkok hanoi saigon mumbai
+    delhi karachi lahore london paris berlin hamburg frankfurt munich milan rome madrid vienna zurich geneva
     """.split()
 )
 # Words that say what kind of body it is: two names that differ in them name two different bodies.

@@ -157,7 +157,9 @@ def test_blocking_finds_every_true_pair_of_the_labelled_set() -> None:
 
 
 def test_blocking_loses_no_pair_the_matcher_would_report() -> None:
-    pairs = _labelled((("entities.csv", "pairs.csv"), ("blind_entities.csv", "blind_pairs.csv")))
+    pairs = _labelled(
+        (("entities.csv", "pairs.csv"), ("blind_entities.csv", "blind_pairs.csv"), ("blind2_entities.csv", "blind2_pairs.csv"))
+    )
     index = CustomerIndex({i: customer for i, (_, customer, _) in enumerate(pairs)})
     reported = [
         (i, row["customer_name"])
