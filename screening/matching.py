@@ -23,6 +23,7 @@ from screening.names import (
     STRONG,
     NameForm,
     abbreviations,
+    abjad_key,
     analyse,
     consonants,
     index_slots,
@@ -83,6 +84,20 @@ class Match:
 _VOWELS = frozenset("aeiouy")
 
 
+def _inserted(left: str, right: str) -> bool:
+    """Whether one word is the other with two letters or more put inside ("Centra", "Centrina"): another
+    name, not another spelling. Words poor in vowels are let be: read from Arabic or Persian script, they
+    lack the vowels the other spelling has ("mhdwyan", "Mahdavian")."""
+    short, long = sorted((left, right), key=len)
+    if len(long) - len(short) < 2 or short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    vowels = sum(c in _VOWELS for c in short)
+    if 10 * vowels < 3 * len(short) or len(long) - sum(c in _VOWELS for c in long) == len(short) - vowels:
+        return False  # poor in vowels, or only vowels put in ("Sergeevich", "Sergeyevich")
+    letters = iter(long)
+    return all(char in letters for char in short)
+
+
 @lru_cache(maxsize=1 << 18)
 def token_similarity(left: str, right: str) -> float:
     if left[0] == HONORIFIC or right[0] == HONORIFIC:
@@ -104,6 +119,8 @@ def token_similarity(left: str, right: str) -> float:
         # vowels and the usual romanisation differences are let through ("Yehia", "Yahya").
         return 0.0
     long_enough = len(left) >= 4 and len(right) >= 4
+    if long_enough and _inserted(skeleton(left, endings=False), skeleton(right, endings=False)):
+        return 0.0
     ratio = fuzz.ratio(left, right) / 100.0
     if long_enough:
         ratio = max(ratio, 0.95 * fuzz.ratio(skeleton(left), skeleton(right)) / 100.0)
@@ -142,16 +159,8 @@ def _abjad_similarity(left: str, right: str) -> float:
     """A name read from Arabic or Persian script against a Latin spelling: written without short vowels
     (and often without a first vowel or a final h), it is alike when the consonants are ("علی" ly, "Ali";
     "الهه" alhh, "Elaheh"; "عبيد" byd, "Obeid")."""
-    a, b = _abjad_key(left), _abjad_key(right)
+    a, b = abjad_key(left), abjad_key(right)
     return VOWELS_ONLY_SCORE if a and a == b else 0.0
-
-
-def _abjad_key(token: str) -> str:
-    out: list[str] = []
-    for char in consonants(token):
-        if not out or out[-1] != char:
-            out.append(char)
-    return "".join(out)
 
 
 def _loose(bare: str) -> str:

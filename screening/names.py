@@ -195,9 +195,7 @@ PLACE_WORDS = frozenset(
     qingdao dalian harbin heilongjiang shandong jilin liaoning hebei henan hubei hunan anhui fujian jiangxi
     sichuan yunnan guizhou shaanxi shanxi gansu xinjiang ningbo nanjing suzhou dongguan foshan zhuhai
     chongqing kunming changsha zhengzhou jinan shenyang changchun taiyuan hefei fuzhou nanchang xian lanzhou
-    moscow petersburg novosibirsk yekaterinburg kazan nizhny novgorod samara omsk rostov ufa krasnoyarsk
-    perm voronezh volgograd tula ryazan tver kaluga bryansk smolensk vladivostok khabarovsk irkutsk
-    tehran isfahan mashhad tabriz shiraz qom karaj ahvaz dubai sharjah abu dhabi ajman doha riyadh jeddah
+    moscow petersburg novosibirsk yekaterinburg vladivostok khabarovsk tehran isfahan mashhad tabriz shiraz qom karaj ahvaz dubai sharjah abu dhabi ajman doha riyadh jeddah
     beirut damascus aleppo baghdad basra istanbul ankara izmir minsk kiev kyiv kharkiv almaty astana
     tashkent bishkek pyongyang seoul taipei kaohsiung singapore kuala lumpur bangkok hanoi saigon mumbai
     delhi karachi lahore london paris berlin hamburg frankfurt munich milan rome madrid vienna zurich geneva
@@ -305,7 +303,7 @@ _DEDICATION_STARTS = frozenset(opener[0] for opener in DEDICATIONS)
 def token_weight(token: str) -> float:
     if token.startswith(HONORIFIC):
         return GENERIC_WEIGHT
-    if token in GENERIC_WORDS or token in FOREIGN_COMMON:
+    if token in GENERIC_WORDS or token in FOREIGN_COMMON or token in PLACE_WORDS:
         return GENERIC_WEIGHT
     if len(token) <= 2:
         return SHORT_WEIGHT
@@ -315,8 +313,12 @@ def token_weight(token: str) -> float:
 @lru_cache(maxsize=65536)
 def latin(text: str) -> str:
     """Lower-case Latin letters, digits and single spaces (any script, any punctuation)."""
-    # ICU writes the Arabic letter ain (ع) as "?", which would cut a word in two ("sn?ty" for صنعتی).
-    return normalize_name(_AIN.sub("", ascii_text(text))) or ""
+    # ICU writes the Arabic letter ain (ع) as "?", which would cut a word in two ("sn?ty" for صنعتی); the
+    # Russian х as "h", where the lists (BGN/PCGN, passports) write "kh" ("Tekhnraiz", "Alfastrakhovanie").
+    return normalize_name(_AIN.sub("", ascii_text(text.translate(_KHA)))) or ""
+
+
+_KHA = str.maketrans({"х": "kh", "Х": "Kh"})
 
 
 _AIN = re.compile(r"(?<=[A-Za-z])\?(?=[A-Za-z])|\?$")
@@ -567,6 +569,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
 
 _BELARUSIAN_IA = re.compile(r"(?<=[a-z])ia(?=[bcdfghjklmnpqrstvwxz])")
 _SKELETON = (
+    ("x", "ks"),  # "Mirex", "Мирекс"; "Techexpertiza", "Tekhekspertiza"
     ("ou", "u"),
     ("au", "av"),  # Belarusian ў for Russian в ("Auramenka", "Avramenko")
     ("dzh", "j"),
@@ -613,6 +616,17 @@ def consonants(token: str) -> str:
     """The consonants of a token's skeleton: Persian and Arabic are written without short vowels
     ("tjart" and "tejarat" read from تجارت)."""
     return "".join(c for c in skeleton(token, endings=False) if c not in "aeiou")
+
+
+@lru_cache(maxsize=1 << 18)
+def abjad_key(token: str) -> str:
+    """A word's consonants without doubled letters: what Arabic or Persian script writes of it ("الهه" alhh,
+    "Elaheh"; "یزدی" yzdy, "Yazdi")."""
+    out: list[str] = []
+    for char in consonants(token):
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out)
 
 
 ORG_WORDS_FILE = Path(__file__).with_name("org_words.tsv")
@@ -697,10 +711,16 @@ def short_form(tokens: tuple[str, ...]) -> str | None:
     return None
 
 
+_VOWEL_RUN = re.compile(r"[aeiou]+")
+
+
 def _sound_keys(token: str) -> list[str]:
+    """A word's skeleton, and the skeleton with each run of vowels made one and final vowels dropped
+    ("Babaei", "Babaie"; "Andreyev", "Andreeva")."""
     if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
         return []
-    return ["~" + skeleton(token)]
+    sound = skeleton(token)
+    return ["~" + sound, "%" + _VOWEL_RUN.sub("a", sound).rstrip("a")]
 
 
 def _consonant_key(form: NameForm, index: int, *, listed: bool) -> list[str]:
@@ -710,8 +730,8 @@ def _consonant_key(form: NameForm, index: int, *, listed: bool) -> list[str]:
     customer's word is indexed under the other letter, so that only words of one kind meet words of the
     other, not every Latin word every Latin word of the same consonants."""
     token = form.tokens[index]
-    bare = consonants(token)
-    if len(bare) < 3 or token.startswith(HONORIFIC) or any(c.isdigit() for c in token):
+    bare = abjad_key(token)
+    if len(bare) < 2 or token.startswith(HONORIFIC) or any(c.isdigit() for c in token):
         return []
     abjad = ABJAD in form.symbols_of(index)
     return ["=" + ("a" if abjad == listed else "l") + bare]
@@ -722,7 +742,9 @@ def _base_keys(form: NameForm) -> set[str]:
     keys: set[str] = set()
     for index, token in enumerate(tokens):
         keys.add(token)
-        keys.update(_sound_keys(token))
+        # The words of a dedication are looked up by their sound too: a customer writes them without
+        # "named after" ("N.N. Andreyev Acoustics Institute").
+        keys.update(_sound_keys(token.lstrip(HONORIFIC)))
         keys.update(meaning_keys(form, index))
         keys.update(_consonant_key(form, index, listed=True))
     for left, right in zip(tokens, tokens[1:], strict=False):
