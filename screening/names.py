@@ -164,7 +164,7 @@ GENERIC_WORDS = frozenset(
     european middle east west east north south africa
     beijing shanghai shenzhen hangzhou zhejiang guangzhou guangdong jiangsu wuhan tianjin chengdu xiamen
     moscow tehran dubai hong kong singapore concern kontsern koncern headquarters
-    commercial mortgage federation
+    commercial mortgage federation foreign external
     """.split()
 ) | frozenset(
     # Country names and demonyms name where a body is, not which one it is.
@@ -234,6 +234,7 @@ SYNONYMS = {
     "holdings": "holding",
     "industries": "industry",
     "jituan": "group",
+    "grup": "group",
     "mohammed": "muhammad",
     "mohammad": "muhammad",
     "mohamed": "muhammad",
@@ -269,6 +270,7 @@ STOP_WORDS = frozenset(
         "der",
         "va",  # Persian "and"
         "wa",
+        "ve",  # Turkish "and"
     }
 )
 GENERIC_WEIGHT = 0.15
