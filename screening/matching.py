@@ -6,6 +6,7 @@ over the list entities, not customers x entities.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -66,11 +67,29 @@ class Party:
     @classmethod
     def build(cls, names: Iterable[str], countries: Iterable[str] = (), *, person: bool = False) -> Party:
         forms: dict[tuple[str, ...], NameForm] = {}
-        for name in names:
+        for name in _with_acronyms(names):
             form = analyse(name, person=person)
             if form is not None and form.tokens not in forms:
                 forms[form.tokens] = form
         return cls(tuple(forms.values()), frozenset(c.upper() for c in countries if c), person)
+
+
+# An acronym in brackets after a name, as lists write it ("DEFENCE INDUSTRIES ORGANISATION (DIO)").
+_BRACKETED_ACRONYM = re.compile(r"\s*\(([A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*)\)\s*")
+
+
+def _with_acronyms(names: Iterable[str]) -> list[str]:
+    """The names, and for a name carrying its acronym in brackets, the name without it and the acronym."""
+    out = []
+    for name in names:
+        out.append(name)
+        acronyms = [a for a in _BRACKETED_ACRONYM.findall(name) if len(a) <= ACRONYM_LENGTH]
+        if acronyms:
+            out += [_BRACKETED_ACRONYM.sub(" ", name).strip(), *acronyms]
+    return out
+
+
+ACRONYM_LENGTH = 8
 
 
 @dataclass(frozen=True)
