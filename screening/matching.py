@@ -22,6 +22,7 @@ from screening.names import (
     KIND_WORDS,
     PLACE_WORDS,
     STRONG,
+    PLACE_ADJECTIVE,
     NameForm,
     abbreviations,
     abjad_key,
@@ -101,6 +102,16 @@ class Match:
 
 
 _VOWELS = frozenset("aeiouy")
+PLACE_ADJECTIVE_SCORE = 0.9
+
+
+def _of_place(word: str, place: str) -> bool:
+    """Whether `word` is a Russian adjective made from `place` ("kamsky", "kama")."""
+    found = PLACE_ADJECTIVE.search(word)
+    if not found or found.start() < 3:
+        return False
+    stem = word[: found.start()]
+    return place.startswith(stem) and len(place) - len(stem) <= 1
 
 
 def _inserted(left: str, right: str) -> bool:
@@ -141,6 +152,8 @@ def token_similarity(left: str, right: str) -> float:
     if long_enough and _inserted(skeleton(left, endings=False), skeleton(right, endings=False)):
         return 0.0
     ratio = fuzz.ratio(left, right) / 100.0
+    if long_enough and (_of_place(left, right) or _of_place(right, left)):
+        return PLACE_ADJECTIVE_SCORE
     if long_enough:
         ratio = max(ratio, 0.95 * fuzz.ratio(skeleton(left), skeleton(right)) / 100.0)
         if left[0] == right[0] and consonants(left) == consonants(right):

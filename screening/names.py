@@ -547,8 +547,9 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     for word, meaning in zip(words, tagged, strict=True):
         for token in _word_latin(word):
             token = SYNONYMS.get(token, token)
-            tokens.append(token)
-            symbols.append(meaning if person else meaning | org_meanings(token))
+            for part in (token,) if person else split_compound(token):
+                tokens.append(part)
+                symbols.append(meaning if person else meaning | org_meanings(part))
     if not person:
         _drop_phrases(tokens, symbols, forms)
         _mark_dedication(tokens, symbols)
@@ -682,6 +683,23 @@ def org_meanings(token: str) -> frozenset[str]:
 
 
 ORG_MEANINGS, ORG_SOUNDS, ORG_ABJAD, FOREIGN_COMMON = _load_org_words()
+# Common words that end a compound ("radiozavod": radio plant), by their last five letters.
+_COMPOUND_ENDS: dict[str, list[str]] = {}
+for _word in ORG_MEANINGS:
+    if len(_word) >= 5 and _word.isalpha():
+        _COMPOUND_ENDS.setdefault(_word[-5:], []).append(_word)
+
+
+def split_compound(token: str) -> tuple[str, ...]:
+    """A word made of another and a common word of organisations, cut in two ("radiozavod": radio,
+    zavod); other words as they are."""
+    if len(token) < 9 or token in ORG_MEANINGS or token in GENERIC_WORDS:
+        return (token,)
+    for end in _COMPOUND_ENDS.get(token[-5:], ()):
+        head = token[: -len(end)]
+        if token.endswith(end) and len(head) >= 4:
+            return head, end
+    return (token,)
 
 
 def meaning_keys(form: NameForm, index: int) -> list[str]:
@@ -714,6 +732,8 @@ def short_form(tokens: tuple[str, ...]) -> str | None:
 
 
 _VOWEL_RUN = re.compile(r"[aeiou]+")
+# Russian adjectives of place ("Kamsky" of the Kama, "Ryazansky" of Ryazan).
+PLACE_ADJECTIVE = re.compile(r"sk(?:y|iy|ii|ij|aya|aja|oye|oe|oi|oy|ogo|ovo)$")
 
 
 def _sound_keys(token: str) -> list[str]:
@@ -722,7 +742,11 @@ def _sound_keys(token: str) -> list[str]:
     if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
         return []
     sound = skeleton(token)
-    return ["~" + sound, "%" + _VOWEL_RUN.sub("a", sound).rstrip("a")]
+    keys = ["~" + sound, "%" + _VOWEL_RUN.sub("a", sound).rstrip("a")]
+    adjective = PLACE_ADJECTIVE.search(token)
+    if adjective and adjective.start() >= 3:
+        keys.append("%" + _VOWEL_RUN.sub("a", skeleton(token[: adjective.start()])).rstrip("a"))
+    return keys
 
 
 def _consonant_key(form: NameForm, index: int, *, listed: bool) -> list[str]:
