@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz
-from rigour.text import metaphone
+from rigour.text import ascii_text, metaphone
 
 from screening.names import (
     ABJAD,
@@ -314,6 +314,7 @@ class _Alignment:
     honours: bool = False  # whether the query has words of a dedication ("named after ...")
     person: bool = False
     latin: bool = True  # whether the customer's name is written in Latin, Greek or Cyrillic letters
+    original: str = ""  # the customer's name as written
 
     def explain(self) -> list[str]:
         query = tuple(t.lstrip(HONORIFIC) for t in self.query)
@@ -358,17 +359,23 @@ class _Alignment:
     def other_words(self) -> list[str]:
         """The customer's distinctive words the listing lacks, when they tell another body: words on both
         sides that differ ("Xuanwu Wenqu", "Xuanwu Lucun"), or long words added to a listed name matched
-        in full ("Voentorg-Retail" against "Voentorg"). Only for a customer's name written in an alphabet: one
-        read from another script often keeps words a transliteration cannot pair."""
+        in full ("Voentorg-Retail" against "Voentorg"), or a letter or number joined to one by a hyphen
+        ("Angstrem-T"). Only for a customer's name written in an alphabet: one read from another script often
+        keeps words a transliteration cannot pair."""
         if not self.latin:
             return []
-        mine = [t for i, t in enumerate(self.query) if i not in self.used_q and token_weight(t) == 1.0]
+        unmatched = [t for i, t in enumerate(self.query) if i not in self.used_q]
+        mine = [t for t in unmatched if token_weight(t) == 1.0]
         theirs = [t for j, t in enumerate(self.result) if j not in self.used_r and token_weight(t) == 1.0]
         if mine and theirs:
             return mine
         if not theirs:
-            return [t for t in mine if len(t) >= OTHER_WORD_LENGTH]
+            suffixes = set(_HYPHEN_SUFFIX.findall(ascii_text(self.original).casefold())) if self.original else set()
+            return [t for t in unmatched if (len(t) >= OTHER_WORD_LENGTH and t in mine) or t in suffixes]
         return []
+
+
+_HYPHEN_SUFFIX = re.compile(r"\w-(\w{1,2})\b")
 
 
 def _is_alphabetic(form: NameForm) -> bool:
@@ -465,7 +472,17 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
             coverage = min(coverage, 0.5)  # only common words in common ("Digital Technology Group")
     honours = HONORIFIC in query_form.core
     alignment = _Alignment(
-        coverage, query, result, pairs, set(used_q), set(used_r), acronyms, honours, person, _is_alphabetic(query_form)
+        coverage,
+        query,
+        result,
+        pairs,
+        set(used_q),
+        set(used_r),
+        acronyms,
+        honours,
+        person,
+        _is_alphabetic(query_form),
+        query_form.original,
     )
     if alignment.kind_conflict():
         alignment.score = max(0.0, coverage - OTHER_KIND_PENALTY)
