@@ -382,7 +382,7 @@ def _pinyin_syllables() -> frozenset[str]:
     return frozenset(s for s in found if len(s) >= 2 and s.isascii() and s.isalpha() and s != "hm")
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def pinyin(token: str) -> tuple[str, ...] | None:
     """A word cut into pinyin syllables ("hengsheng": heng, sheng), or None when it cannot be cut so (into
     two syllables or more)."""
@@ -731,22 +731,33 @@ def short_form(tokens: tuple[str, ...]) -> str | None:
     return None
 
 
-_VOWEL_RUN = re.compile(r"[aeiou]+")
+_VOWEL_RUN = re.compile(r"[aeiou]{2,}")
 # Russian adjectives of place ("Kamsky" of the Kama, "Ryazansky" of Ryazan).
 PLACE_ADJECTIVE = re.compile(r"sk(?:y|iy|ii|ij|aya|aja|oye|oe|oi|oy|ogo|ovo)$")
 
 
 def _sound_keys(token: str) -> list[str]:
-    """A word's skeleton, and the skeleton with each run of vowels made one and final vowels dropped
-    ("Babaei", "Babaie"; "Andreyev", "Andreeva")."""
+    """A word's skeleton, and the skeleton with each run of two vowels or more made one mark and final
+    vowels dropped ("Babaei", "Babaie"; "Andreyev", "Andreeva"; "Sunny", "Sunne")."""
     if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
         return []
     sound = skeleton(token)
-    keys = ["~" + sound, "%" + _VOWEL_RUN.sub("a", sound).rstrip("a")]
+    keys = ["~" + sound, "%" + _vowels_blurred(sound)]
     adjective = PLACE_ADJECTIVE.search(token)
     if adjective and adjective.start() >= 3:
-        keys.append("%" + _VOWEL_RUN.sub("a", skeleton(token[: adjective.start()])).rstrip("a"))
+        keys.append("%" + _vowels_blurred(skeleton(token[: adjective.start()])))
     return keys
+
+
+_GLIDE = re.compile(r"(?<=[aeiou])i(?=[aeiou])")  # the y of "Andreyev" between two vowels
+
+
+def _vowels_blurred(sound: str) -> str:
+    out: list[str] = []
+    for char in _GLIDE.sub("", sound):
+        if not out or out[-1] != char:
+            out.append(char)
+    return _VOWEL_RUN.sub("*", "".join(out)).rstrip("aeiou*")
 
 
 def _consonant_key(form: NameForm, index: int, *, listed: bool) -> list[str]:
