@@ -138,29 +138,35 @@ def token_similarity(left: str, right: str) -> float:
         return 0.0  # common words are spelled out the same way (synonyms are folded before)
     if not (left.isalpha() and right.isalpha()) and any(c.isdigit() for c in left + right):
         return 0.0  # numbers and codes with digits match exactly or not at all ("Plant No. 1", "No. 2")
-    if len(left) <= 5 and len(right) <= 5 and not _VOWELS.intersection(left + right):
-        return 0.0  # two codes or acronyms ("TMS", "TMSD")
-    if pinyin(left) and pinyin(right):
-        # Chinese names in pinyin: another syllable is another character, another name ("Hengsheng",
-        # "Hongsheng"; "Fusheng", "Fushen").
-        return 0.0
     if len(left) == len(right) <= SHORT_TOKEN and consonants(left) != consonants(right):
         # Short words differing in a consonant are other words or other codes ("VNIIEF", "VNIITF");
         # vowels and the usual romanisation differences are let through ("Yehia", "Yahya").
         return 0.0
     long_enough = len(left) >= 4 and len(right) >= 4
-    if long_enough and _inserted(skeleton(left, endings=False), skeleton(right, endings=False)):
-        return 0.0
     ratio = fuzz.ratio(left, right) / 100.0
-    if long_enough and (_of_place(left, right) or _of_place(right, left)):
-        return PLACE_ADJECTIVE_SCORE
     if long_enough:
         ratio = max(ratio, 0.95 * fuzz.ratio(skeleton(left), skeleton(right)) / 100.0)
         if left[0] == right[0] and consonants(left) == consonants(right):
             ratio = max(ratio, VOWELS_ONLY_SCORE)  # vowels only ("Yehia", "Yahya"; "tjart", "tejarat")
         if ratio < 0.9 and left[0] == right[0] and metaphone(left) == metaphone(right):
             ratio = 0.9
+    if ratio >= TOKEN_MIN and _other_names(left, right):
+        return 0.0
+    if ratio < PLACE_ADJECTIVE_SCORE and long_enough and (_of_place(left, right) or _of_place(right, left)):
+        return PLACE_ADJECTIVE_SCORE
     return ratio
+
+
+def _other_names(left: str, right: str) -> bool:
+    """Two words alike in their letters that are still other names: two codes ("TMS", "TMSD"), two Chinese
+    names a syllable apart ("Hengsheng", "Hongsheng"; another syllable is another character), a word with
+    letters put inside ("Centra", "Centrina")."""
+    if len(left) <= 5 and len(right) <= 5 and not _VOWELS.intersection(left + right):
+        return True
+    if pinyin(left) and pinyin(right):
+        return True
+    long_enough = len(left) >= 4 and len(right) >= 4
+    return long_enough and _inserted(skeleton(left, endings=False), skeleton(right, endings=False))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -370,7 +376,7 @@ class _Alignment:
         if mine and theirs:
             return mine
         if not theirs:
-            suffixes = set(_HYPHEN_SUFFIX.findall(ascii_text(self.original).casefold())) if self.original else set()
+            suffixes = _hyphen_suffixes(self.original) if "-" in self.original else frozenset()
             return [t for t in unmatched if (len(t) >= OTHER_WORD_LENGTH and t in mine) or t in suffixes]
         return []
 
@@ -378,13 +384,19 @@ class _Alignment:
 _HYPHEN_SUFFIX = re.compile(r"\w-(\w{1,2})\b")
 
 
+@lru_cache(maxsize=1 << 14)
+def _hyphen_suffixes(name: str) -> frozenset[str]:
+    return frozenset(_HYPHEN_SUFFIX.findall(ascii_text(name).casefold()))
+
+
 def _is_alphabetic(form: NameForm) -> bool:
     """Whether a name is written in Latin, Greek or Cyrillic letters, which read into Latin word for word
     (Arabic and Persian lack short vowels; Chinese, Thai and Khmer have no word spaces)."""
-    return all(ord(char) < GREEK_CYRILLIC_END for char in form.original)
+    return form.original.isascii() or _BEYOND_CYRILLIC.search(form.original) is None
 
 
-GREEK_CYRILLIC_END = 0x530  # Latin, Greek and Cyrillic letters (with Cyrillic Supplement) come before it
+# Latin, Greek and Cyrillic letters (with Cyrillic Supplement) come before U+0530.
+_BEYOND_CYRILLIC = re.compile("[^\u0000-\u052f]")
 
 
 def _weight(tokens: tuple[str, ...], indexes: Iterable[int] | None = None) -> float:

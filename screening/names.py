@@ -317,6 +317,8 @@ def latin(text: str) -> str:
     """Lower-case Latin letters, digits and single spaces (any script, any punctuation)."""
     # ICU writes the Arabic letter ain (ع) as "?", which would cut a word in two ("sn?ty" for صنعتی); the
     # Russian х as "h", where the lists (BGN/PCGN, passports) write "kh" ("Tekhnraiz", "Alfastrakhovanie").
+    if text.isascii():
+        return normalize_name(text) or ""
     return normalize_name(_AIN.sub("", ascii_text(text.translate(_KHA)))) or ""
 
 
@@ -522,7 +524,9 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     in Latin, and by the few of EXTRA_LEGAL_FORMS and EXTRA_LEGAL_PHRASES; the words are then read in Latin
     one by one (Chinese cut into words first), each keeping what rigour's symbol tables say it means.
     """
-    text = " ".join(segment_han(_PERSIAN_SUFFIX.sub("", name)).casefold().split())
+    if "\u200c" in name:
+        name = _PERSIAN_SUFFIX.sub("", name)
+    text = " ".join(segment_han(name).casefold().split())
     if not text:
         return None
     forms: list[str] = []
@@ -535,7 +539,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
             forms += [latin(matched) for matched, _ in found]
             replaced = replace_org_types_compare(text, generic=True)
             text = " ".join(w for w in replaced.split() if w not in targets)
-    words = [_ARABIC_CLITIC.sub("", word) for word in (normalize_name(text) or "").split()]
+    words = [w if w.isascii() else _ARABIC_CLITIC.sub("", w) for w in (normalize_name(text) or "").split()]
     # Organisations' words are looked up in rigour's symbol tables; people's names are not (its table of
     # given and family names takes long to load; skeleton() evens out their usual spellings instead).
     tagged = [set[str]() for _ in words] if person else _symbols(words)
@@ -737,12 +741,13 @@ PLACE_ADJECTIVE = re.compile(r"sk(?:y|iy|ii|ij|aya|aja|oye|oe|oi|oy|ogo|ovo)$")
 
 
 def _sound_keys(token: str) -> list[str]:
-    """A word's skeleton, and the skeleton with each run of two vowels or more made one mark and final
-    vowels dropped ("Babaei", "Babaie"; "Andreyev", "Andreeva"; "Sunny", "Sunne")."""
+    """A word's sound: its skeleton with each run of two vowels or more made one mark and final vowels
+    dropped ("Babaei", "Babaie"; "Andreyev", "Andreeva"; "Sunny", "Sunne"). Words of one skeleton have one
+    sound, so this key finds what a key of the skeleton would."""
     if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
         return []
     sound = skeleton(token)
-    keys = ["~" + sound, "%" + _vowels_blurred(sound)]
+    keys = ["%" + _vowels_blurred(sound)]
     adjective = PLACE_ADJECTIVE.search(token)
     if adjective and adjective.start() >= 3:
         keys.append("%" + _vowels_blurred(skeleton(token[: adjective.start()])))
@@ -841,7 +846,7 @@ def index_slots(form: NameForm) -> list[tuple[str, int]]:
         if everything_generic or left not in GENERIC_WORDS or right not in GENERIC_WORDS:
             slots.append((left + right, STRONG))
             if len(left) + len(right) >= COMPOUND:
-                slots.append(("~" + skeleton(left + right), STRONG))
+                slots.append(("%" + _vowels_blurred(skeleton(left + right)), STRONG))
             slots.append((_pair_key(left, right), STRONG))
     if len(tokens) >= 2:
         slots += [("^n:" + a, STRONG) for a in abbreviations(tokens)]
