@@ -20,9 +20,9 @@ from screening.names import (
     GENERIC_WORDS,
     HONORIFIC,
     KIND_WORDS,
+    PLACE_ADJECTIVE,
     PLACE_WORDS,
     STRONG,
-    PLACE_ADJECTIVE,
     NameForm,
     abbreviations,
     abjad_key,
@@ -341,7 +341,9 @@ class _Alignment:
             notes.append("words on one side only: " + ", ".join(unmatched[:6]))
         conflict = self.kind_conflict()
         if conflict:
-            notes.append(f"different kinds of body or places: {', '.join(conflict[0])} / {', '.join(conflict[1])}")
+            notes.append(
+                f"different kinds of body or places: {', '.join(conflict[0])} / {', '.join(conflict[1])}"
+            )
         elif not self.person and self.other_words():
             notes.append("words of another body's name: " + ", ".join(self.other_words()))
         return notes

@@ -195,7 +195,8 @@ PLACE_WORDS = frozenset(
     qingdao dalian harbin heilongjiang shandong jilin liaoning hebei henan hubei hunan anhui fujian jiangxi
     sichuan yunnan guizhou shaanxi shanxi gansu xinjiang ningbo nanjing suzhou dongguan foshan zhuhai
     chongqing kunming changsha zhengzhou jinan shenyang changchun taiyuan hefei fuzhou nanchang xian lanzhou
-    moscow petersburg novosibirsk yekaterinburg vladivostok khabarovsk tehran isfahan mashhad tabriz shiraz qom karaj ahvaz dubai sharjah abu dhabi ajman doha riyadh jeddah
+    moscow petersburg novosibirsk yekaterinburg vladivostok khabarovsk tehran isfahan mashhad tabriz shiraz
+    qom karaj ahvaz dubai sharjah abu dhabi ajman doha riyadh jeddah
     beirut damascus aleppo baghdad basra istanbul ankara izmir minsk kiev kyiv kharkiv almaty astana
     tashkent bishkek pyongyang seoul taipei kaohsiung singapore kuala lumpur bangkok hanoi saigon mumbai
     delhi karachi lahore london paris berlin hamburg frankfurt munich milan rome madrid vienna zurich geneva

@@ -1,5 +1,5 @@
-"""The labelled screening sets parse as scripts/eval_screening reads them; the second blind set, now seen, was new
-and is split by the entity hash rule like the first."""
+"""The labelled screening sets parse as scripts/eval_screening reads them; the second blind set, now seen, was
+new, and is split by the entity hash rule like the first."""
 
 from __future__ import annotations
 
