@@ -85,6 +85,8 @@ def _with_acronyms(names: Iterable[str]) -> list[str]:
     out = []
     for name in names:
         out.append(name)
+        if "(" not in name:
+            continue
         acronyms = [a for a in _BRACKETED_ACRONYM.findall(name) if len(a) <= ACRONYM_LENGTH]
         if acronyms:
             out += [_BRACKETED_ACRONYM.sub(" ", name).strip(), *acronyms]

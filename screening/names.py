@@ -543,7 +543,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     words = [w if w.isascii() else _ARABIC_CLITIC.sub("", w) for w in (normalize_name(text) or "").split()]
     # Organisations' words are looked up in rigour's symbol tables; people's names are not (its table of
     # given and family names takes long to load; skeleton() evens out their usual spellings instead).
-    tagged = [set[str]() for _ in words] if person else _symbols(words)
+    tagged: list[set[str]] = [set() for _ in words] if person else _symbols(words)
     for index, word in enumerate(words):
         if _ABJAD.search(word):
             tagged[index].add(ABJAD)
@@ -552,9 +552,10 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     for word, meaning in zip(words, tagged, strict=True):
         for token in _word_latin(word):
             token = SYNONYMS.get(token, token)
-            for part in (token,) if person else split_compound(token):
+            for part in (token,) if person or len(token) < COMPOUND_LENGTH else split_compound(token):
                 tokens.append(part)
-                symbols.append(meaning if person else meaning | org_meanings(part))
+                extra = None if person else org_meanings(part)
+                symbols.append(meaning | extra if extra else meaning)
     if not person:
         _drop_phrases(tokens, symbols, forms)
         _mark_dedication(tokens, symbols)
@@ -676,6 +677,7 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
     )
 
 
+@lru_cache(maxsize=1 << 18)
 def org_meanings(token: str) -> frozenset[str]:
     """What org_words.tsv says a word means ("ticaret", "tjart", "trade": WTRADE), by spelling or sound."""
     found = ORG_MEANINGS.get(token)
@@ -695,10 +697,13 @@ for _word in ORG_MEANINGS:
         _COMPOUND_ENDS.setdefault(_word[-5:], []).append(_word)
 
 
+COMPOUND_LENGTH = 9
+
+
 def split_compound(token: str) -> tuple[str, ...]:
     """A word made of another and a common word of organisations, cut in two ("radiozavod": radio,
     zavod); other words as they are."""
-    if len(token) < 9 or token in ORG_MEANINGS or token in GENERIC_WORDS:
+    if len(token) < COMPOUND_LENGTH or token in ORG_MEANINGS or token in GENERIC_WORDS:
         return (token,)
     for end in _COMPOUND_ENDS.get(token[-5:], ()):
         head = token[: -len(end)]
