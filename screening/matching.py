@@ -411,7 +411,11 @@ def _weight(tokens: tuple[str, ...], indexes: Iterable[int] | None = None) -> fl
     return total
 
 
-def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False) -> _Alignment:
+def _align(
+    query_form: NameForm, result_form: NameForm, *, person: bool = False, floor: float = 0.0
+) -> _Alignment:
+    """Words of two names paired; the score is exact at or above `floor` (below it, penalties that could only
+    lower it further are not looked for)."""
     query, query_symbols = _join_compounds(_words(query_form), result_form.tokens)
     result, result_symbols = _join_compounds(_words(result_form), query)
     candidates = []
@@ -501,6 +505,8 @@ def _align(query_form: NameForm, result_form: NameForm, *, person: bool = False)
         _is_alphabetic(query_form),
         query_form.original,
     )
+    if coverage < floor:
+        return alignment
     if alignment.kind_conflict():
         alignment.score = max(0.0, coverage - OTHER_KIND_PENALTY)
     elif not person and alignment.other_words():
@@ -515,10 +521,10 @@ def _abbreviation(short: NameForm, long: NameForm) -> bool:
     return token in abbreviations(long.tokens)
 
 
-def name_similarity(query: NameForm, result: NameForm, *, person: bool = False) -> float:
+def name_similarity(query: NameForm, result: NameForm, *, person: bool = False, floor: float = 0.0) -> float:
     if _abbreviation(query, result) or _abbreviation(result, query):
         return ABBREVIATION_SCORE
-    return _align(query, result, person=person).score
+    return _align(query, result, person=person, floor=floor).score
 
 
 def compare_names(query: NameForm, result: NameForm, *, person: bool = False) -> tuple[float, list[str]]:
@@ -544,13 +550,14 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
     """The best name pair, adjusted by country; None when no name pair is similar at all, or when the
     result cannot reach `threshold`."""
     best: tuple[float, NameForm, NameForm] | None = None
+    floor = threshold - SAME_COUNTRY_BONUS  # below it no name pair can be reported
     queries = customer.names
     if entity.person:
         # Against a listed person, a customer's names are read as a person's (no legal forms to drop).
         queries = _as_person(queries)
     for query in queries:
         for result in entity.names:
-            similarity = name_similarity(query, result, person=entity.person)
+            similarity = name_similarity(query, result, person=entity.person, floor=floor)
             if best is None or similarity > best[0]:
                 best = (similarity, query, result)
     if best is None or best[0] <= 0 or best[0] + SAME_COUNTRY_BONUS < threshold:

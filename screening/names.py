@@ -376,20 +376,37 @@ def _word_latin(word: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _pinyin_syllables() -> frozenset[str]:
-    """The syllables of Mandarin in pinyin without tones, as ICU reads the Chinese characters (two letters
-    or more: "a", "e", "o" alone would let English words pass for pinyin)."""
-    reader = icu.Transliterator.createInstance("Han-Latin; Latin-ASCII; Lower")
-    found = (reader.transliterate(chr(code)) for code in range(0x4E00, 0x9FA6))
-    return frozenset(s for s in found if len(s) >= 2 and s.isascii() and s.isalpha() and s != "hm")
+# The syllables of Mandarin in pinyin without tones, as ICU's Han-Latin reads the Chinese characters, of two
+# letters or more ("a", "e", "o" alone would let English words pass for pinyin).
+PINYIN_SYLLABLES = frozenset(
+    """
+    ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce
+    cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui
+    chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de den deng di dian diao die ding diu
+    dong dou du duan dui dun duo ei en eng er fa fan fang fei fen feng fiao fo fou fu ga gai gan gang
+    gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng
+    hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan
+    jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan
+    lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lue lun luo ma mai
+    man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen
+    neng ni nian niang niao nie nin ning niu nong nou nu nuan nue nun nuo ou pa pai pan pang pao pei pen
+    peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que
+    qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha
+    shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song
+    sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun
+    tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun
+    ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha
+    zhai zhan zhang zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi
+    zong zou zu zuan zui zun zuo
+    """.split()
+)
 
 
 @lru_cache(maxsize=1 << 18)
 def pinyin(token: str) -> tuple[str, ...] | None:
     """A word cut into pinyin syllables ("hengsheng": heng, sheng), or None when it cannot be cut so (into
     two syllables or more)."""
-    syllables = _pinyin_syllables()
+    syllables = PINYIN_SYLLABLES
     best: list[tuple[str, ...] | None] = [()] + [None] * len(token)
     for end in range(1, len(token) + 1):
         for start in range(max(0, end - 6), end - 1):
@@ -746,18 +763,18 @@ _VOWEL_RUN = re.compile(r"[aeiou]{2,}")
 PLACE_ADJECTIVE = re.compile(r"sk(?:y|iy|ii|ij|aya|aja|oye|oe|oi|oy|ogo|ovo)$")
 
 
-def _sound_keys(token: str) -> list[str]:
+@lru_cache(maxsize=1 << 18)
+def _sound_keys(token: str) -> tuple[str, ...]:
     """A word's sound: its skeleton with each run of two vowels or more made one mark and final vowels
     dropped ("Babaei", "Babaie"; "Andreyev", "Andreeva"; "Sunny", "Sunne"). Words of one skeleton have one
     sound, so this key finds what a key of the skeleton would."""
     if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
-        return []
-    sound = skeleton(token)
-    keys = ["%" + _vowels_blurred(sound)]
+        return ()
+    key = "%" + _vowels_blurred(skeleton(token))
     adjective = PLACE_ADJECTIVE.search(token)
     if adjective and adjective.start() >= 3:
-        keys.append("%" + _vowels_blurred(skeleton(token[: adjective.start()])))
-    return keys
+        return key, "%" + _vowels_blurred(skeleton(token[: adjective.start()]))
+    return (key,)
 
 
 _GLIDE = re.compile(r"(?<=[aeiou])i(?=[aeiou])")  # the y of "Andreyev" between two vowels
