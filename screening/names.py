@@ -402,7 +402,7 @@ PINYIN_SYLLABLES = frozenset(
 )
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def pinyin(token: str) -> tuple[str, ...] | None:
     """A word cut into pinyin syllables ("hengsheng": heng, sheng), or None when it cannot be cut so (into
     two syllables or more)."""
@@ -644,7 +644,7 @@ def consonants(token: str) -> str:
     return "".join(c for c in skeleton(token, endings=False) if c not in "aeiou")
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def abjad_key(token: str) -> str:
     """A word's consonants without doubled letters: what Arabic or Persian script writes of it ("الهه" alhh,
     "Elaheh"; "یزدی" yzdy, "Yazdi")."""
@@ -694,7 +694,7 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
     )
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def org_meanings(token: str) -> frozenset[str]:
     """What org_words.tsv says a word means ("ticaret", "tjart", "trade": WTRADE), by spelling or sound."""
     found = ORG_MEANINGS.get(token)
@@ -763,7 +763,7 @@ _VOWEL_RUN = re.compile(r"[aeiou]{2,}")
 PLACE_ADJECTIVE = re.compile(r"sk(?:y|iy|ii|ij|aya|aja|oye|oe|oi|oy|ogo|ovo)$")
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 16)
 def _sound_keys(token: str) -> tuple[str, ...]:
     """A word's sound: its skeleton with each run of two vowels or more made one mark and final vowels
     dropped ("Babaei", "Babaie"; "Andreyev", "Andreeva"; "Sunny", "Sunne"). Words of one skeleton have one
