@@ -470,8 +470,9 @@ def _align(
                     other_used[k] = ACRONYM_SCORE
                 acronyms.append((token, tuple(other[k] for k in run)))
     weight_q, weight_r = _weight(query), _weight(result)
-    if person and len(used_q) == len(query):
-        # The customer gave fewer of the person's names (no middle name or patronymic): count them less.
+    if person and len(used_q) == len(query) and (len(used_q) >= 2 or len(result) < 2):
+        # The customer gave fewer of the person's names (no middle name or patronymic): count them less;
+        # but one name alone (a family name) must meet the others too.
         extra = [j for j in range(len(result)) if j not in used_r]
         weight_r -= _weight(result, extra) * (1 - PERSON_EXTRA_WEIGHT)
     elif person and len(used_r) == len(result) >= 2:
