@@ -31,6 +31,8 @@ CATEGORIES = (
     "denial",
     "disproval",
     "crime",
+    "espionage",
+    "policy",
 )
 POLICE = "police"
 _ARABIC = re.compile(r"[\u0600-\u06ff]")

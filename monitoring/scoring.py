@@ -2,7 +2,7 @@
 
 Features: how the name was matched (the mention's confidence), which kinds of context (surveillance,
 targeted people, detention, violence, repression, censorship, business, denial, disproval, ordinary
-crime; one term list per language in monitoring/lexicon/) are near the mention or anywhere in the
+crime, security cases against suspects, sanctions and appointments; one term list per language in monitoring/lexicon/) are near the mention or anywhere in the
 text, and the source's credibility. Two fitted logistic models give the probability that the report
 ties the customer to harm or surveillance of people (a warning) and to the critical kind (targeted
 people, detention, torture, disappearance, killing). Policy from the labelling guide is applied on top: below
@@ -32,8 +32,12 @@ _LABELS = {
     "denial": "a denial",
     "disproval": "a finding that clears the customer",
     "crime": "ordinary crime (drugs, fraud, bribery, gangs, theft)",
+    "espionage": "a security case against suspects (espionage, treason, sabotage, terrorism)",
+    "policy": "sanctions, appointments, rules or records",
 }
 _HARM = frozenset(("surveillance", "targets", "detention", "violence", "repression"))
+# Kinds of context that, anywhere in a text, say what the story is about when it is not harm to people.
+_ABOUT = frozenset(("crime", "espionage", "policy"))
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ def level_features(
         found[f"sentence:{category}"] = 1.0
     for category in near:
         found[f"near:{category}"] = 1.0
-    for category in anywhere & (_HARM | {"crime"}):
+    for category in anywhere & (_HARM | _ABOUT):
         found[f"text:{category}"] = 1.0
     if "targets" in near:
         for category in ("surveillance", "detention", "violence", "repression"):
