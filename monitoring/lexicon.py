@@ -225,6 +225,14 @@ def descriptors() -> frozenset[str]:
     return frozenset(w for data in languages().values() for w in data.get("descriptors", "").split())
 
 
+@cache
+def attached_after() -> tuple[str, ...]:
+    """Words that languages written without spaces run into a company's Latin acronym (`[attached]`
+    `after`: 公司, 集团), so that "NSO集团" is NSO; as written, from every language."""
+    words = (w for data in languages().values() for w in data.get("attached", {}).get("after", "").split())
+    return tuple(dict.fromkeys(words))
+
+
 _MAX_SPELLINGS = 8
 
 
