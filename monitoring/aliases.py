@@ -31,9 +31,9 @@ _LATIN_ACRONYM = re.compile(r"[A-Z]{3,6}\Z")
 def alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
     """The customer's names as imported, then the name without its country qualifier or demonym, a
     company's name without its legal form (rigour) or a trailing descriptor ("Nexa Technologies"), and
-    its Latin acronyms spelled with other scripts' letter names (lexicon `[acronyms]`: NSO = إن إس أو), and a
-company's Latin acronym with the words that languages written without spaces run into it (`[attached]`:
-NSO集团)."""
+    its Latin acronyms spelled with other scripts' letter names (lexicon `[acronyms]`: NSO = إن إس أو),
+    and a company's Latin acronym with the words that languages written without spaces run into it
+    (`[attached]`: NSO集团)."""
     for raw in (watch.name, *watch.aliases):
         yield raw, None
     for raw in (watch.name, *watch.aliases):

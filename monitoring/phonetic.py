@@ -110,7 +110,7 @@ def _latin_runs(token: str, position: int) -> list[tuple[int, int, tuple[str, ..
     """A token of Chinese or Japanese characters with Latin words run into it ("以色列nso集团",
     "公司cellebrite的"): each Latin run is a word of its own, read as English spelling; the rest has no sound.
     Chinese writes foreign names in Latin letters without spaces, so they are found here by their sound."""
-    words = []
+    words: list[tuple[int, int, tuple[str, ...]]] = []
     for run in _LATIN_RUN.finditer(token):
         start = position + run.start()
         latin = run.group()
