@@ -119,6 +119,41 @@ def _latin_runs(token: str, position: int) -> list[tuple[int, int, tuple[str, ..
     return words
 
 
+# Arabic writes a Latin name by ear with its consonants and long vowels (هيكفيجن, إنتيليكسا, دارك ماتر).
+# Both sides are reduced to classes of consonants Arabic writes alike: v and p as ف and ب, g and the "zh"
+# of "vision" as ج, t and d, k and q; the letters of vowels and h are left out.
+_ARABIC_CLASSES = dict(
+    zip(
+        "بپفڤتطدضثذزظسصشجژچغكقخگلمنر",
+        "bbbbttttsssssssssskkkkklmnr",
+        strict=True,
+    )
+)
+_ARABIC_VOWELS = frozenset("اأإآٱءئؤويىةهحع")
+_LATIN_CLASSES = str.maketrans("fpvdjzqcg", "bbbtsskkk")
+_ARABIC_PREFIXES = ("وال", "بال", "لل", "ال")
+_ARABIC_MIN = 4  # consonant classes a name needs, so that ordinary words do not match by accident
+
+
+def latin_by_arabic_ear(folded_name: str) -> str | None:
+    """A one-word Latin name as Arabic would write its consonants ("hikvision" -> "kbsn"), or None."""
+    sounds = skeleton(folded_name).translate(_LATIN_CLASSES)
+    return sounds if len(sounds) >= _ARABIC_MIN else None
+
+
+@lru_cache(maxsize=65_536)
+def arabic_by_ear(word: str) -> tuple[str, int]:
+    """The consonant classes of an Arabic word read as a foreign name, less the article and a leading
+    conjunction, and how many letters of vowels it writes (a foreign name written by ear has several;
+    Arabic's own words are written mostly without them)."""
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            word = word[len(prefix) :]
+            break
+    sounds = "".join(_ARABIC_CLASSES.get(c, "") for c in word if c not in _ARABIC_VOWELS)
+    return re.sub(r"(.)\1+", r"\1", sounds), sum(c in _ARABIC_VOWELS for c in word)
+
+
 class Sounds:
     """The watchlist's Latin names by sound, to find them written by ear in other scripts."""
 
