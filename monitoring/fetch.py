@@ -41,6 +41,7 @@ class FetchLimits:
 
 
 DEFAULT_LIMITS = FetchLimits()
+DEADLINE_SLACK_SECONDS = 0.05
 
 
 def limits_for(allow_private_addresses: bool) -> FetchLimits:
@@ -160,7 +161,9 @@ def fetch_feed(
         except _FetchFailed as exc:
             return FetchResult(url=url, error=str(exc))
         except (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError, OSError, ValueError, zlib.error) as exc:
-            if deadline.expired:
+            # A wait is never longer than what remains, so a timeout at the deadline is the deadline, even
+            # when it fires a moment before the deadline's own timer does.
+            if deadline.expired or deadline.remaining() <= DEADLINE_SLACK_SECONDS:
                 return FetchResult(url=url, error="deadline exceeded")
             return FetchResult(url=url, error=_describe(exc))
 
