@@ -180,16 +180,33 @@ def person_token_similarity(left: str, right: str) -> float:
     similarity = token_similarity(left, right)
     if similarity >= 1.0 or similarity < TOKEN_MIN:
         return similarity
+    if _vowel_added(left, right):
+        return 0.0
     bare_left, bare_right = _loose(consonants(left)), _loose(consonants(right))
     if skeleton(left) == skeleton(right) or bare_left == bare_right:
         return similarity
     if len(left) >= 4 and len(right) >= 4 and metaphone(left) == metaphone(right):
         return similarity
     if min(len(left), len(right)) >= LONG_NAME and len(bare_left) == len(bare_right):
-        # A long name in another language's form, one consonant apart ("Mikalaevich", "Nikolaevich").
-        if sum(a != b for a, b in zip(bare_left, bare_right, strict=True)) <= 1:
+        # A long name in another language's form, one consonant apart ("Mikalaevich", "Nikolaevich"): the
+        # first, or one of the pairs romanisations swap; another consonant inside is another name ("Osmanov",
+        # "Osmakov"; "Markovich", "Maratovich").
+        apart = [(k, a + b) for k, (a, b) in enumerate(zip(bare_left, bare_right, strict=True)) if a != b]
+        if len(apart) <= 1 and (not apart or apart[0][0] == 0 or apart[0][1] in CONSONANT_SWAPS):
             return similarity
     return 0.0
+
+
+# Consonants one name's romanisations write differently (Belarusian or Ukrainian h for Russian g, w or u
+# for v, f for v, c for k, j for y, g for j).
+CONSONANT_SWAPS = frozenset({"gh", "hg", "vw", "wv", "fv", "vf", "kc", "ck", "jy", "yj", "gj", "jg"})
+
+
+def _vowel_added(left: str, right: str) -> bool:
+    """Whether one name is the other with a final vowel added ("Dehghan", "Dehghani"; "Ivanov", "Ivanova";
+    "Chur", "Churo"): another name, however close."""
+    short, long = sorted((left, right), key=len)
+    return len(long) == len(short) + 1 and long.startswith(short) and long[-1] in "aeiouy" and len(short) >= 3
 
 
 LONG_NAME = 7
