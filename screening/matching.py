@@ -29,6 +29,7 @@ from screening.names import (
     analyse,
     consonants,
     index_slots,
+    initial_letters,
     pinyin,
     probe_keys,
     short_form,
@@ -312,18 +313,24 @@ def _acronym_options(token: str) -> tuple[str, ...]:
     return (token, folded) if folded != token else (token,)
 
 
-def _acronym_run(token: str, others: tuple[str, ...], letters: str, free: set[int]) -> list[int] | None:
+def _acronym_run(
+    token: str, others: tuple[str, ...], letters: tuple[frozenset[str], ...], free: set[int]
+) -> list[int] | None:
     """The run of neighbouring free words on the other side whose initials `token` is, if there is one
-    (`letters`: the initials of all the other side's words)."""
+    (`letters`: the letters each of the other side's words may stand for, its own first letter and those of
+    its meaning in English and Russian)."""
     options = _acronym_options(token)
-    if not options or not any(option in letters for option in options):
+    if not options:
         return None
     for start in range(len(others)):
         for size in range(2, min(len(token), len(others) - start) + 1):
             run = list(range(start, start + size))
             if not all(i in free for i in run):
                 break
-            if "".join(others[i][0] for i in run) in options:
+            if any(
+                len(option) == size and all(option[k] in letters[i] for k, i in enumerate(run))
+                for option in options
+            ):
                 return run
     return None
 
@@ -472,12 +479,13 @@ def _align(
     for side, other, used, other_used in ((query, result, used_q, used_r), (result, query, used_r, used_q)):
         if len(other) - len(other_used) < 2:
             continue
-        letters = "".join(t[0] for t in other)
+        letters = tuple(initial_letters(t) for t in other)
+        possible = frozenset().union(*letters)
         for index, token in enumerate(side):
             if index in used:
                 continue
             options = _acronym_options(token)
-            if not options or not any(option in letters for option in options):
+            if not options or not any(possible.issuperset(option) for option in options):
                 continue
             free = {k for k in range(len(other)) if k not in other_used}
             run = _acronym_run(token, other, letters, free)

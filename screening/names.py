@@ -714,6 +714,34 @@ for _word in ORG_MEANINGS:
         _COMPOUND_ENDS.setdefault(_word[-5:], []).append(_word)
 
 
+def _load_initials() -> dict[str, frozenset[str]]:
+    """The first letters of a meaning's words in English and Russian (read in Latin), so that an acronym of
+    Russian words meets a listing in English ("VOMZ": Vologodsky Optiko Mekhanichesky Zavod, "... FACTORY")."""
+    found: dict[str, set[str]] = {}
+    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        meaning, language, words = line.split("\t")
+        if language in ("en", "ru"):
+            for word in words.split():
+                for token in _word_latin(word):
+                    found.setdefault("W" + meaning, set()).add(token[0])
+    return {m: frozenset(letters) for m, letters in found.items()}
+
+
+_INITIALS = _load_initials()
+
+
+@lru_cache(maxsize=1 << 16)
+def initial_letters(token: str) -> frozenset[str]:
+    """The letters a word may stand for in an acronym: its own first letter, and those of its meaning's
+    words in English and Russian ("factory": f, p, w, m, z, k)."""
+    letters = {token[0]}
+    for meaning in org_meanings(token):
+        letters |= _INITIALS.get(meaning, frozenset())
+    return frozenset(letters)
+
+
 COMPOUND_LENGTH = 9
 
 
