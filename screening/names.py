@@ -714,10 +714,12 @@ for _word in ORG_MEANINGS:
         _COMPOUND_ENDS.setdefault(_word[-5:], []).append(_word)
 
 
-def _load_initials() -> dict[str, frozenset[str]]:
+def _load_initials() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
     """The first letters of a meaning's words in English and Russian (read in Latin), so that an acronym of
-    Russian words meets a listing in English ("VOMZ": Vologodsky Optiko Mekhanichesky Zavod, "... FACTORY")."""
+    Russian words meets a listing in English ("VOMZ": Vologodsky Optiko Mekhanichesky Zavod, "... FACTORY");
+    and those of its Russian words alone (blocking keys)."""
     found: dict[str, set[str]] = {}
+    russian: dict[str, set[str]] = {}
     for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -726,10 +728,15 @@ def _load_initials() -> dict[str, frozenset[str]]:
             for word in words.split():
                 for token in _word_latin(word):
                     found.setdefault("W" + meaning, set()).add(token[0])
-    return {m: frozenset(letters) for m, letters in found.items()}
+                    if language == "ru":
+                        russian.setdefault("W" + meaning, set()).add(token[0])
+    return (
+        {m: frozenset(letters) for m, letters in found.items()},
+        {m: frozenset(letters) for m, letters in russian.items()},
+    )
 
 
-_INITIALS = _load_initials()
+_INITIALS, _RUSSIAN_INITIALS = _load_initials()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -740,6 +747,46 @@ def initial_letters(token: str) -> frozenset[str]:
     for meaning in org_meanings(token):
         letters |= _INITIALS.get(meaning, frozenset())
     return frozenset(letters)
+
+
+@lru_cache(maxsize=1 << 16)
+def _russian_initials(token: str) -> tuple[str, ...]:
+    letters = {token[0]}
+    for meaning in org_meanings(token):
+        letters |= _RUSSIAN_INITIALS.get(meaning, frozenset())
+    return tuple(sorted(letters))
+
+
+ACRONYM_RUN = 8  # the longest acronym looked up as the initials of a run of words
+ACRONYM_VARIANTS = 32  # at most this many readings of one run (each word by its own or its Russian initial)
+_ACRONYM_FOLDS = (("shch", "s"), ("sch", "s"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "k"), ("ts", "t"))
+
+
+def run_initials(tokens: tuple[str, ...]) -> set[str]:
+    """Blocking keys of a listed name for acronyms of its runs of three words or more, each word read by
+    its own first letter or by that of its meaning's Russian words ("FACTORY": f or z, "VOMZ")."""
+    words = [t for t in tokens if not t.startswith(HONORIFIC) and t[0].isalpha()]
+    keys: set[str] = set()
+    for start in range(len(words)):
+        for size in range(3, min(ACRONYM_RUN, len(words) - start) + 1):
+            readings = [""]
+            for word in words[start : start + size]:
+                readings = [r + letter for r in readings for letter in _russian_initials(word)][:ACRONYM_VARIANTS]
+            keys.update(readings)
+    return keys
+
+
+def acronym_slots(tokens: tuple[str, ...]) -> set[str]:
+    """A customer's words that may be acronyms, as written and with Russian digraphs made one letter."""
+    out: set[str] = set()
+    for token in tokens:
+        if 3 <= len(token) <= ACRONYM_RUN + 2 and token.isalpha() and token not in GENERIC_WORDS:
+            out.add(token)
+            folded = token
+            for old, new in _ACRONYM_FOLDS:
+                folded = folded.replace(old, new)
+            out.add(folded)
+    return out
 
 
 COMPOUND_LENGTH = 9
@@ -799,10 +846,19 @@ def _sound_keys(token: str) -> tuple[str, ...]:
     if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
         return ()
     key = "%" + _vowels_blurred(skeleton(token))
+    keys: tuple[str, ...] = (key,)
     adjective = PLACE_ADJECTIVE.search(token)
     if adjective and adjective.start() >= 3:
-        return key, "%" + _vowels_blurred(skeleton(token[: adjective.start()]))
-    return (key,)
+        keys += ("%" + _vowels_blurred(skeleton(token[: adjective.start()])),)
+    if len(token) >= 5 and token.isalpha():
+        # Its consonants alone: the matcher lets names differing in their vowels meet ("Fortop", "Fortap";
+        # "Kharaneka", "Khoroneko").
+        bare = abjad_key(token)
+        if len(bare) >= 3:
+            keys += ("$" + token[0] + bare,)
+    if len(token) >= 7 and token.startswith("al"):
+        keys += ("%" + _vowels_blurred(skeleton(token[2:])),)  # an Arabic article joined ("Alcardinal")
+    return keys
 
 
 _GLIDE = re.compile(r"(?<=[aeiou])i(?=[aeiou])")  # the y of "Andreyev" between two vowels
@@ -864,6 +920,9 @@ def probe_keys(form: NameForm) -> set[str]:
     keys = _base_keys(form)
     if len(tokens) >= 2:
         keys |= {"^1:" + a for a in abbreviations(tokens)}
+    if len(tokens) >= 3:
+        keys |= {"^r:" + a for a in run_initials(tokens)}
+    keys |= {"^s:" + a for a in acronym_slots(tokens)}
     short = short_form(tokens)
     if short:
         keys.add("^n:" + short)
@@ -904,4 +963,7 @@ def index_slots(form: NameForm) -> list[tuple[str, int]]:
     short = short_form(tokens)
     if short:
         slots.append(("^1:" + short, STRONG))
+    slots += [("^r:" + a, STRONG) for a in acronym_slots(tokens)]
+    if len(tokens) >= 3:
+        slots += [("^s:" + a, STRONG) for a in run_initials(tokens)]
     return slots
