@@ -132,6 +132,15 @@ def _inserted(left: str, right: str) -> bool:
     return all(char in letters for char in short)
 
 
+def _vowels_may_differ(left: str, right: str) -> bool:
+    """Whether two words of one consonants may be one word in two romanisations: as long give or take a
+    letter ("Yehia", "Yahya"), or one written without short vowels ("tjart", "tejarat"); not two names
+    written with their vowels two letters apart ("Jamal", "Jammoul")."""
+    if abs(len(left) - len(right)) <= 1:
+        return True
+    return any(10 * sum(c in _VOWELS for c in word) < 3 * len(word) for word in (left, right))
+
+
 @lru_cache(maxsize=1 << 18)
 def token_similarity(left: str, right: str) -> float:
     if left[0] == HONORIFIC or right[0] == HONORIFIC:
@@ -150,10 +159,10 @@ def token_similarity(left: str, right: str) -> float:
     ratio = fuzz.ratio(left, right) / 100.0
     if long_enough:
         ratio = max(ratio, 0.95 * fuzz.ratio(skeleton(left), skeleton(right)) / 100.0)
-        if left[0] == right[0] and consonants(left) == consonants(right):
+        if left[0] == right[0] and consonants(left) == consonants(right) and _vowels_may_differ(left, right):
             ratio = max(ratio, VOWELS_ONLY_SCORE)  # vowels only ("Yehia", "Yahya"; "tjart", "tejarat")
         if ratio < 0.9 and left[0] == right[0] and metaphone(left) == metaphone(right):
-            ratio = 0.9
+            ratio = 0.9 if _vowels_may_differ(left, right) or consonants(left) != consonants(right) else ratio
     if ratio >= TOKEN_MIN and _other_names(left, right):
         return 0.0
     if ratio < PLACE_ADJECTIVE_SCORE and long_enough and (_of_place(left, right) or _of_place(right, left)):

@@ -757,7 +757,8 @@ def _russian_initials(token: str) -> tuple[str, ...]:
     return tuple(sorted(letters))
 
 
-ACRONYM_RUN = 8  # the longest acronym looked up as the initials of a run of words
+ACRONYM_RUN = 7  # the longest acronym looked up as the initials of a run of words
+LISTED_ACRONYM = 5  # a listed word this short may be an acronym a customer writes out ("OKB MEI")
 ACRONYM_VARIANTS = 32  # at most this many readings of one run (each word by its own or its Russian initial)
 _ACRONYM_FOLDS = (("shch", "s"), ("sch", "s"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "k"), ("ts", "t"))
 
@@ -776,11 +777,11 @@ def run_initials(tokens: tuple[str, ...]) -> set[str]:
     return keys
 
 
-def acronym_slots(tokens: tuple[str, ...]) -> set[str]:
-    """A customer's words that may be acronyms, as written and with Russian digraphs made one letter."""
+def acronym_slots(tokens: tuple[str, ...], longest: int = ACRONYM_RUN) -> set[str]:
+    """A name's words that may be acronyms, as written and with Russian digraphs made one letter."""
     out: set[str] = set()
     for token in tokens:
-        if 3 <= len(token) <= ACRONYM_RUN + 2 and token.isalpha() and token not in GENERIC_WORDS:
+        if 3 <= len(token) <= longest and token.isalpha() and token not in GENERIC_WORDS:
             out.add(token)
             folded = token
             for old, new in _ACRONYM_FOLDS:
@@ -838,6 +839,9 @@ _VOWEL_RUN = re.compile(r"[aeiou]{2,}")
 PLACE_ADJECTIVE = re.compile(r"sk(?:y|iy|ii|ij|aya|aja|oye|oe|oi|oy|ogo|ovo)$")
 
 
+CONSONANT_KEY_LENGTH = 6  # words this long, of two consonants fewer, are also looked up by their consonants
+
+
 @lru_cache(maxsize=1 << 16)
 def _sound_keys(token: str) -> tuple[str, ...]:
     """A word's sound: its skeleton with each run of two vowels or more made one mark and final vowels
@@ -850,11 +854,11 @@ def _sound_keys(token: str) -> tuple[str, ...]:
     adjective = PLACE_ADJECTIVE.search(token)
     if adjective and adjective.start() >= 3:
         keys += ("%" + _vowels_blurred(skeleton(token[: adjective.start()])),)
-    if len(token) >= 5 and token.isalpha():
+    if len(token) >= CONSONANT_KEY_LENGTH and token.isalpha():
         # Its consonants alone: the matcher lets names differing in their vowels meet ("Fortop", "Fortap";
         # "Kharaneka", "Khoroneko").
         bare = abjad_key(token)
-        if len(bare) >= 3:
+        if len(bare) >= CONSONANT_KEY_LENGTH - 2:
             keys += ("$" + token[0] + bare,)
     if len(token) >= 7 and token.startswith("al"):
         keys += ("%" + _vowels_blurred(skeleton(token[2:])),)  # an Arabic article joined ("Alcardinal")
@@ -922,7 +926,7 @@ def probe_keys(form: NameForm) -> set[str]:
         keys |= {"^1:" + a for a in abbreviations(tokens)}
     if len(tokens) >= 3:
         keys |= {"^r:" + a for a in run_initials(tokens)}
-    keys |= {"^s:" + a for a in acronym_slots(tokens)}
+    keys |= {"^s:" + a for a in acronym_slots(tokens, LISTED_ACRONYM)}
     short = short_form(tokens)
     if short:
         keys.add("^n:" + short)
