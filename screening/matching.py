@@ -484,6 +484,10 @@ def _align(
             for index, meaning in enumerate(symbols):
                 if index not in used and _bare(meaning) & meant:
                     used[index] = SYMBOL_SCORE
+    if len(used_q) < len(query) and len(used_r) < len(result):
+        for i, j in _contractions(query, result, used_q, used_r, query_form.original):
+            used_q[i], used_r[j] = CONTRACTION_SCORE, CONTRACTION_SCORE
+            pairs.append((i, j))
     acronyms: list[tuple[str, tuple[str, ...]]] = []
     for side, other, used, other_used in ((query, result, used_q, used_r), (result, query, used_r, used_q)):
         if len(other) - len(other_used) < 2:
@@ -547,6 +551,44 @@ def _align(
     elif not person and alignment.other_words():
         alignment.score = max(0.0, coverage - OTHER_WORD_PENALTY)
     return alignment
+
+
+CONTRACTION_SCORE = 0.85  # a word shortened ("Constr.", "construction"; "Shpg", "shipping")
+_CONTRACTION_FLOOR = 3
+
+
+def _contracts(short: str, long: str, *, dotted: bool) -> bool:
+    """Whether `short` is `long` shortened: its beginning, written with a dot ("Constr.", "Imp."), or its
+    first letter and some of its consonants, in order ("Shpg", "Mgmt")."""
+    if len(short) < _CONTRACTION_FLOOR or len(long) < len(short) + 2 or short[0] != long[0]:
+        return False
+    if dotted and long.startswith(short):
+        return True
+    if _VOWELS.intersection(short[1:]):
+        return False
+    letters = iter(long[1:])
+    return all(char in letters for char in short[1:])
+
+
+def _contractions(
+    query: tuple[str, ...], result: tuple[str, ...], used_q: dict[int, float], used_r: dict[int, float], original: str
+) -> list[tuple[int, int]]:
+    """The customer's shortened words paired with the listed words they shorten, among words left unpaired."""
+    found: list[tuple[int, int]] = []
+    taken: set[int] = set()
+    folded = ""
+    for i, short in enumerate(query):
+        if i in used_q or not short.isalpha() or len(short) > SHORT_TOKEN:
+            continue
+        if not folded:
+            folded = ascii_text(original).casefold()
+        dotted = short + "." in folded
+        for j, long in enumerate(result):
+            if j not in used_r and j not in taken and long.isalpha() and _contracts(short, long, dotted=dotted):
+                found.append((i, j))
+                taken.add(j)
+                break
+    return found
 
 
 def _abbreviation(short: NameForm, long: NameForm) -> bool:
