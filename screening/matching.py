@@ -564,7 +564,7 @@ def _contracts(short: str, long: str, *, dotted: bool) -> bool:
         return False
     if dotted and long.startswith(short):
         return True
-    if _VOWELS.intersection(short[1:]):
+    if len(short) <= _CONTRACTION_FLOOR or _VOWELS.intersection(short[1:]):
         return False
     letters = iter(long[1:])
     return all(char in letters for char in short[1:])
@@ -663,6 +663,20 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
     return Match(value, query.original, result.original, tuple(reasons))
 
 
+def _blocking_weights(form: NameForm) -> tuple[float, ...]:
+    """The weights of a customer's words for what a candidate must share: a word shortened with a dot
+    ("Imp.") weighs nothing (it meets the word it shortens without a key), unless the name has nothing else."""
+    weights = tuple(token_weight(t) for t in form.tokens)
+    if "." not in form.original:
+        return weights
+    folded = ascii_text(form.original).casefold()
+    lighter = tuple(
+        0.0 if len(t) <= SHORT_TOKEN and t.isalpha() and t + "." in folded else w
+        for t, w in zip(form.tokens, weights, strict=True)
+    )
+    return lighter if any(lighter) else weights
+
+
 class CustomerIndex:
     """Customers' names under their blocking keys, for one pass over the list entities.
 
@@ -678,7 +692,7 @@ class CustomerIndex:
         self.need: dict[tuple[int, int], float] = {}
         for party_id, party in parties.items():
             for number, form in enumerate(party.names):
-                weights = tuple(token_weight(t) for t in form.tokens)
+                weights = _blocking_weights(form)
                 self.weights[party_id, number] = weights
                 self.need[party_id, number] = NEED_SHARE * sum(weights)
                 for key, slot in dict.fromkeys(index_slots(form)):
