@@ -571,7 +571,11 @@ def _contracts(short: str, long: str, *, dotted: bool) -> bool:
 
 
 def _contractions(
-    query: tuple[str, ...], result: tuple[str, ...], used_q: dict[int, float], used_r: dict[int, float], original: str
+    query: tuple[str, ...],
+    result: tuple[str, ...],
+    used_q: dict[int, float],
+    used_r: dict[int, float],
+    original: str,
 ) -> list[tuple[int, int]]:
     """The customer's shortened words paired with the listed words they shorten, among words left unpaired."""
     found: list[tuple[int, int]] = []
@@ -584,7 +588,9 @@ def _contractions(
             folded = ascii_text(original).casefold()
         dotted = short + "." in folded
         for j, long in enumerate(result):
-            if j not in used_r and j not in taken and long.isalpha() and _contracts(short, long, dotted=dotted):
+            if j in used_r or j in taken or not long.isalpha():
+                continue
+            if _contracts(short, long, dotted=dotted):
                 found.append((i, j))
                 taken.add(j)
                 break
@@ -665,7 +671,8 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
 
 def _blocking_weights(form: NameForm) -> tuple[float, ...]:
     """The weights of a customer's words for what a candidate must share: a word shortened with a dot
-    ("Imp.") weighs nothing (it meets the word it shortens without a key), unless the name has nothing else."""
+    ("Imp.") weighs nothing (it meets the word it shortens without a key), unless the name has nothing
+    else."""
     weights = tuple(token_weight(t) for t in form.tokens)
     if "." not in form.original:
         return weights

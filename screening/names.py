@@ -760,7 +760,15 @@ def _russian_initials(token: str) -> tuple[str, ...]:
 ACRONYM_RUN = 7  # the longest acronym looked up as the initials of a run of words
 LISTED_ACRONYM = 5  # a listed word this short may be an acronym a customer writes out ("OKB MEI")
 ACRONYM_VARIANTS = 32  # at most this many readings of one run (each word by its own or its Russian initial)
-_ACRONYM_FOLDS = (("shch", "s"), ("sch", "s"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "k"), ("ts", "t"))
+_ACRONYM_FOLDS = (
+    ("shch", "s"),
+    ("sch", "s"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("kh", "k"),
+    ("ts", "t"),
+)
 
 
 def run_initials(tokens: tuple[str, ...]) -> set[str]:
@@ -772,7 +780,8 @@ def run_initials(tokens: tuple[str, ...]) -> set[str]:
         for size in range(3, min(ACRONYM_RUN, len(words) - start) + 1):
             readings = [""]
             for word in words[start : start + size]:
-                readings = [r + letter for r in readings for letter in _russian_initials(word)][:ACRONYM_VARIANTS]
+                letters = _russian_initials(word)
+                readings = [r + letter for r in readings for letter in letters][:ACRONYM_VARIANTS]
             keys.update(readings)
     return keys
 
