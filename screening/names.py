@@ -366,9 +366,30 @@ def segment_han(text: str) -> str:
     return _HAN.sub(cut, text)
 
 
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_KOREAN_INITIALS = {"g": "k", "d": "t", "b": "p", "l": "r"}
+_KOREAN_FINALS = {"g": "k", "d": "t", "b": "p"}
+
+
+def _korean_syllable(syllable: str) -> str:
+    """A Hangul syllable read as the lists romanise Korean names (McCune-Reischauer without its marks:
+    김석철 is "Kim Sok Chol", where ICU reads "gim seog cheol")."""
+    sound = latin(syllable).replace(" ", "")
+    if not sound:
+        return sound
+    sound = _KOREAN_INITIALS.get(sound[0], sound[0]) + sound[1:]
+    sound = sound.replace("eo", "o").replace("eu", "u")
+    if len(sound) > 1 and sound[-1] in _KOREAN_FINALS and not sound.endswith("ng"):
+        sound = sound[:-1] + _KOREAN_FINALS[sound[-1]]
+    return sound
+
+
 def _word_latin(word: str) -> list[str]:
     if _HAN.search(word):
         return [latin(word).replace(" ", "")]
+    if _HANGUL.search(word):
+        # Korean names are written without spaces: each syllable is one word of the romanised name.
+        return [s for s in (_korean_syllable(char) for char in word if _HANGUL.match(char)) if s]
     out = []
     for token in latin(word).split():
         ordinal = _ORDINAL.match(token)
