@@ -792,13 +792,13 @@ _ACRONYM_FOLDS = (
 )
 
 
-def run_initials(tokens: tuple[str, ...]) -> set[str]:
+def run_initials(tokens: tuple[str, ...], longest: int = ACRONYM_RUN) -> set[str]:
     """Blocking keys of a listed name for acronyms of its runs of three words or more, each word read by
     its own first letter or by that of its meaning's Russian words ("FACTORY": f or z, "VOMZ")."""
     words = [t for t in tokens if not t.startswith(HONORIFIC) and t[0].isalpha()]
     keys: set[str] = set()
     for start in range(len(words)):
-        for size in range(3, min(ACRONYM_RUN, len(words) - start) + 1):
+        for size in range(3, min(longest, len(words) - start) + 1):
             readings = [""]
             for word in words[start : start + size]:
                 letters = _russian_initials(word)
@@ -999,5 +999,5 @@ def index_slots(form: NameForm) -> list[tuple[str, int]]:
         slots.append(("^1:" + short, STRONG))
     slots += [("^r:" + a, STRONG) for a in acronym_slots(tokens)]
     if len(tokens) >= 3:
-        slots += [("^s:" + a, STRONG) for a in run_initials(tokens)]
+        slots += [("^s:" + a, STRONG) for a in run_initials(tokens, LISTED_ACRONYM)]
     return slots
