@@ -28,6 +28,7 @@ from screening.names import (
     abjad_key,
     analyse,
     consonants,
+    given_name,
     index_slots,
     initial_letters,
     pinyin,
@@ -188,6 +189,8 @@ def person_token_similarity(left: str, right: str) -> float:
     consonants, sound) are alike; names a letter or an ending apart are other names ("Artemiou",
     "Artemiadou"; "Graziottin", "Graziotti"), however close their letters."""
     similarity = token_similarity(left, right)
+    if similarity < GIVEN_NAME_SCORE and given_name(left) & given_name(right):
+        return GIVEN_NAME_SCORE  # one given name or patronymic in two languages' forms ("Aleh", "Oleg")
     if similarity >= 1.0 or similarity < TOKEN_MIN:
         return similarity
     if _vowel_added(left, right):
@@ -220,6 +223,7 @@ def _vowel_added(left: str, right: str) -> bool:
 
 
 LONG_NAME = 7
+GIVEN_NAME_SCORE = 0.9
 
 
 @lru_cache(maxsize=1 << 16)

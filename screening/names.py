@@ -676,6 +676,44 @@ def abjad_key(token: str) -> str:
     return "".join(out)
 
 
+GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.tsv")
+_PATRONYMIC = re.compile(r"(?:ievich|yevich|ovych|evych|ovich|evich|avich|ivna|ovna|evna|avna)$")
+
+
+def _name_stem(word: str) -> str:
+    return word.rstrip("aeiouy") or word
+
+
+def _load_given_names() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for line in GIVEN_NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        forms = line.split()
+        for form in forms:
+            found.setdefault(form, set()).add(forms[0])
+            found.setdefault("~" + _name_stem(form), set()).add(forms[0])
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+_GIVEN_NAMES = _load_given_names()
+
+
+@lru_cache(maxsize=1 << 16)
+def given_name(token: str) -> frozenset[str]:
+    """Which given name a word of a person's name is, in any of its Russian, Ukrainian or Belarusian forms,
+    or the patronymic made from it ("Siarheevich", "Sergeyevich": sergei); none for other words."""
+    found = _GIVEN_NAMES.get(token)
+    if found:
+        return found
+    patronymic = _PATRONYMIC.search(token)
+    if patronymic and patronymic.start() >= 3:
+        # A patronymic meets only a patronymic ("Siarheevich", not the son's given name "Sergei").
+        names = _GIVEN_NAMES.get("~" + _name_stem(token[: patronymic.start()]), frozenset())
+        return frozenset("p:" + name for name in names)
+    return frozenset()
+
+
 ORG_WORDS_FILE = Path(__file__).with_name("org_words.tsv")
 
 
@@ -892,6 +930,7 @@ def _sound_keys(token: str) -> tuple[str, ...]:
             keys += ("$" + token[0] + bare,)
     if len(token) >= 7 and token.startswith("al"):
         keys += ("%" + _vowels_blurred(skeleton(token[2:])),)  # an Arabic article joined ("Alcardinal")
+    keys += tuple("!g" + name for name in given_name(token))  # "Aleh", "Oleg"
     return keys
 
 

@@ -98,3 +98,13 @@ def test_korean_names_in_hangul_are_read_syllable_by_syllable_as_the_lists_roman
     assert form is not None and form.tokens == ("kim", "yong", "nam")
     assert found("김영남", "KIM YONG NAM", person=True)[0] >= THRESHOLD
     assert found("김영철", "KIM YONG NAM", person=True)[0] < THRESHOLD
+
+
+def test_given_names_and_patronymics_meet_in_their_russian_ukrainian_and_belarusian_forms() -> None:
+    listed = "LUKASHEVICH, Aleh Siarheevich"
+    assert found("Oleg Sergeyevich Lukashevich", listed, person=True)[0] >= THRESHOLD
+    # A patronymic is not a given name: the son is another person.
+    assert found("Sergei Lukashevich", listed, person=True)[0] < THRESHOLD
+    assert found("Pavel Sergeyevich Lukashevich", listed, person=True)[0] < THRESHOLD
+    index = CustomerIndex({1: Party.build(["Oleh Serhiyovych Lukashevych"])})
+    assert index.candidates(entity_keys(Party.build([listed], person=True))) == {1}
