@@ -588,9 +588,9 @@ def _contractions(
     for i, short in enumerate(query):
         if i in used_q or not short.isalpha() or len(short) > SHORT_TOKEN:
             continue
-        if not folded:
+        if not folded and "." in original:
             folded = ascii_text(original).casefold()
-        dotted = short + "." in folded
+        dotted = bool(folded) and short + "." in folded
         for j, long in enumerate(result):
             if j in used_r or j in taken or not long.isalpha():
                 continue
