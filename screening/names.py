@@ -830,18 +830,23 @@ _ACRONYM_FOLDS = (
 )
 
 
-def run_initials(tokens: tuple[str, ...], longest: int = ACRONYM_RUN) -> set[str]:
-    """Blocking keys of a listed name for acronyms of its runs of three words or more, each word read by
-    its own first letter or by that of its meaning's Russian words ("FACTORY": f or z, "VOMZ")."""
+def run_initials(tokens: tuple[str, ...], longest: int = ACRONYM_RUN, *, plain: bool = True) -> set[str]:
+    """Blocking keys for acronyms of a name's runs of three words or more, each word read by its own first
+    letter or by that of its meaning's Russian words ("FACTORY": f or z, "VOMZ"); without `plain`, runs of
+    four words or more only by the readings with a Russian letter (fewer keys; the name's own initials
+    are a key of their own, "^1:")."""
     words = [t for t in tokens if not t.startswith(HONORIFIC) and t[0].isalpha()]
     keys: set[str] = set()
     for start in range(len(words)):
         for size in range(3, min(longest, len(words) - start) + 1):
+            run = words[start : start + size]
             readings = [""]
-            for word in words[start : start + size]:
+            for word in run:
                 letters = _russian_initials(word)
                 readings = [r + letter for r in readings for letter in letters][:ACRONYM_VARIANTS]
             keys.update(readings)
+            if not plain and size > 3:
+                keys.discard("".join(word[0] for word in run))
     return keys
 
 
@@ -994,7 +999,7 @@ def probe_keys(form: NameForm) -> set[str]:
     if len(tokens) >= 2:
         keys |= {"^1:" + a for a in abbreviations(tokens)}
     if len(tokens) >= 3:
-        keys |= {"^r:" + a for a in run_initials(tokens)}
+        keys |= {"^r:" + a for a in run_initials(tokens, plain=False)}
     keys |= {"^s:" + a for a in acronym_slots(tokens, LISTED_ACRONYM)}
     short = short_form(tokens)
     if short:
