@@ -366,9 +366,30 @@ def segment_han(text: str) -> str:
     return _HAN.sub(cut, text)
 
 
+_HANGUL = re.compile("[\uac00-\ud7a3]")
+_KOREAN_INITIALS = {"g": "k", "d": "t", "b": "p", "l": "r"}
+_KOREAN_FINALS = {"g": "k", "d": "t", "b": "p"}
+
+
+def _korean_syllable(syllable: str) -> str:
+    """A Hangul syllable read as the lists romanise Korean names (McCune-Reischauer without its marks:
+    김석철 is "Kim Sok Chol", where ICU reads "gim seog cheol")."""
+    sound = latin(syllable).replace(" ", "")
+    if not sound:
+        return sound
+    sound = _KOREAN_INITIALS.get(sound[0], sound[0]) + sound[1:]
+    sound = sound.replace("eo", "o").replace("eu", "u")
+    if len(sound) > 1 and sound[-1] in _KOREAN_FINALS and not sound.endswith("ng"):
+        sound = sound[:-1] + _KOREAN_FINALS[sound[-1]]
+    return sound
+
+
 def _word_latin(word: str) -> list[str]:
     if _HAN.search(word):
         return [latin(word).replace(" ", "")]
+    if _HANGUL.search(word):
+        # Korean names are written without spaces: each syllable is one word of the romanised name.
+        return [s for s in (_korean_syllable(char) for char in word if _HANGUL.match(char)) if s]
     out = []
     for token in latin(word).split():
         ordinal = _ORDINAL.match(token)
@@ -655,6 +676,44 @@ def abjad_key(token: str) -> str:
     return "".join(out)
 
 
+GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.tsv")
+_PATRONYMIC = re.compile(r"(?:ievich|yevich|ovych|evych|ovich|evich|avich|ivna|ovna|evna|avna)$")
+
+
+def _name_stem(word: str) -> str:
+    return word.rstrip("aeiouy") or word
+
+
+def _load_given_names() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for line in GIVEN_NAMES_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        forms = line.split()
+        for form in forms:
+            found.setdefault(form, set()).add(forms[0])
+            found.setdefault("~" + _name_stem(form), set()).add(forms[0])
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+_GIVEN_NAMES = _load_given_names()
+
+
+@lru_cache(maxsize=1 << 16)
+def given_name(token: str) -> frozenset[str]:
+    """Which given name a word of a person's name is, in any of its Russian, Ukrainian or Belarusian forms,
+    or the patronymic made from it ("Siarheevich", "Sergeyevich": sergei); none for other words."""
+    found = _GIVEN_NAMES.get(token)
+    if found:
+        return found
+    patronymic = _PATRONYMIC.search(token)
+    if patronymic and patronymic.start() >= 3:
+        # A patronymic meets only a patronymic ("Siarheevich", not the son's given name "Sergei").
+        names = _GIVEN_NAMES.get("~" + _name_stem(token[: patronymic.start()]), frozenset())
+        return frozenset("p:" + name for name in names)
+    return frozenset()
+
+
 ORG_WORDS_FILE = Path(__file__).with_name("org_words.tsv")
 
 
@@ -714,6 +773,96 @@ for _word in ORG_MEANINGS:
         _COMPOUND_ENDS.setdefault(_word[-5:], []).append(_word)
 
 
+def _load_initials() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """The first letters of a meaning's words in English and Russian (read in Latin), so that an acronym of
+    Russian words meets a listing in English ("VOMZ": Vologodsky Optiko Mekhanichesky Zavod, "... FACTORY");
+    and those of its Russian words alone (blocking keys)."""
+    found: dict[str, set[str]] = {}
+    russian: dict[str, set[str]] = {}
+    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        meaning, language, words = line.split("\t")
+        if language in ("en", "ru"):
+            for word in words.split():
+                for token in _word_latin(word):
+                    found.setdefault("W" + meaning, set()).add(token[0])
+                    if language == "ru":
+                        russian.setdefault("W" + meaning, set()).add(token[0])
+    return (
+        {m: frozenset(letters) for m, letters in found.items()},
+        {m: frozenset(letters) for m, letters in russian.items()},
+    )
+
+
+_INITIALS, _RUSSIAN_INITIALS = _load_initials()
+
+
+@lru_cache(maxsize=1 << 16)
+def initial_letters(token: str) -> frozenset[str]:
+    """The letters a word may stand for in an acronym: its own first letter, and those of its meaning's
+    words in English and Russian ("factory": f, p, w, m, z, k)."""
+    letters = {token[0]}
+    for meaning in org_meanings(token):
+        letters |= _INITIALS.get(meaning, frozenset())
+    return frozenset(letters)
+
+
+@lru_cache(maxsize=1 << 16)
+def _russian_initials(token: str) -> tuple[str, ...]:
+    letters = {token[0]}
+    for meaning in org_meanings(token):
+        letters |= _RUSSIAN_INITIALS.get(meaning, frozenset())
+    return tuple(sorted(letters))
+
+
+ACRONYM_RUN = 7  # the longest acronym looked up as the initials of a run of words
+LISTED_ACRONYM = 5  # a listed word this short may be an acronym a customer writes out ("OKB MEI")
+ACRONYM_VARIANTS = 32  # at most this many readings of one run (each word by its own or its Russian initial)
+_ACRONYM_FOLDS = (
+    ("shch", "s"),
+    ("sch", "s"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("kh", "k"),
+    ("ts", "t"),
+)
+
+
+def run_initials(tokens: tuple[str, ...], longest: int = ACRONYM_RUN, *, plain: bool = True) -> set[str]:
+    """Blocking keys for acronyms of a name's runs of three words or more, each word read by its own first
+    letter or by that of its meaning's Russian words ("FACTORY": f or z, "VOMZ"); without `plain`, runs of
+    four words or more only by the readings with a Russian letter (fewer keys; the name's own initials
+    are a key of their own, "^1:")."""
+    words = [t for t in tokens if not t.startswith(HONORIFIC) and t[0].isalpha()]
+    keys: set[str] = set()
+    for start in range(len(words)):
+        for size in range(3, min(longest, len(words) - start) + 1):
+            run = words[start : start + size]
+            readings = [""]
+            for word in run:
+                letters = _russian_initials(word)
+                readings = [r + letter for r in readings for letter in letters][:ACRONYM_VARIANTS]
+            keys.update(readings)
+            if not plain and size > 3:
+                keys.discard("".join(word[0] for word in run))
+    return keys
+
+
+def acronym_slots(tokens: tuple[str, ...], longest: int = ACRONYM_RUN) -> set[str]:
+    """A name's words that may be acronyms, as written and with Russian digraphs made one letter."""
+    out: set[str] = set()
+    for token in tokens:
+        if 3 <= len(token) <= longest and token.isalpha() and token not in GENERIC_WORDS:
+            out.add(token)
+            folded = token
+            for old, new in _ACRONYM_FOLDS:
+                folded = folded.replace(old, new)
+            out.add(folded)
+    return out
+
+
 COMPOUND_LENGTH = 9
 
 
@@ -763,6 +912,9 @@ _VOWEL_RUN = re.compile(r"[aeiou]{2,}")
 PLACE_ADJECTIVE = re.compile(r"sk(?:y|iy|ii|ij|aya|aja|oye|oe|oi|oy|ogo|ovo)$")
 
 
+CONSONANT_KEY_LENGTH = 6  # words this long, of two consonants fewer, are also looked up by their consonants
+
+
 @lru_cache(maxsize=1 << 16)
 def _sound_keys(token: str) -> tuple[str, ...]:
     """A word's sound: its skeleton with each run of two vowels or more made one mark and final vowels
@@ -771,10 +923,20 @@ def _sound_keys(token: str) -> tuple[str, ...]:
     if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
         return ()
     key = "%" + _vowels_blurred(skeleton(token))
+    keys: tuple[str, ...] = (key,)
     adjective = PLACE_ADJECTIVE.search(token)
     if adjective and adjective.start() >= 3:
-        return key, "%" + _vowels_blurred(skeleton(token[: adjective.start()]))
-    return (key,)
+        keys += ("%" + _vowels_blurred(skeleton(token[: adjective.start()])),)
+    if len(token) >= CONSONANT_KEY_LENGTH and token.isalpha():
+        # Its consonants alone: the matcher lets names differing in their vowels meet ("Fortop", "Fortap";
+        # "Kharaneka", "Khoroneko").
+        bare = abjad_key(token)
+        if len(bare) >= CONSONANT_KEY_LENGTH - 2:
+            keys += ("$" + token[0] + bare,)
+    if len(token) >= 7 and token.startswith("al"):
+        keys += ("%" + _vowels_blurred(skeleton(token[2:])),)  # an Arabic article joined ("Alcardinal")
+    keys += tuple("!g" + name for name in given_name(token))  # "Aleh", "Oleg"
+    return keys
 
 
 _GLIDE = re.compile(r"(?<=[aeiou])i(?=[aeiou])")  # the y of "Andreyev" between two vowels
@@ -836,6 +998,9 @@ def probe_keys(form: NameForm) -> set[str]:
     keys = _base_keys(form)
     if len(tokens) >= 2:
         keys |= {"^1:" + a for a in abbreviations(tokens)}
+    if len(tokens) >= 3:
+        keys |= {"^r:" + a for a in run_initials(tokens, plain=False)}
+    keys |= {"^s:" + a for a in acronym_slots(tokens, LISTED_ACRONYM)}
     short = short_form(tokens)
     if short:
         keys.add("^n:" + short)
@@ -876,4 +1041,7 @@ def index_slots(form: NameForm) -> list[tuple[str, int]]:
     short = short_form(tokens)
     if short:
         slots.append(("^1:" + short, STRONG))
+    slots += [("^r:" + a, STRONG) for a in acronym_slots(tokens)]
+    if len(tokens) >= 3:
+        slots += [("^s:" + a, STRONG) for a in run_initials(tokens, LISTED_ACRONYM)]
     return slots

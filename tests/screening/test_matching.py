@@ -164,6 +164,7 @@ def test_blocking_loses_no_pair_the_matcher_would_report() -> None:
             ("entities.csv", "pairs.csv"),
             ("blind_entities.csv", "blind_pairs.csv"),
             ("blind2_entities.csv", "blind2_pairs.csv"),
+            ("blind3_entities.csv", "blind3_pairs.csv"),
         )
     )
     index = CustomerIndex({i: customer for i, (_, customer, _) in enumerate(pairs)})

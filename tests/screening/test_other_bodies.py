@@ -1,6 +1,6 @@
 """Screening tells one body or person from another with a name spelled nearly alike, and finds translated and
 transliterated names: organisations' common words in other languages, Arabic and Persian script, Russian
-adjectives of place, acronyms in brackets."""
+adjectives of place, acronyms in brackets and of Russian words, shortened words, Korean names in Hangul."""
 
 from __future__ import annotations
 
@@ -60,3 +60,51 @@ def test_a_russian_adjective_of_place_meets_its_place_in_blocking_too() -> None:
     assert value >= THRESHOLD and "kamsky ~ kama" in why
     index = CustomerIndex({1: Party.build(["Kama Commercial Bank"])})
     assert index.candidates(entity_keys(Party.build(["KAMSKY COMMERCIAL BANK"]))) == {1}
+
+
+def test_russian_words_of_organisations_meet_their_english_translation() -> None:
+    listed = "JOINT STOCK COMPANY TULSKY OPTIKO MEKHANICHESKY ZAVOD"
+    assert found("Tula Optical and Mechanical Plant JSC", listed)[0] >= THRESHOLD
+    english = "TULA OPTICAL AND MECHANICAL PLANT JSC"
+    assert found("АО «Тульский оптико-механический завод»", english)[0] >= THRESHOLD
+    assert found("Tula Optical Plant JSC", "TULA ELECTRONICS PLANT JSC")[0] < THRESHOLD
+
+
+def test_an_acronym_of_russian_words_meets_the_english_listing_and_blocking_finds_it() -> None:
+    listed = "JOINT STOCK COMPANY TULSKY OPTIKO MEKHANICHESKY FACTORY"
+    value, why = found("AO TOMZ", listed)
+    assert value >= THRESHOLD and "tomz read as the initials of" in why
+    assert found("AO TOMS", listed)[0] < THRESHOLD
+    index = CustomerIndex({1: Party.build(["AO TOMZ"]), 2: Party.build(["AO TOMS"])})
+    assert 1 in index.candidates(entity_keys(Party.build([listed])))
+
+
+def test_a_shortened_word_meets_the_word_it_shortens() -> None:
+    assert found("Blue Ocean Shpg Co Ltd", "BLUE OCEAN SHIPPING CO LTD")[0] >= THRESHOLD
+    assert found("Blue Ocean Constr. Ltd", "BLUE OCEAN CONSTRUCTION LIMITED")[0] >= THRESHOLD
+    assert found("Blue Ocean Constr Ltd", "BLUE OCEAN CONSULTING LIMITED")[0] < THRESHOLD
+
+
+def test_persons_one_consonant_or_a_final_vowel_apart_are_other_persons() -> None:
+    listed = "SIDOROV, Ivan Petrovich"
+    assert found("Ivan Petrovich Sidorov", listed, person=True)[0] >= THRESHOLD
+    assert found("Ivan Petrovich Sidonov", listed, person=True)[0] < THRESHOLD
+    assert found("Ivan Petrovich Sidorova", listed, person=True)[0] < THRESHOLD
+    assert found("Ivan Mikalaevich Sidorov", "SIDOROV, Ivan Nikolaevich", person=True)[0] >= THRESHOLD
+
+
+def test_korean_names_in_hangul_are_read_syllable_by_syllable_as_the_lists_romanise_them() -> None:
+    form = analyse("김영남", person=True)
+    assert form is not None and form.tokens == ("kim", "yong", "nam")
+    assert found("김영남", "KIM YONG NAM", person=True)[0] >= THRESHOLD
+    assert found("김영철", "KIM YONG NAM", person=True)[0] < THRESHOLD
+
+
+def test_given_names_and_patronymics_meet_in_their_russian_ukrainian_and_belarusian_forms() -> None:
+    listed = "LUKASHEVICH, Aleh Siarheevich"
+    assert found("Oleg Sergeyevich Lukashevich", listed, person=True)[0] >= THRESHOLD
+    # A patronymic is not a given name: the son is another person.
+    assert found("Sergei Lukashevich", listed, person=True)[0] < THRESHOLD
+    assert found("Pavel Sergeyevich Lukashevich", listed, person=True)[0] < THRESHOLD
+    index = CustomerIndex({1: Party.build(["Oleh Serhiyovych Lukashevych"])})
+    assert index.candidates(entity_keys(Party.build([listed], person=True))) == {1}

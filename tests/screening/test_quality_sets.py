@@ -1,5 +1,5 @@
 """The labelled screening sets parse as scripts/eval_screening reads them, and each blind set was new when
-built; the second, now seen, is split by the entity hash rule like the first."""
+built; the second and third, now seen, are split by the entity hash rule like the first."""
 
 from __future__ import annotations
 
@@ -106,6 +106,7 @@ def test_blind3_files_have_the_columns_the_eval_script_reads_and_every_listing_h
         assert row["name"].strip() and row["reference"].strip(), row
     for row in pairs:
         assert row["entity_key"] in by_key and row["customer_name"].strip(), row
+        assert row["split"] == split_of(row["entity_key"]), row
         expected = MATCH_KINDS if row["label"] == "1" else MISS_KINDS
         assert row["label"] in {"0", "1"} and row["kind"] in expected, row
     assert 0.40 <= Counter(row["label"] for row in pairs)["0"] / len(pairs) <= 0.45
