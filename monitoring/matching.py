@@ -311,6 +311,7 @@ class Matcher:
         police_words: list[tuple[int, int]] = []
         triggers: list[int] = []
         payloads = self._payloads
+        second = self._second
         for view_end, number in self._automaton.iter(view):
             payload = payloads[number]
             if isinstance(payload, str):  # restored from a kept matcher, read on first use
@@ -324,7 +325,9 @@ class Matcher:
                 if index == _POLICE_WORD:
                     police_words.append((view_start, word_end if stem else stop))
                 elif index == _STEM_TRIGGER:
-                    triggers.append(view_start)
+                    # Only where the word's stem begins a stemmed name (_stemmed_hits finds none else).
+                    if _stem(view[view_start:word_end]) in second:
+                        triggers.append(view_start)
                 elif form == "suffixed":
                     if 0 < word_end - stop <= _MAX_SUFFIX:
                         found.append((self._alias(index), form, view_start, word_end))
