@@ -227,12 +227,15 @@ def terms_as_written(text: str) -> Terms:
     out: list[tuple[str, int, int]] = []
     for category, start, stop, scripts in _view_terms(folded.view):
         if scripts:
-            written = text[slice(*folded.span(start, stop))]
+            allowed = _script_set(scripts)
             if latin_only:
+                if "other" not in allowed:
+                    continue  # never "latin": a term in Latin script has no scripts
+                written = text[slice(*folded.span(start, stop))]
                 script = "latin" if _LATIN_LETTER.search(written) else "other"
             else:
-                script = script_of(written)
-            if script not in _script_set(scripts):
+                script = script_of(text[slice(*folded.span(start, stop))])
+            if script not in allowed:
                 continue
         out.append((category, start, stop))
     return Terms(out)
