@@ -183,7 +183,7 @@ def _automaton_keys() -> dict[str, _Country]:
 
 
 @cache
-def _split_automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton | None]:
+def country_automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton | None]:
     """country_automaton's keys in two, those in Chinese or Japanese characters apart: looked for only
     in texts holding such characters, the same matches in the same order (see `_iter`) several times
     faster (the automaton's root no longer has a branch per character to search)."""
@@ -198,7 +198,7 @@ def _split_automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton | No
 
 def _iter(view: str) -> list[tuple[int, _Country]]:
     """What `country_automaton().iter(view)` yields: by end, and at one end the longest key first."""
-    spaced, unspaced = _split_automata()
+    spaced, unspaced = country_automata()
     found: list[tuple[int, _Country]] = list(spaced.iter(view))
     if unspaced is not None and _UNSPACED.search(view):
         # A spaced key is `length` characters long, one without spaces `length - 1`.

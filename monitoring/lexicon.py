@@ -305,17 +305,28 @@ def acronym_spellings(acronym: str) -> list[str]:
     if not (letters.isascii() and letters.isalpha()):
         return []
     found: list[str] = []
-    for data in languages().values():
-        table = data.get("acronyms", {}).get("letters", {})
-        if not table or any(c not in table for c in letters):
+    for table, joiners in _letter_names():
+        if any(c not in table for c in letters):
             continue
         spellings = [""]
         for letter in letters:
-            names = table[letter].split()
+            names = table[letter]
             spellings = [s + "\0" + n if s else n for s in spellings for n in names][:_MAX_SPELLINGS]
-        for joiner in data["acronyms"].get("joiners", [""]):
+        for joiner in joiners:
             found += [s.replace("\0", joiner) for s in spellings]
     return list(dict.fromkeys(found))
+
+
+@cache
+def _letter_names() -> tuple[tuple[dict[str, tuple[str, ...]], tuple[str, ...]], ...]:
+    """Each language's `[acronyms]`: letter -> its names, and the joiners (read once, not per name)."""
+    found = []
+    for data in languages().values():
+        table = data.get("acronyms", {}).get("letters", {})
+        if table:
+            names = {letter: tuple(spec.split()) for letter, spec in table.items()}
+            found.append((names, tuple(data["acronyms"].get("joiners", [""]))))
+    return tuple(found)
 
 
 @cache
