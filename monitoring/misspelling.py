@@ -7,6 +7,7 @@ watchlist's one-word names (and those names' one-deletion variants), then checke
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 
 from rapidfuzz.distance import Levenshtein
@@ -31,14 +32,18 @@ class Misspellings:
     def __init__(self, names: list[tuple[int, str]] | KeptIndex, alias_text: Callable[[int], str]) -> None:
         self._names = names  # (alias number, folded name), or a kept index as text
         self._alias_text = alias_text
-        self._index: dict[str, list[int] | str] | None = None
+        self._index: dict[str, list[int]] | _SortedIndex | None = None
         self._near: dict[str, list[int]] = {}
 
     def state(self) -> KeptIndex:
-        """The index as two texts, to keep it with the matcher."""
+        """The index as two texts, to keep it with the matcher: its keys in sorted order, so that a
+        kept index is looked up by bisection in the texts split, without a dictionary to rebuild."""
         index = self._lookup()
-        numbers = (v if isinstance(v, str) else ",".join(map(str, v)) for v in index.values())
-        return _SEPARATOR.join(index), _SEPARATOR.join(numbers)
+        if isinstance(index, _SortedIndex):
+            return _SEPARATOR.join(index.keys), _SEPARATOR.join(index.numbers)
+        keys = sorted(index)
+        numbers = (",".join(map(str, index[key])) for key in keys)
+        return _SEPARATOR.join(keys), _SEPARATOR.join(numbers)
 
     def find(self, text: str, folded: Folded, taken: set[int]) -> list[tuple[int, int, int]]:
         """(alias number, view start, view end) of each misspelt name, but at the view starts `taken`."""
@@ -61,7 +66,7 @@ class Misspellings:
                 found.append((number, low, folded.view_offset(word.end())))
         return found
 
-    def _near_names(self, word: str, index: dict[str, list[int] | str]) -> list[int]:
+    def _near_names(self, word: str, index: dict[str, list[int]] | _SortedIndex) -> list[int]:
         """Aliases one edit away from a word (remembered: the same words come back in every text)."""
         known = self._near.get(word)
         if known is not None:
@@ -78,14 +83,13 @@ class Misspellings:
         self._near[word] = near
         return near
 
-    def _lookup(self) -> dict[str, list[int] | str]:
+    def _lookup(self) -> dict[str, list[int]] | _SortedIndex:
         """Every name, and the name less each letter in turn, to the aliases it comes from (a kept
-        index's as text: "3,17")."""
+        index's as sorted texts: "3,17")."""
         if self._index is None:
             if isinstance(self._names, tuple):
                 keys, numbers = self._names
-                kept = dict(zip(keys.split(_SEPARATOR), numbers.split(_SEPARATOR), strict=True))
-                self._index = dict(kept) if keys else {}
+                self._index = _SortedIndex(keys.split(_SEPARATOR), numbers.split(_SEPARATOR)) if keys else {}
             else:
                 index: dict[str, list[int]] = {}
                 for number, name in self._names:
@@ -95,6 +99,26 @@ class Misspellings:
         return self._index
 
 
-def _numbers(index: dict[str, list[int] | str], key: str) -> list[int]:
-    found = index.get(key, ())
+class _SortedIndex:
+    """A kept index: sorted keys and the alias numbers of each ("3,17"), found by bisection."""
+
+    __slots__ = ("keys", "numbers")
+
+    def __init__(self, keys: list[str], numbers: list[str]) -> None:
+        if len(keys) != len(numbers):
+            raise ValueError("a kept misspelling index whose keys and numbers differ in count")
+        self.keys, self.numbers = keys, numbers
+
+    def __bool__(self) -> bool:
+        return bool(self.keys)
+
+    def get(self, key: str) -> str | None:
+        at = bisect_left(self.keys, key)
+        return self.numbers[at] if at < len(self.keys) and self.keys[at] == key else None
+
+
+def _numbers(index: dict[str, list[int]] | _SortedIndex, key: str) -> list[int]:
+    found = index.get(key)
+    if found is None:
+        return []
     return [int(n) for n in found.split(",")] if isinstance(found, str) else list(found)
