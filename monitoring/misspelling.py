@@ -17,7 +17,7 @@ from monitoring.text import Folded, fold_key
 # The capital first, then "no word character before it": the same matches as (?<!\w)[A-Z...]\w{4,},
 # found three times faster (the regex engine skips ahead to the next capital).
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЂ-ЏΑ-Ω](?<!\w.)\w{4,}")
-_SEPARATOR = "\x1e"
+_SEPARATOR = "\ue01e"  # a private-use character: JSON keeps it as it is (see matching._FIELD)
 #: A kept index as two texts: its keys, and the alias numbers of each key ("3,17"), in the same order.
 KeptIndex = tuple[str, str]
 
