@@ -55,8 +55,8 @@ def html_to_text(markup: str) -> str:
         if char in text:
             text = text.replace(char, "")
     text = _dehyphenate(text)
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    # Each line's words joined by one space, empty lines left out (map and filter: no Python frame per line).
+    return "\n".join(filter(None, map(" ".join, map(str.split, text.split("\n")))))
 
 
 # Cyrillic and Arabic letters to Latin, one common scheme each (BGN/PCGN-like, unvowelled Arabic).
