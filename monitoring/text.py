@@ -215,7 +215,10 @@ def fold(text: str) -> str:
 
 def fold_key(text: str) -> str:
     """Fold a name as the text view would show it: punctuation stays a space of its own ("u s  army")."""
-    return " ".join(text.split()).translate(_TABLE).strip()
+    joined = " ".join(text.split())
+    if joined.isascii():  # every ASCII character folds to one: bytes.translate, as _fold_all does
+        return joined.encode("ascii").translate(_LATIN1).decode("ascii").strip()
+    return joined.translate(_TABLE).strip()
 
 
 def transliterate(text: str) -> str:
