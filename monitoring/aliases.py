@@ -16,7 +16,10 @@ from monitoring.variants import (
     cyrillic_by_ear,
     greek_lookalike,
     latin_variants,
+    romanisations,
     russian_cases,
+    script_of,
+    spelling_variants,
 )
 
 _QUALIFIER = re.compile(r"\s*\(([^()]+)\)\s*\Z")
@@ -31,6 +34,14 @@ def alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
     its Latin acronyms spelled with other scripts' letter names (lexicon `[acronyms]`: NSO = إن إس أو)."""
     for raw in (watch.name, *watch.aliases):
         yield raw, None
+    for raw in (watch.name, *watch.aliases):
+        for spelling in spelling_variants(raw):
+            yield spelling, "misspelt"  # Bengali র written ব়: ব়্যাব, and with endings (ব়্যাবের)
+    for raw in (watch.name, *watch.aliases):
+        if script_of(raw) == "cyrillic" and " " not in raw.strip():
+            # One-word names and acronyms are transliterated; longer names are translated instead.
+            for spelling in romanisations(raw):
+                yield spelling, "translit"  # ФСБ as Hungarian writes it: FSZB
     for raw in (watch.name, *watch.aliases):
         if _LATIN_ACRONYM.match(raw):
             for spelling in lexicon.acronym_spellings(raw):
@@ -67,6 +78,8 @@ def keys_of(alias: Alias, folded: str) -> Iterable[tuple[str, str]]:
         lookalike = greek_lookalike(alias.text)
         if lookalike is not None:
             yield fold_key(lookalike), "lookalike"
+    elif alias.shape == "acronym" and alias.script in ("greek", "cyrillic"):
+        yield " ".join(fold_key(c) for c in alias.text if c.strip()), "dotted"  # Ε.Υ.Π. folds to "ε υ π"
     elif "." in alias.text and all(len(w) == 1 for w in folded.split()[:2]):
         yield fold_key(alias.text.replace(".", "")), "dotted"  # "U.S. Immigration" -> "US Immigration"
     if alias.script == "latin" and alias.shape == "name" and " " not in folded:

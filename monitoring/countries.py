@@ -109,8 +109,9 @@ _AMBIGUOUS_NAMES = frozenset(
 )
 _SKIPPED_TERRITORIES = frozenset("EU EZ UN QO XA XB ZZ".split())
 _HISTORICAL = {"SU": "the Soviet Union"}
-# Languages whose country names take case endings ("Serbii", "Szerbiában"): their stems count too.
-_INFLECTING = frozenset("pl hu hr sr uk ru kk el tr".split())
+# Languages whose country names take case endings ("Serbii", "Szerbiában", "পাকিস্তানের"): a word that
+# begins like the name counts where monitoring.inflection says it is a form of it in that language.
+_INFLECTING = frozenset("pl hu hr sr uk ru kk el tr bn".split())
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -121,8 +122,13 @@ class CountryMention:
     view_end: int
 
 
-def _country_keys() -> Iterable[tuple[str, str, bool, bool]]:
-    """(ISO code, folded key, is a stem, must be in capitals) for every country term."""
+#: A country key's own check of the word it begins: (language, folded name) pairs, one of which the word
+#: must inflect (monitoring.inflection); empty for a plain word or a stem from the lexicon files.
+Forms = tuple[tuple[str, str], ...]
+
+
+def _country_keys() -> Iterable[tuple[str, str, bool, bool, Forms]]:
+    """(ISO code, folded key, is a stem, must be in capitals, forms to check) for every country term."""
     from babel import Locale
 
     for language in sorted({"en", "es", "fr", "pt", "de", "ru", "ar", *lexicon.languages()}):
@@ -132,54 +138,62 @@ def _country_keys() -> Iterable[tuple[str, str, bool, bool]]:
             folded = fold(name)
             if folded in _AMBIGUOUS_NAMES or len(folded) < 3:
                 continue
-            yield code, folded, False, name.isupper()
+            yield code, folded, False, name.isupper(), ()
             script = script_of(name)
             if (language in _INFLECTING or script == "cyrillic") and len(folded) >= 5 and " " not in folded:
                 root = folded.rstrip("aeiouyαεηιουω")
-                yield code, root if len(root) >= 4 else folded, True, False
+                inflected = language if language in _INFLECTING else "ru"
+                yield code, root if len(root) >= 4 else folded, True, False, ((inflected, folded),)
             elif script == "arabic":
                 # Arabic demonyms extend the name (العراق, العراقي), so a long name is also a stem.
                 for form in (name, *arabic_clitics(name)):
-                    yield code, fold(form), len(folded) >= 5, False
+                    yield code, fold(form), len(folded) >= 5, False, ()
     for code, terms in _COUNTRY_TERMS.items():
         for term in terms.split(" "):
             stem = term.endswith("*")
             word = term.rstrip("*").replace("_", " ")
             if script_of(word) == "arabic":
                 for form in (word, *arabic_clitics(word), "ال" + word):
-                    yield code, fold(form), stem, False
+                    yield code, fold(form), stem, False, ()
             else:
-                yield code, fold(word), stem, len(word) <= 3 and word.isascii()
+                yield code, fold(word), stem, len(word) <= 3 and word.isascii(), ()
     for code, term, stem in lexicon.country_terms():
-        yield code, term, stem, False
+        yield code, term, stem, False, ()
     for code, term in (("US", "U.S."), ("GB", "U.K."), ("AE", "U.A.E.")):
-        yield code, fold(term), False, True
+        yield code, fold(term), False, True, ()
 
 
 @cache
 def country_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
-    for key, value in _automaton_keys().items():
-        automaton.add_word(key, value)
+    for word, value in _automaton_keys().items():
+        automaton.add_word(word, value)
     automaton.make_automaton()
     return automaton
 
 
-#: What a country key leads to: ISO code, length, must be in capitals, is a stem.
-_Country = tuple[str, int, bool, bool]
+#: What a country key leads to: ISO code, length, must be in capitals, is a stem, and the names whose
+#: inflected forms it begins, each to check (language, name, code).
+_Country = tuple[str, int, bool, bool, tuple[tuple[str, str, str], ...]]
 
 
 @cache
 def _automaton_keys() -> dict[str, _Country]:
-    """Automaton key -> what it leads to (a key given twice keeps the last, as the automaton would)."""
-    keys: dict[str, _Country] = {}
-    for code, key, stem, capitals in _country_keys():
+    """Automaton key -> what it leads to."""
+    merged: dict[str, _Country] = {}
+    for code, key, stem, capitals, forms in _country_keys():
         if _UNSPACED.search(key):
-            keys[key] = (code, len(key) + 1, capitals, False)  # no spaces around it
+            merged[key] = (code, len(key) + 1, capitals, False, ())  # no spaces around it
             continue
         word = f" {key}" if stem else f" {key} "
-        keys[word] = (code, len(word), capitals, stem)
-    return keys
+        checked = tuple((language, name, code) for language, name in forms)
+        known = merged.get(word)
+        if checked and known is not None:
+            if not known[4]:
+                continue  # a stem of the lexicon files already takes every word it begins
+            checked = known[4] + checked  # one stem may begin several names, each with its check
+        merged[word] = (code, len(word), capitals, stem, checked)
+    return merged
 
 
 @cache
@@ -209,17 +223,42 @@ def _iter(view: str) -> list[tuple[int, _Country]]:
     return found
 
 
+def _inflected_country(
+    folded: Folded, start: int, end: int, checks: tuple[tuple[str, str, str], ...]
+) -> str | None:
+    """The country whose name the word at view[start:] is a form of, in the language of that name
+    (and of the text, when the text's language is known): "Szerbiában" is Serbia, "szám" not Samoa."""
+    from monitoring.inflection import inflects, kin
+
+    stop = folded.view.find(" ", end + 1)
+    word = folded.view[start : stop if stop != -1 else len(folded.view)]
+    language = None
+    for name_language, name, code in checks:
+        if word == name:
+            return code
+        if language is None:
+            language = lexicon.text_language(folded.original) or ""
+        if kin(language, name_language) and inflects(name_language, word, name):
+            return code
+    return None
+
+
 def country_mentions(folded: Folded) -> list[CountryMention]:
     """Countries named in a folded text: names, demonyms and main cities in several languages."""
     found = []
     view = folded.view
-    for end, (code, length, capitals, stem) in _iter(view):
+    for end, (code, length, capitals, stem, checks) in _iter(view):
         start = end - length + 2
         stop = end + 1 if length > 1 and view[end] != " " and not stem else end
         if capitals:
             begin, finish = folded.span(start, stop)
             if not folded.original[begin:finish].isupper():
                 continue
+        if checks:
+            inflected = _inflected_country(folded, start, end, checks)
+            if inflected is None:
+                continue
+            code = inflected
         found.append(CountryMention(code, start, stop if not stem else end + 1))
     # A country word inside a longer country name is that name's ("Srpske" in "Republike Srpske").
     return [

@@ -211,6 +211,15 @@ class StoredEntry:
     credibility: float
 
 
+_RANK = {AlertLevel.INFO: 0, AlertLevel.WARNING: 1, AlertLevel.CRITICAL: 2}
+
+
+def _stronger(level: AlertLevel, score: float, than_level: AlertLevel, than_score: float) -> bool:
+    """A higher level, or the same level with a higher score: a plain report can take the score to its
+    ceiling from any source, and then only its level says that a more credible copy is stronger."""
+    return (_RANK[level], score) > (_RANK[than_level], than_score)
+
+
 def _best_alerts(
     entry: StoredEntry, matcher: Matcher, suppressions: Suppressions
 ) -> dict[int, tuple[float, AlertLevel, list[str], Mention]]:
@@ -220,7 +229,7 @@ def _best_alerts(
             continue
         alerting = score_alert(mention, entry.text, entry.credibility)
         current = best.get(mention.customer_id)
-        if current is None or alerting.score > current[0]:
+        if current is None or _stronger(AlertLevel(alerting.level), alerting.score, current[1], current[0]):
             best[mention.customer_id] = (
                 alerting.score,
                 AlertLevel(alerting.level),
@@ -293,9 +302,9 @@ def match_entries(
                 created.append(row | values)
                 existing[(entry.story_id, customer_id)] = created[-1]
             elif isinstance(alert, dict):
-                if score > alert["score"]:
+                if _stronger(level, score, AlertLevel(alert["level"]), alert["score"]):
                     alert.update(values)
-            elif score > alert.score and alert.status == AlertStatus.NEW:
+            elif _stronger(level, score, alert.level, alert.score) and alert.status == AlertStatus.NEW:
                 if level == AlertLevel.CRITICAL and alert.level != AlertLevel.CRITICAL:
                     alert.notified_at = None  # a stronger copy of the story is critical: announce it now
                 for name, value in values.items():

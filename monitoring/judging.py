@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from rapidfuzz.distance import Levenshtein
+
 from contracts.models import CustomerKind
 from monitoring import acronyms, lexicon
 from monitoring.countries import CountryMention, country_mentions, country_name
@@ -275,11 +277,20 @@ def _names_customer(alias: Alias, spelled: str) -> bool:
     script = script_of(spelled)
     if all(script_of(name) != script for name in names):
         return True
-    words = {w[:5] for w in fold_key(spelled).split() if len(w) >= 4}
+    words = {w for w in fold_key(spelled).split() if len(w) >= 4}
     if not words:
         return True
-    known = {w[:5] for name in names for w in fold_key(name).split() if len(w) >= 4}
-    return len(words & known) * 2 >= len(words)
+    known = {w for name in names for w in fold_key(name).split() if len(w) >= 4}
+    return sum(1 for w in words if any(_same_word(w, k) for k in known)) * 2 >= len(words)
+
+
+def _same_word(word: str, known: str) -> bool:
+    """Whether two folded words are one word inflected, translated alike or transliterated otherwise:
+    the first five letters agree ("Defence", "Defensa"), or at most about a third of the letters differ
+    (Polish "służby", Russian "службы" read "sluzhby")."""
+    if word[:5] == known[:5]:
+        return True
+    return Levenshtein.normalized_similarity(word, known) >= 0.7
 
 
 def _alias_reason(hit: Hit, matched: str) -> str:

@@ -38,6 +38,7 @@ from monitoring.judging import (
 )
 from monitoring.misspelling import KeptIndex, Misspellings
 from monitoring.parameters import parameters
+from monitoring.phonetic import Sounds, name_sounds
 from monitoring.text import Folded, fold_key, fold_text
 from monitoring.variants import script_of
 
@@ -109,6 +110,7 @@ class Matcher:
         stemmed: dict[str, list[int]],
         fuzzy: list[tuple[int, str]] | KeptIndex,
         customers: list[WatchName | str] | None = None,
+        sounds: list[tuple[int, str]] | None = None,
     ) -> None:
         self._automaton = automaton
         self._payloads = payloads
@@ -117,6 +119,7 @@ class Matcher:
         self._police = police
         self._stemmed = stemmed
         self._misspelt = Misspellings(fuzzy, self._alias_text)
+        self._sounds = Sounds(sounds or ())  # Latin names written by ear in other scripts
         self._longest = max((k.count(" ") + 1 for k in stemmed), default=0)
         self._second: dict[str, set[str]] = {}
         for key in stemmed:
@@ -143,6 +146,7 @@ class Matcher:
         fuzzy: list[tuple[int, str]] = []
         police: dict[str, list[Alias]] = {}
         stemmed: dict[str, list[int]] = {}
+        sounds: list[tuple[int, str]] = []
         keys_setdefault = keys.setdefault
         for watch in names:
             seen: set[str] = set()
@@ -160,6 +164,10 @@ class Matcher:
                 if alias.shape == "name" and len(folded) >= 6 and " " not in folded:
                     if not _UNSPACED.search(folded):
                         fuzzy.append((index, folded))  # for names misspelt by one letter
+                if alias.script == "latin" and alias.shape in ("name", "generic"):
+                    sound = name_sounds(folded)
+                    if sound is not None:
+                        sounds.append((index, sound))
                 for key, key_form in keys_of(alias, folded):
                     entry = (index, form or key_form)
                     keys_setdefault((key, False), []).append(entry)
@@ -213,7 +221,7 @@ class Matcher:
             payloads.append(payload)
         if keys:
             automaton.make_automaton()
-        return cls(automaton, payloads, aliases, police, stemmed, fuzzy)
+        return cls(automaton, payloads, aliases, police, stemmed, fuzzy, sounds=sounds)
 
     def state(self) -> tuple[ahocorasick.Automaton, dict]:
         """The automaton and everything else as plain data (JSON of strings, cheap to read back), to keep
@@ -245,6 +253,7 @@ class Matcher:
             "stemmed": _ROW.join(stemmed),
             "payloads": _ROW.join(payloads),
             "fuzzy": fuzzy,
+            "sounds": [[number, sound] for number, sound in self._sounds.names],
         }
         return self._automaton, data
 
@@ -259,7 +268,10 @@ class Matcher:
             key, numbers = row.split(_FIELD)
             stemmed[key] = [int(i) for i in numbers.split(",")]
         keys, numbers = data["fuzzy"]
-        matcher = cls(automaton, payloads, aliases, {}, stemmed, (str(keys), str(numbers)), customers)
+        sounds = [(int(number), str(sound)) for number, sound in data.get("sounds", ())]
+        matcher = cls(
+            automaton, payloads, aliases, {}, stemmed, (str(keys), str(numbers)), customers, sounds=sounds
+        )
         matcher._police = {
             country: [
                 Alias(matcher._customer(c), matcher._customer(c).name, "generic", "latin") for c in found
@@ -371,6 +383,11 @@ class Matcher:
         found += [
             (self._alias(n), "misspelt", low, high)
             for n, low, high in self._misspelt.find(text, folded, taken)
+        ]
+        found += [
+            (self._alias(n), "translit", low, high)
+            for n, low, high in self._sounds.find(view)
+            if low not in taken
         ]
         if triggers:
             # An inflected name is looked for only where no name was found as written.

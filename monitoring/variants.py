@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import cache
 
 from monitoring.text import fold, transliterate
 
@@ -115,6 +116,61 @@ def russian_cases(text: str) -> list[str]:
         for case, new in enumerate(endings):
             forms[case][i] = word[: len(word) - len(ending)] + new
     return [" ".join(form) for form in forms if form != words]
+
+
+@cache
+def _romanisations() -> tuple[dict[int, str], ...]:
+    """Each language's `[romanisation] cyrillic` table (lexicon files: "с=sz ш=s"), as translate tables."""
+    from monitoring import lexicon
+
+    tables = []
+    for data in lexicon.languages().values():
+        spec = data.get("romanisation", {}).get("cyrillic", "")
+        pairs = [item.split("=", 1) for item in spec.split()]
+        if pairs:
+            tables.append({ord(cyrillic): latin for cyrillic, latin in pairs})
+    return tuple(tables)
+
+
+def romanisations(text: str) -> list[str]:
+    """A Cyrillic name as each language with a `[romanisation]` table writes it, in the name's capitals:
+    ФСБ is FSZB in Hungarian, Шойгу Szojgu in Polish and Schoigu in German. The common romanisation
+    (the one the folded text reads) is left out."""
+    plain = fold(transliterate(text))
+    found = []
+    for table in _romanisations():
+        words = []
+        for word in text.split():
+            written = word.lower().translate(table)
+            words.append(
+                written.upper()
+                if word.isupper()
+                else written[:1].upper() + written[1:]
+                if word[:1].isupper()
+                else written
+            )
+        romanised = " ".join(words)
+        if fold(romanised) != plain:
+            found.append(romanised)
+    return list(dict.fromkeys(found))
+
+
+@cache
+def _spelling_variants() -> tuple[tuple[str, str], ...]:
+    from monitoring import lexicon
+
+    pairs = []
+    for data in lexicon.languages().values():
+        for item in data.get("spelling", {}).get("variants", "").split():
+            written, instead = item.split("=", 1)
+            pairs.append((written, instead))
+    return tuple(pairs)
+
+
+def spelling_variants(text: str) -> list[str]:
+    """The name with letters that texts write in place of others (lexicon `[spelling] variants`:
+    Bengali র written ব়)."""
+    return [text.replace(a, b) for a, b in _spelling_variants() if a in text]
 
 
 def arabic_clitics(text: str) -> list[str]:

@@ -35,7 +35,7 @@ from monitoring.matching import Matcher, WatchName
 
 FORMAT = "endwatch-matcher-6"
 _CODE = Path(__file__).parent
-_LIBRARIES = ("ahocorasick", "opencc", "rigour", "babel", "rapidfuzz")
+_LIBRARIES = ("ahocorasick", "opencc", "rigour", "babel", "rapidfuzz", "icu", "Stemmer")
 #: A customer as the database holds it: id, name, aliases (JSON text), country, kind.
 Row = tuple[int, str, str | None, str, str]
 _AUTOMATON, _STATE, _SIGNATURE = "automaton.bin", "state.json", "signature"

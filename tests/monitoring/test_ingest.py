@@ -65,6 +65,9 @@ def test_entries_are_deduplicated_by_guid_then_link_then_content(session):
     assert count(session, Entry) == 3
 
 
+_RANK = {AlertLevel.INFO: 0, AlertLevel.WARNING: 1, AlertLevel.CRITICAL: 2}
+
+
 def test_syndicated_copies_share_a_story_and_raise_one_alert_per_customer(session):
     add_customer(session, "Corvane Systems", kind="private")
     wire, paper = add_feed(session, "Wire", credibility=0.2), add_feed(session, "Paper", credibility=0.9)
@@ -72,13 +75,15 @@ def test_syndicated_copies_share_a_story_and_raise_one_alert_per_customer(sessio
         CRACKDOWN.title.upper() + "!", CRACKDOWN.body, guid="paper-77", link="https://paper.example/77"
     )
     ingest_feed(session, wire, parsed(Item(CRACKDOWN.title, CRACKDOWN.body, guid="wire-1")))
-    weaker = session.scalars(select(Alert)).one().score
+    first = session.scalars(select(Alert)).one()
+    weaker = (_RANK[first.level], first.score)
     report = ingest_feed(session, paper, parsed(copy))
     assert report.entries == 1 and report.alerts == 0
     assert count(session, Entry) == 2 and count(session, Story) == 1
     alert = session.scalars(select(Alert)).one()
-    # The more credible copy makes the one alert stronger and points at it.
-    assert alert.score > weaker
+    # The more credible copy makes the one alert stronger (a higher level, or the same level with a higher
+    # score: a report this plain can take the score to its ceiling from any source) and points at it.
+    assert (_RANK[alert.level], alert.score) > weaker
     assert session.get(Entry, alert.entry_id).guid == "paper-77"
 
 

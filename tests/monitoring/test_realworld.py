@@ -1,11 +1,15 @@
 """Guard rails: the watcher's figures on the real-world corpus's test split (tests/monitoring/realworld).
 
-The test split is never used to fit or tune anything (scripts/fit_levels refuses it); these minimums
-are set just below what the fitted parameters measured there, once, after the last change
-(scripts/eval_realworld --split test; the figures are in realworld/README.md), so that a change to a
-weight, a threshold or a term list that breaks the calibration fails here. The last tests check that
-the rails hold: a weaker acronym weight, a higher critical threshold or a lighter violence weight, each
-written to a parameter file of its own, makes at least one of these checks fail.
+Since issue 13's fourth session the parameters are fitted on train, dev and this old test split (it had
+been looked at in earlier sessions; a new blind set, test2, kept by others, gives the figures:
+scripts/fit_levels --splits train+dev+test --include-test). These minimums are set about 0.005 below what
+the fitted parameters measure on the old test split (scripts/eval_realworld --split test; the figures
+are in realworld/README.md), so that a change to a weight, a threshold or a term list that breaks the
+calibration fails here. The last tests check that the rails hold: a weaker acronym weight, a higher
+critical threshold or a lighter violence weight, each written to a parameter file of its own, makes at
+least one of these checks fail (with the parameters fitted on all three splits the lighter acronym and
+violence weights move no mention and no level of this split; the mean confidence of the mention model on
+labelled mentions, and of the critical model on critical mentions, catch them).
 Each tuple: mentions precision, mentions recall, warning-level alerts precision, recall.
 """
 
@@ -18,40 +22,87 @@ from pathlib import Path
 import pytest
 
 from monitoring import parameters
-from monitoring.evaluation import Group, Report, evaluate, load_entries, load_watchlist
+from monitoring.evaluation import (
+    Group,
+    Report,
+    entry_text,
+    evaluate,
+    gold_levels,
+    load_entries,
+    load_watchlist,
+)
 from monitoring.matching import Matcher
+from monitoring.scoring import level_features
 
 CORPUS = Path(__file__).parent / "realworld"
 # Languages with 15 or more test entries: (entries, mentions P, mentions R, alerts P, alerts R).
 LANGUAGES = {
     "ar": (18, 0.995, 0.861, 0.995, 0.904),
-    "bn": (15, 0.995, 0.449, 0.495, 0.328),
+    "bn": (15, 0.995, 0.813, 0.709, 0.828),
     "el": (15, 0.995, 0.813, 0.995, 0.883),
     "en": (25, 0.947, 0.947, 0.995, 0.947),
-    "es": (19, 0.995, 0.947, 0.883, 0.936),
+    "es": (19, 0.995, 0.947, 0.837, 0.936),
     "fr": (15, 0.995, 0.883, 0.995, 0.995),
-    "hu": (15, 0.995, 0.495, 0.395, 0.328),
-    "id": (17, 0.895, 0.995, 0.78, 0.841),
-    "pl": (16, 0.995, 0.687, 0.995, 0.813),
-    "pt": (15, 0.995, 0.841, 0.883, 0.883),
+    "hu": (15, 0.995, 0.995, 0.661, 0.995),
+    "id": (17, 0.942, 0.995, 0.807, 0.995),
+    "pl": (16, 0.995, 0.764, 0.995, 0.813),
+    "pt": (15, 0.995, 0.918, 0.895, 0.995),
     "ru": (15, 0.995, 0.895, 0.852, 0.995),
     "sr": (15, 0.932, 0.995, 0.78, 0.995),
-    "tr": (16, 0.995, 0.918, 0.661, 0.661),
-    "uk": (16, 0.828, 0.828, 0.695, 0.772),
+    "tr": (16, 0.995, 0.918, 0.722, 0.883),
+    "uk": (16, 0.904, 0.828, 0.722, 0.883),
 }
 KINDS = {
-    "government": (0.936, 0.795, 0.824, 0.775),
+    "government": (0.955, 0.859, 0.844, 0.895),
     "private": (0.979, 0.995, 0.896, 0.995),
     "reseller": (0.995, 0.995, 0.995, 0.995),
-    "soe": (0.995, 0.995, 0.995, 0.995),
+    "soe": (0.995, 0.995, 0.745, 0.995),
 }
-CRITICAL = (0.749, 0.642)  # critical-level precision, recall over the whole test split
-OVERALL = (0.953, 0.864, 0.858, 0.858)
+CRITICAL = (0.778, 0.811)  # critical-level precision, recall over the whole test split
+OVERALL = (0.965, 0.906, 0.862, 0.932)
+# The critical model's mean probability over the test split's mentions labelled critical (credible
+# sources): a lighter harm weight lowers it even where no level crosses the threshold (measured 0.755).
+CRITICAL_CONFIDENCE = 0.749
+# The mention model's mean confidence for the labelled mentions of the test split (the best hit of each
+# labelled customer): a lighter weight for a shape of name lowers it before any mention is lost (0.927).
+MENTION_CONFIDENCE = 0.922
 
 
 def _measure() -> Report:
     watchlist = load_watchlist(CORPUS)
     return evaluate(Matcher.build(watchlist), watchlist, load_entries(CORPUS, ["test"]))
+
+
+def _critical_confidence() -> float:
+    """Mean critical probability of the mentions labelled critical in credible test entries."""
+    watchlist = load_watchlist(CORPUS)
+    matcher = Matcher.build(watchlist)
+    model = parameters.parameters().critical
+    found = []
+    for entry in load_entries(CORPUS, ["test"]):
+        if entry["credibility"] < 0.6:
+            continue
+        text, gold = entry_text(entry), gold_levels(entry)
+        for mention in matcher.scan(text):
+            if gold.get(mention.customer_id) == "critical":
+                found.append(model.probability(level_features(mention, text, entry["credibility"])[0]))
+    return sum(found) / len(found)
+
+
+def _mention_confidence() -> float:
+    """Mean mention-model probability of the best hit of each labelled customer in the test entries."""
+    watchlist = load_watchlist(CORPUS)
+    matcher = Matcher.build(watchlist)
+    model = parameters.parameters().mention
+    found: list[float] = []
+    for entry in load_entries(CORPUS, ["test"]):
+        gold = gold_levels(entry)
+        best: dict[int, float] = {}
+        for customer_id, features in matcher.candidates(entry_text(entry)):
+            if customer_id in gold:
+                best[customer_id] = max(best.get(customer_id, 0.0), model.probability(features))
+        found += best.values()
+    return sum(found) / len(found)
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +130,12 @@ def _failures(report: Report) -> list[str]:
     if critical.precision < CRITICAL[0] or critical.recall < CRITICAL[1]:
         failed.append(f"critical: precision {critical.precision:.3f}, recall {critical.recall:.3f}")
     failed += [f"overall: {b}" for b in _below(report.overall, OVERALL)]
+    confidence = _critical_confidence()
+    if confidence < CRITICAL_CONFIDENCE:
+        failed.append(f"critical confidence {confidence:.3f} < {CRITICAL_CONFIDENCE}")
+    confidence = _mention_confidence()
+    if confidence < MENTION_CONFIDENCE:
+        failed.append(f"mention confidence {confidence:.3f} < {MENTION_CONFIDENCE}")
     return failed
 
 
@@ -103,6 +160,14 @@ def test_critical_level_keeps_its_precision_and_recall(report):
         critical.precision,
         critical.recall,
     )
+
+
+def test_labelled_mentions_keep_their_confidence():
+    assert _mention_confidence() >= MENTION_CONFIDENCE
+
+
+def test_critical_mentions_keep_their_confidence():
+    assert _critical_confidence() >= CRITICAL_CONFIDENCE
 
 
 def test_the_whole_test_split_keeps_its_figures(report):

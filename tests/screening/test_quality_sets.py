@@ -1,4 +1,4 @@
-"""The labelled screening sets parse as scripts/eval_screening reads them, and the second blind set is new."""
+"""The labelled screening sets parse as scripts/eval_screening reads them, and each blind set is new."""
 
 from __future__ import annotations
 
@@ -84,4 +84,39 @@ def test_blind2_shares_no_listing_or_customer_with_the_other_sets() -> None:
     pairs = rows("blind2_pairs.csv")[1]
     customers = {norm(name) for row in pairs for name in names(row, "customer_name", "customer_aliases")}
     assert not listed & seen_names
+    assert not customers & seen_names
+
+
+def test_blind3_files_have_the_columns_the_eval_script_reads_and_every_listing_has_a_match() -> None:
+    entity_columns, entities = rows("blind3_entities.csv")
+    pair_columns, pairs = rows("blind3_pairs.csv")
+    assert entity_columns == [*ENTITY_COLUMNS, "reference"] and pair_columns == PAIR_COLUMNS
+    by_key = {row["key"]: row for row in entities}
+    assert len(by_key) == len(entities) >= 200
+    assert len({row["pair_id"] for row in pairs}) == len(pairs) >= 500
+    for row in entities:
+        assert row["schema"] in {"organization", "person"} and row["source"] in {"SDN", "UN"}, row
+        assert row["name"].strip() and row["reference"].strip(), row
+    for row in pairs:
+        assert row["entity_key"] in by_key and row["customer_name"].strip(), row
+        expected = MATCH_KINDS if row["label"] == "1" else MISS_KINDS
+        assert row["label"] in {"0", "1"} and row["kind"] in expected, row
+    assert 0.40 <= Counter(row["label"] for row in pairs)["0"] / len(pairs) <= 0.45
+    assert {row["entity_key"] for row in pairs if row["label"] == "1"} == set(by_key)
+
+
+def test_blind3_shares_no_listing_or_customer_with_the_older_sets() -> None:
+    seen_keys: set[str] = set()
+    seen_names: set[str] = set()
+    for entities_file, pairs_file in [*OTHER_SETS, ("blind2_entities.csv", "blind2_pairs.csv")]:
+        for row in rows(entities_file)[1]:
+            seen_keys.add(row["key"])
+            seen_names.update(norm(name) for name in names(row, "name", "aliases"))
+        for row in rows(pairs_file)[1]:
+            seen_names.update(norm(name) for name in names(row, "customer_name", "customer_aliases"))
+    entities = rows("blind3_entities.csv")[1]
+    pairs = rows("blind3_pairs.csv")[1]
+    assert not {row["key"] for row in entities} & seen_keys
+    assert not {norm(name) for row in entities for name in names(row, "name", "aliases")} & seen_names
+    customers = {norm(name) for row in pairs for name in names(row, "customer_name", "customer_aliases")}
     assert not customers & seen_names
