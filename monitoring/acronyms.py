@@ -49,7 +49,8 @@ def spelled_elsewhere(text: str, acronym: str, start: int) -> str | None:
     found = text.find(acronym) if size else -1
     while found != -1:
         end = found + size
-        if (found == 0 or not _word_char(text[found - 1])) and (end == len(text) or not _word_char(text[end])):
+        alone_before = found == 0 or not _word_char(text[found - 1])
+        if alone_before and (end == len(text) or not _word_char(text[end])):
             if found != start:
                 spelled = spelled_out_as(text, found, end)
                 if spelled is not None:
