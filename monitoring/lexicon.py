@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from itertools import islice, product
 from operator import itemgetter
 from pathlib import Path
 
@@ -308,12 +309,11 @@ def acronym_spellings(acronym: str) -> list[str]:
     for table, joiners in _letter_names():
         if any(c not in table for c in letters):
             continue
-        spellings = [""]
-        for letter in letters:
-            names = table[letter]
-            spellings = [s + "\0" + n if s else n for s in spellings for n in names][:_MAX_SPELLINGS]
+        # The first few of every choice of names, in order: the same as keeping the first few after
+        # each letter, since those are the choices of the first few prefixes.
+        spellings = list(islice(product(*(table[letter] for letter in letters)), _MAX_SPELLINGS))
         for joiner in joiners:
-            found += [s.replace("\0", joiner) for s in spellings]
+            found += [joiner.join(spelling) for spelling in spellings]
     return list(dict.fromkeys(found))
 
 
