@@ -31,7 +31,9 @@ _LATIN_ACRONYM = re.compile(r"[A-Z]{3,6}\Z")
 def alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
     """The customer's names as imported, then the name without its country qualifier or demonym, a
     company's name without its legal form (rigour) or a trailing descriptor ("Nexa Technologies"), and
-    its Latin acronyms spelled with other scripts' letter names (lexicon `[acronyms]`: NSO = إن إس أو)."""
+    its Latin acronyms spelled with other scripts' letter names (lexicon `[acronyms]`: NSO = إن إس أو),
+    and a company's Latin acronym with the words that languages written without spaces run into it
+    (`[attached]`: NSO集团)."""
     for raw in (watch.name, *watch.aliases):
         yield raw, None
     for raw in (watch.name, *watch.aliases):
@@ -47,6 +49,10 @@ def alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
             for spelling in lexicon.acronym_spellings(raw):
                 yield spelling, "letters"
     if watch.kind not in ("government", "soe"):
+        for raw in (watch.name, *watch.aliases):
+            if _LATIN_ACRONYM.match(raw):
+                for word in lexicon.attached_after():
+                    yield raw + word, "clitic"  # NSO集团: a company word run into a Latin acronym
         from rigour.names import remove_org_types  # only when building: it takes a while to import
 
         for raw in (watch.name, *watch.aliases):

@@ -297,6 +297,8 @@ def _alias_reason(hit: Hit, matched: str) -> str:
     alias = hit.alias.text
     if hit.form == "translit" or (hit.form == "exact" and script_of(matched) != hit.alias.script):
         return f'transliteration of alias "{alias}"'
+    if hit.form == "misspelt" and script_of(matched) != hit.alias.script:
+        return f'"{matched}": "{alias}" written by ear in another script'
     if hit.form == "inflected":
         return f'inflected form of alias "{alias}"'
     if hit.form == "clitic":

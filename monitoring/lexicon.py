@@ -32,6 +32,8 @@ CATEGORIES = (
     "denial",
     "disproval",
     "crime",
+    "espionage",
+    "policy",
 )
 POLICE = "police"
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -293,6 +295,14 @@ def organisation_after(view: str, end: int) -> bool:
 def descriptors() -> frozenset[str]:
     """Words that end company names without being the name ("Technologies", "Group"), lower case."""
     return frozenset(w for data in languages().values() for w in data.get("descriptors", "").split())
+
+
+@cache
+def attached_after() -> tuple[str, ...]:
+    """Words that languages written without spaces run into a company's Latin acronym (`[attached]`
+    `after`: 公司, 集团), so that "NSO集团" is NSO; as written, from every language."""
+    words = (w for data in languages().values() for w in data.get("attached", {}).get("after", "").split())
+    return tuple(dict.fromkeys(words))
 
 
 _MAX_SPELLINGS = 8

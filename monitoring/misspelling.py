@@ -12,11 +12,13 @@ from collections.abc import Callable
 
 from rapidfuzz.distance import Levenshtein
 
+from monitoring.phonetic import arabic_by_ear, latin_by_arabic_ear
 from monitoring.text import Folded, fold_key
 
 # The capital first, then "no word character before it": the same matches as (?<!\w)[A-Z...]\w{4,},
 # found three times faster (the regex engine skips ahead to the next capital).
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-ÞА-ЯЁЂ-ЏΑ-Ω](?<!\w.)\w{4,}")
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a\u0671-\u06d3]+")
 _SEPARATOR = "\ue01e"  # a private-use character: JSON keeps it as it is (see matching._FIELD)
 #: A kept index as two texts: its keys, and the alias numbers of each key ("3,17"), in the same order.
 KeptIndex = tuple[str, str]
@@ -34,6 +36,7 @@ class Misspellings:
         self._alias_text = alias_text
         self._index: dict[str, list[int]] | _SortedIndex | None = None
         self._near: dict[str, list[int]] = {}
+        self._by_ear: dict[str, list[int]] | None = None
 
     def state(self) -> KeptIndex:
         """The index as two texts, to keep it with the matcher: its keys in sorted order, so that a
@@ -50,11 +53,11 @@ class Misspellings:
         index = self._lookup()
         if not index:
             return []
+        found = self._arabic(text, folded, taken) if _ARABIC_WORD.search(text) else []
         # Most texts have no such word: look each distinct word up once before walking the text.
         close = {word for word in set(_CAPITALISED.findall(text)) if self._near_names(word, index)}
         if not close:
-            return []
-        found = []
+            return found
         for word in _CAPITALISED.finditer(text):
             if word.group() not in close:
                 continue
@@ -65,6 +68,38 @@ class Misspellings:
             for number in near:
                 found.append((number, low, folded.view_offset(word.end())))
         return found
+
+    def _arabic(self, text: str, folded: Folded, taken: set[int]) -> list[tuple[int, int, int]]:
+        """The one-word names written by ear in Arabic letters, in one word or two (دارك ماتر)."""
+        by_ear = self._arabic_index()
+        if not by_ear:
+            return []
+        words = [(m.start(), m.end(), *arabic_by_ear(m.group())) for m in _ARABIC_WORD.finditer(text)]
+        found = []
+        for i, (start, end, sounds, vowels) in enumerate(words):
+            low = folded.view_offset(start)
+            if low in taken:
+                continue
+            candidates = [(end, sounds, vowels)]
+            if i + 1 < len(words) and text[end : words[i + 1][0]] == " ":
+                _, stop, more, also = words[i + 1]
+                candidates.append((stop, sounds + more, vowels + also))
+            for stop, heard, written in candidates:
+                if written >= 2:
+                    for number in by_ear.get(heard, ()):
+                        found.append((number, low, folded.view_offset(stop)))
+        return found
+
+    def _arabic_index(self) -> dict[str, list[int]]:
+        """The one-word names by their consonants as Arabic writes them, made when a text first needs it."""
+        if self._by_ear is None:
+            numbers = _all_numbers(self._lookup())
+            self._by_ear = {}
+            for number in sorted(numbers):
+                sounds = latin_by_arabic_ear(fold_key(self._alias_text(number)))
+                if sounds is not None:
+                    self._by_ear.setdefault(sounds, []).append(number)
+        return self._by_ear
 
     def _near_names(self, word: str, index: dict[str, list[int]] | _SortedIndex) -> list[int]:
         """Aliases one edit away from a word (remembered: the same words come back in every text)."""
@@ -115,6 +150,13 @@ class _SortedIndex:
     def get(self, key: str) -> str | None:
         at = bisect_left(self.keys, key)
         return self.numbers[at] if at < len(self.keys) and self.keys[at] == key else None
+
+
+def _all_numbers(index: dict[str, list[int]] | _SortedIndex) -> set[int]:
+    """Every alias number the index leads to."""
+    if isinstance(index, _SortedIndex):
+        return {int(n) for numbers in index.numbers for n in numbers.split(",")}
+    return {n for numbers in index.values() for n in numbers}
 
 
 def _numbers(index: dict[str, list[int]] | _SortedIndex, key: str) -> list[int]:

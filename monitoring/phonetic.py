@@ -7,7 +7,9 @@ in Latin (ICU's Any-Latin, the same rules for every script) and reduced to a con
 spelling read as it sounds: "tion" -> "sn", soft c -> s, soft g -> j, v -> b, vowels, h, w and y left out,
 double letters once), and a run of words whose skeletons are those of a watchlist name's words is that name.
 A word may carry one of its language's endings (monitoring.inflection: ব্যাটালিয়নের). Only texts with
-such words pay for it; a text folded to ASCII is skipped at once.
+such words pay for it; a text folded to ASCII is skipped at once. In a text with Chinese or Japanese
+characters, Latin words run into them ("公司Cellebrite的") are words of their own, compared by the same
+skeletons (as are the text's other Latin words, where a name may continue).
 """
 
 from __future__ import annotations
@@ -101,6 +103,57 @@ def name_sounds(folded: str) -> str | None:
     return " ".join(sounds)
 
 
+_LATIN_RUN = re.compile(r"[a-z]+|[^a-z]+")
+
+
+def _latin_runs(token: str, position: int) -> list[tuple[int, int, tuple[str, ...]]]:
+    """A token of Chinese or Japanese characters with Latin words run into it ("以色列nso集团",
+    "公司cellebrite的"): each Latin run is a word of its own, read as English spelling; the rest has no sound.
+    Chinese writes foreign names in Latin letters without spaces, so they are found here by their sound."""
+    words: list[tuple[int, int, tuple[str, ...]]] = []
+    for run in _LATIN_RUN.finditer(token):
+        start = position + run.start()
+        latin = run.group()
+        sounds = (skeleton(latin),) if latin.isascii() and latin.isalpha() else ()
+        words.append((start, start + len(latin), sounds))
+    return words
+
+
+# Arabic writes a Latin name by ear with its consonants and long vowels (هيكفيجن, إنتيليكسا, دارك ماتر).
+# Both sides are reduced to classes of consonants Arabic writes alike: v and p as ف and ب, g and the "zh"
+# of "vision" as ج, t and d, k and q; the letters of vowels and h are left out.
+_ARABIC_CLASSES = dict(
+    zip(
+        "بپفڤتطدضثذزظسصشجژچغكقخگلمنر",
+        "bbbbttttsssssssssskkkkklmnr",
+        strict=True,
+    )
+)
+_ARABIC_VOWELS = frozenset("اأإآٱءئؤويىةهحع")
+_LATIN_CLASSES = str.maketrans("fpvdjzqcg", "bbbtsskkk")
+_ARABIC_PREFIXES = ("وال", "بال", "لل", "ال")
+_ARABIC_MIN = 4  # consonant classes a name needs, so that ordinary words do not match by accident
+
+
+def latin_by_arabic_ear(folded_name: str) -> str | None:
+    """A one-word Latin name as Arabic would write its consonants ("hikvision" -> "kbsn"), or None."""
+    sounds = skeleton(folded_name).translate(_LATIN_CLASSES)
+    return sounds if len(sounds) >= _ARABIC_MIN else None
+
+
+@lru_cache(maxsize=65_536)
+def arabic_by_ear(word: str) -> tuple[str, int]:
+    """The consonant classes of an Arabic word read as a foreign name, less the article and a leading
+    conjunction, and how many letters of vowels it writes (a foreign name written by ear has several;
+    Arabic's own words are written mostly without them)."""
+    for prefix in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 4:
+            word = word[len(prefix) :]
+            break
+    sounds = "".join(_ARABIC_CLASSES.get(c, "") for c in word if c not in _ARABIC_VOWELS)
+    return re.sub(r"(.)\1+", r"\1", sounds), sum(c in _ARABIC_VOWELS for c in word)
+
+
 class Sounds:
     """The watchlist's Latin names by sound, to find them written by ear in other scripts."""
 
@@ -124,9 +177,14 @@ class Sounds:
         first = self._first()
         words: list[tuple[int, int, tuple[str, ...]]] = []
         position = 0
+        unspaced = _CJK.search(view) is not None
         for token in view.split(" "):
-            if token and not token.isascii() and not _CJK.search(token):
+            if unspaced and _CJK.search(token):
+                words += _latin_runs(token, position)
+            elif token and not token.isascii():
                 words.append((position, position + len(token), word_sounds(token)))
+            elif unspaced and token.isalpha():
+                words.append((position, position + len(token), (skeleton(token),)))
             else:
                 words.append((position, position + len(token), ()))
             position += len(token) + 1

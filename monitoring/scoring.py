@@ -2,8 +2,9 @@
 
 Features: how the name was matched (the mention's confidence), which kinds of context (surveillance,
 targeted people, detention, violence, repression, censorship, business, denial, disproval, ordinary
-crime; one term list per language in monitoring/lexicon/) are near the mention or anywhere in the
-text, and the source's credibility. Two fitted logistic models give the probability that the report
+crime, security cases against suspects, sanctions and appointments; one term list per language in
+monitoring/lexicon/) are near the mention or anywhere in the text, whether the mention's sentence names
+a person, and the source's credibility. Two fitted logistic models give the probability that the report
 ties the customer to harm or surveillance of people (a warning) and to the critical kind (targeted
 people, detention, torture, disappearance, killing). Policy from the labelling guide is applied on top: below
 `warning_credibility` a source alone raises no warning, and a critical level needs `critical_credibility`.
@@ -32,8 +33,12 @@ _LABELS = {
     "denial": "a denial",
     "disproval": "a finding that clears the customer",
     "crime": "ordinary crime (drugs, fraud, bribery, gangs, theft)",
+    "espionage": "a security case against suspects (espionage, treason, sabotage, terrorism)",
+    "policy": "sanctions, appointments, rules or records",
 }
 _HARM = frozenset(("surveillance", "targets", "detention", "violence", "repression"))
+# Kinds of context that, anywhere in a text, say what the story is about when it is not harm to people.
+_ABOUT = frozenset(("crime", "espionage", "policy"))
 
 
 @dataclass(frozen=True)
@@ -79,12 +84,14 @@ def level_features(
         found[f"sentence:{category}"] = 1.0
     for category in near:
         found[f"near:{category}"] = 1.0
-    for category in anywhere & (_HARM | {"crime"}):
+    for category in anywhere & (_HARM | _ABOUT):
         found[f"text:{category}"] = 1.0
     if "targets" in near:
         for category in ("surveillance", "detention", "violence", "repression"):
             if category in near:
                 found[f"near:{category}&targets"] = 1.0
+    if _names_person(text, sentence_low, sentence_high, mention.start, mention.end):
+        found["sentence:named-person"] = 1.0
     if mention.start < text.find("\n") or "\n" not in text:
         found["in-title"] = 1.0
     if "kind:company" in mention.features:
@@ -133,6 +140,18 @@ def score_alert(mention: Mention, text: str, credibility: float) -> Alerting:
 
 
 _SENTENCE_ENDS = re.compile(r"[.!?;\n]\s")
+# Two or three capitalised words in a row after a lower-case word: a person's name in a cased script
+# ("of journalist Khadija Ismayilova", "журналиста Ивана Сафронова"); the guide makes a report critical
+# when its victims are named.
+_PERSON = re.compile(
+    r"(?<=[a-zà-ÿа-яёіїєґα-ωά-ώ,] )(?:[A-ZÀ-ÞА-ЯЁІЇЄҐΑ-ΩΆ-Ώ][a-zà-ÿа-яёіїєґα-ωά-ώ'’-]+ ){1,2}"
+    r"[A-ZÀ-ÞА-ЯЁІЇЄҐΑ-ΩΆ-Ώ][a-zà-ÿа-яёіїєґα-ωά-ώ'’-]+"
+)
+
+
+def _names_person(text: str, low: int, high: int, start: int, end: int) -> bool:
+    """Whether the sentence text[low:high] names what looks like a person, outside the mention."""
+    return any(m.end() <= start or m.start() >= end for m in _PERSON.finditer(text, low, high))
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:

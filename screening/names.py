@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import icu
 from rigour.names import (
@@ -104,6 +105,14 @@ EXTRA_LEGAL_FORMS = frozenset(
         "shmm",
         "shmkh",
         "almhdwdt",
+        # Russian autonomous non-profit organisations (АНО), Turkish joint-stock companies (A.Ş., anonim
+        # şirketi), Italian voluntary bodies (ODV), the Dubai Multi Commodities Centre's free-zone firms.
+        "ano",
+        "anonim",
+        "odv",
+        "dmcc",
+        "sal",  # société anonyme libanaise (S.A.L.)
+        "jscl",
     }
 )
 # Legal forms of several words that rigour's table does not hold, in Latin or transliterated spelling.
@@ -130,6 +139,11 @@ EXTRA_LEGAL_PHRASES = tuple(
         "aktsionersko drushtvo",
         "drushtvo s ogranichena otgovornost",
         "druzhestvo s ogranichena otgovornost",
+        "autonomous non profit organization",
+        "autonomous non profit organisation",
+        "avtonomnaya nekommercheskaya organizatsiya",
+        "anonim sirketi",
+        "anonim serketi",
     )
 )
 # Words that say what kind of body something is rather than which one: they count, but little.
@@ -150,6 +164,7 @@ GENERIC_WORDS = frozenset(
     european middle east west east north south africa
     beijing shanghai shenzhen hangzhou zhejiang guangzhou guangdong jiangsu wuhan tianjin chengdu xiamen
     moscow tehran dubai hong kong singapore concern kontsern koncern headquarters
+    commercial mortgage federation foreign external
     """.split()
 ) | frozenset(
     # Country names and demonyms name where a body is, not which one it is.
@@ -163,6 +178,28 @@ GENERIC_WORDS = frozenset(
     romania rwanda saudi serbia slovakia spain sudan sweden switzerland syria syrian taiwan tajikistan
     tanzania thailand tunisia turkey turkmenistan uganda ukraine uzbekistan venezuela vietnam yemen zimbabwe
     british emirati turkish egyptian saudi arab arabic islamic
+    lebanese libyan belarusian kazakh uzbek cambodian vietnamese pakistani afghan iraqi sudanese yemeni cuban
+    venezuelan nicaraguan burmese malaysian singaporean indonesian thai filipino qatari kuwaiti omani
+    bahraini jordanian palestinian algerian moroccan tunisian nigerian ethiopian somali kenyan congolese
+    ukrainian georgian armenian azerbaijani moldovan serbian bulgarian romanian hungarian polish slovak
+    croatian bosnian albanian macedonian montenegrin mexican colombian brazilian argentine chilean peruvian
+    canadian australian swiss austrian dutch belgian spanish portuguese swedish norwegian danish finnish
+    cypriot maltese
+    """.split()
+)
+# Places: two names each with a place the other lacks name two bodies ("Shanghai ... Institute", "Beijing
+# ... Institute"), as two kinds of body do.
+PLACE_WORDS = frozenset(
+    """
+    beijing shanghai shenzhen hangzhou zhejiang guangzhou guangdong jiangsu wuhan tianjin chengdu xiamen
+    qingdao dalian harbin heilongjiang shandong jilin liaoning hebei henan hubei hunan anhui fujian jiangxi
+    sichuan yunnan guizhou shaanxi shanxi gansu xinjiang ningbo nanjing suzhou dongguan foshan zhuhai
+    chongqing kunming changsha zhengzhou jinan shenyang changchun taiyuan hefei fuzhou nanchang xian lanzhou
+    moscow petersburg novosibirsk yekaterinburg vladivostok khabarovsk tehran isfahan mashhad tabriz shiraz
+    qom karaj ahvaz dubai sharjah abu dhabi ajman doha riyadh jeddah
+    beirut damascus aleppo baghdad basra istanbul ankara izmir minsk kiev kyiv kharkiv almaty astana
+    tashkent bishkek pyongyang seoul taipei kaohsiung singapore kuala lumpur bangkok hanoi saigon mumbai
+    delhi karachi lahore london paris berlin hamburg frankfurt munich milan rome madrid vienna zurich geneva
     """.split()
 )
 # Words that say what kind of body it is: two names that differ in them name two different bodies.
@@ -198,6 +235,7 @@ SYNONYMS = {
     "holdings": "holding",
     "industries": "industry",
     "jituan": "group",
+    "grup": "group",
     "mohammed": "muhammad",
     "mohammad": "muhammad",
     "mohamed": "muhammad",
@@ -233,6 +271,7 @@ STOP_WORDS = frozenset(
         "der",
         "va",  # Persian "and"
         "wa",
+        "ve",  # Turkish "and"
     }
 )
 GENERIC_WEIGHT = 0.15
@@ -267,7 +306,7 @@ _DEDICATION_STARTS = frozenset(opener[0] for opener in DEDICATIONS)
 def token_weight(token: str) -> float:
     if token.startswith(HONORIFIC):
         return GENERIC_WEIGHT
-    if token in GENERIC_WORDS:
+    if token in GENERIC_WORDS or token in FOREIGN_COMMON or token in PLACE_WORDS:
         return GENERIC_WEIGHT
     if len(token) <= 2:
         return SHORT_WEIGHT
@@ -277,7 +316,22 @@ def token_weight(token: str) -> float:
 @lru_cache(maxsize=65536)
 def latin(text: str) -> str:
     """Lower-case Latin letters, digits and single spaces (any script, any punctuation)."""
-    return normalize_name(ascii_text(text)) or ""
+    # ICU writes the Arabic letter ain (ع) as "?", which would cut a word in two ("sn?ty" for صنعتی); the
+    # Russian х as "h", where the lists (BGN/PCGN, passports) write "kh" ("Tekhnraiz", "Alfastrakhovanie").
+    if text.isascii():
+        return normalize_name(text) or ""
+    return normalize_name(_AIN.sub("", ascii_text(text.translate(_KHA)))) or ""
+
+
+_KHA = str.maketrans({"х": "kh", "Х": "Kh"})
+
+
+_AIN = re.compile(r"(?<=[A-Za-z])\?(?=[A-Za-z])|\?$")
+# Persian plural and adjective endings written after a zero-width non-joiner ("پایانه‌های": terminals).
+_PERSIAN_SUFFIX = re.compile("\u200c(?:هایی|های|ها|ای|ی)(?=\\s|$)")
+# Arabic words carry the article and a preposition or conjunction as prefixes ("للاستثمار": for the
+# investment, "والاستثمار": and the investment); they are cut off before a word is read in Latin.
+_ARABIC_CLITIC = re.compile("^(?:وال|بال|فال|كال|لل|ال)(?=[\u0621-\u064a\u067e-\u06cc]{3})")
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -320,6 +374,48 @@ def _word_latin(word: str) -> list[str]:
         ordinal = _ORDINAL.match(token)
         out.append(ordinal.group(1) if ordinal else token)
     return out
+
+
+# The syllables of Mandarin in pinyin without tones, as ICU's Han-Latin reads the Chinese characters, of two
+# letters or more ("a", "e", "o" alone would let English words pass for pinyin).
+PINYIN_SYLLABLES = frozenset(
+    """
+    ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce
+    cen ceng cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui
+    chun chuo ci cong cou cu cuan cui cun cuo da dai dan dang dao de den deng di dian diao die ding diu
+    dong dou du duan dui dun duo ei en eng er fa fan fang fei fen feng fiao fo fou fu ga gai gan gang
+    gao ge gei gen geng gong gou gu gua guai guan guang gui gun guo ha hai han hang hao he hei hen heng
+    hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao jie jin jing jiong jiu ju juan
+    jue jun ka kai kan kang kao ke kei ken keng kong kou ku kua kuai kuan kuang kui kun kuo la lai lan
+    lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lue lun luo ma mai
+    man mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen
+    neng ni nian niang niao nie nin ning niu nong nou nu nuan nue nun nuo ou pa pai pan pang pao pei pen
+    peng pi pian piao pie pin ping po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que
+    qun ran rang rao re ren reng ri rong rou ru rua ruan rui run ruo sa sai san sang sao se sen seng sha
+    shai shan shang shao she shei shen sheng shi shou shu shua shuai shuan shuang shui shun shuo si song
+    sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong tou tu tuan tui tun
+    tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan xue xun
+    ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha
+    zhai zhan zhang zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi
+    zong zou zu zuan zui zun zuo
+    """.split()
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def pinyin(token: str) -> tuple[str, ...] | None:
+    """A word cut into pinyin syllables ("hengsheng": heng, sheng), or None when it cannot be cut so (into
+    two syllables or more)."""
+    syllables = PINYIN_SYLLABLES
+    best: list[tuple[str, ...] | None] = [()] + [None] * len(token)
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - 6), end - 1):
+            head = best[start]
+            if head is not None and token[start:end] in syllables:
+                best[end] = (*head, token[start:end])
+                break
+    found = best[len(token)]
+    return found if found is not None and len(found) >= 2 else None
 
 
 _RUSSIAN_ENDINGS = re.compile(r"(oy|iy|yy|yi|ij|yj|ii)$")
@@ -446,6 +542,8 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     in Latin, and by the few of EXTRA_LEGAL_FORMS and EXTRA_LEGAL_PHRASES; the words are then read in Latin
     one by one (Chinese cut into words first), each keeping what rigour's symbol tables say it means.
     """
+    if "\u200c" in name:
+        name = _PERSIAN_SUFFIX.sub("", name)
     text = " ".join(segment_han(name).casefold().split())
     if not text:
         return None
@@ -459,10 +557,10 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
             forms += [latin(matched) for matched, _ in found]
             replaced = replace_org_types_compare(text, generic=True)
             text = " ".join(w for w in replaced.split() if w not in targets)
-    words = (normalize_name(text) or "").split()
+    words = [w if w.isascii() else _ARABIC_CLITIC.sub("", w) for w in (normalize_name(text) or "").split()]
     # Organisations' words are looked up in rigour's symbol tables; people's names are not (its table of
     # given and family names takes long to load; skeleton() evens out their usual spellings instead).
-    tagged = [set[str]() for _ in words] if person else _symbols(words)
+    tagged: list[set[str]] = [set() for _ in words] if person else _symbols(words)
     for index, word in enumerate(words):
         if _ABJAD.search(word):
             tagged[index].add(ABJAD)
@@ -470,8 +568,11 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     symbols: list[set[str]] = []
     for word, meaning in zip(words, tagged, strict=True):
         for token in _word_latin(word):
-            tokens.append(SYNONYMS.get(token, token))
-            symbols.append(meaning)
+            token = SYNONYMS.get(token, token)
+            for part in (token,) if person or len(token) < COMPOUND_LENGTH else split_compound(token):
+                tokens.append(part)
+                extra = None if person else org_meanings(part)
+                symbols.append(meaning | extra if extra else meaning)
     if not person:
         _drop_phrases(tokens, symbols, forms)
         _mark_dedication(tokens, symbols)
@@ -494,6 +595,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
 
 _BELARUSIAN_IA = re.compile(r"(?<=[a-z])ia(?=[bcdfghjklmnpqrstvwxz])")
 _SKELETON = (
+    ("x", "ks"),  # "Mirex", "Мирекс"; "Techexpertiza", "Tekhekspertiza"
     ("ou", "u"),
     ("au", "av"),  # Belarusian ў for Russian в ("Auramenka", "Avramenko")
     ("dzh", "j"),
@@ -542,6 +644,91 @@ def consonants(token: str) -> str:
     return "".join(c for c in skeleton(token, endings=False) if c not in "aeiou")
 
 
+@lru_cache(maxsize=1 << 16)
+def abjad_key(token: str) -> str:
+    """A word's consonants without doubled letters: what Arabic or Persian script writes of it ("الهه" alhh,
+    "Elaheh"; "یزدی" yzdy, "Yazdi")."""
+    out: list[str] = []
+    for char in consonants(token):
+        if not out or out[-1] != char:
+            out.append(char)
+    return "".join(out)
+
+
+ORG_WORDS_FILE = Path(__file__).with_name("org_words.tsv")
+
+
+_Table = dict[str, frozenset[str]]
+
+
+def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
+    """org_words.tsv read as the analyser reads names: meanings by word and by its skeleton, and the
+    words of other languages than English whose English words are common ones."""
+    meanings: dict[str, set[str]] = {}
+    abjad: dict[str, set[str]] = {}
+    english: dict[str, set[str]] = {}
+    foreign: dict[str, set[str]] = {}
+    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        meaning, language, words = line.split("\t")
+        for word in words.split():
+            word = _ARABIC_CLITIC.sub("", _PERSIAN_SUFFIX.sub("", word))
+            for token in _word_latin(word):
+                token = SYNONYMS.get(token, token)
+                meanings.setdefault(token, set()).add("W" + meaning)
+                if language in ("ar", "fa") and len(consonants(token)) >= 3:
+                    abjad.setdefault(consonants(token), set()).add("W" + meaning)
+                (english if language == "en" else foreign).setdefault(meaning, set()).add(token)
+    common_meanings = {m for m, words in english.items() if any(w in GENERIC_WORDS for w in words)}
+    common = {t for m in common_meanings for t in foreign.get(m, ())} - set().union(*english.values())
+    by_sound: dict[str, set[str]] = {}
+    for token, found in meanings.items():
+        if len(token) >= 5 and token.isalpha():
+            by_sound.setdefault(skeleton(token), set()).update(found)
+    return (
+        {t: frozenset(m) for t, m in meanings.items()},
+        {t: frozenset(m) for t, m in by_sound.items()},
+        {t: frozenset(m) for t, m in abjad.items()},
+        frozenset(common),
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def org_meanings(token: str) -> frozenset[str]:
+    """What org_words.tsv says a word means ("ticaret", "tjart", "trade": WTRADE), by spelling or sound."""
+    found = ORG_MEANINGS.get(token)
+    if found is None and len(token) >= 5 and token.isalpha():
+        found = ORG_SOUNDS.get(skeleton(token))
+    if found is None and token.isalpha():
+        # A Persian or Arabic word written in Latin with its vowels ("sanat", صنعت; "madan", معدن).
+        found = ORG_ABJAD.get(consonants(token))
+    return found or frozenset()
+
+
+ORG_MEANINGS, ORG_SOUNDS, ORG_ABJAD, FOREIGN_COMMON = _load_org_words()
+# Common words that end a compound ("radiozavod": radio plant), by their last five letters.
+_COMPOUND_ENDS: dict[str, list[str]] = {}
+for _word in ORG_MEANINGS:
+    if len(_word) >= 5 and _word.isalpha():
+        _COMPOUND_ENDS.setdefault(_word[-5:], []).append(_word)
+
+
+COMPOUND_LENGTH = 9
+
+
+def split_compound(token: str) -> tuple[str, ...]:
+    """A word made of another and a common word of organisations, cut in two ("radiozavod": radio,
+    zavod); other words as they are."""
+    if len(token) < COMPOUND_LENGTH or token in ORG_MEANINGS or token in GENERIC_WORDS:
+        return (token,)
+    for end in _COMPOUND_ENDS.get(token[-5:], ()):
+        head = token[: -len(end)]
+        if token.endswith(end) and len(head) >= 4:
+            return head, end
+    return (token,)
+
+
 def meaning_keys(form: NameForm, index: int) -> list[str]:
     """Keys for what a word means by rigour's symbol tables, so that a translation finds its original."""
     return [
@@ -571,10 +758,34 @@ def short_form(tokens: tuple[str, ...]) -> str | None:
     return None
 
 
-def _sound_keys(token: str) -> list[str]:
+_VOWEL_RUN = re.compile(r"[aeiou]{2,}")
+# Russian adjectives of place ("Kamsky" of the Kama, "Ryazansky" of Ryazan).
+PLACE_ADJECTIVE = re.compile(r"sk(?:y|iy|ii|ij|aya|aja|oye|oe|oi|oy|ogo|ovo)$")
+
+
+@lru_cache(maxsize=1 << 16)
+def _sound_keys(token: str) -> tuple[str, ...]:
+    """A word's sound: its skeleton with each run of two vowels or more made one mark and final vowels
+    dropped ("Babaei", "Babaie"; "Andreyev", "Andreeva"; "Sunny", "Sunne"). Words of one skeleton have one
+    sound, so this key finds what a key of the skeleton would."""
     if len(token) < 4 or token.isdigit() or token.startswith(HONORIFIC):
-        return []
-    return ["~" + skeleton(token)]
+        return ()
+    key = "%" + _vowels_blurred(skeleton(token))
+    adjective = PLACE_ADJECTIVE.search(token)
+    if adjective and adjective.start() >= 3:
+        return key, "%" + _vowels_blurred(skeleton(token[: adjective.start()]))
+    return (key,)
+
+
+_GLIDE = re.compile(r"(?<=[aeiou])i(?=[aeiou])")  # the y of "Andreyev" between two vowels
+
+
+def _vowels_blurred(sound: str) -> str:
+    out: list[str] = []
+    for char in _GLIDE.sub("", sound):
+        if not out or out[-1] != char:
+            out.append(char)
+    return _VOWEL_RUN.sub("*", "".join(out)).rstrip("aeiou*")
 
 
 def _consonant_key(form: NameForm, index: int, *, listed: bool) -> list[str]:
@@ -584,8 +795,8 @@ def _consonant_key(form: NameForm, index: int, *, listed: bool) -> list[str]:
     customer's word is indexed under the other letter, so that only words of one kind meet words of the
     other, not every Latin word every Latin word of the same consonants."""
     token = form.tokens[index]
-    bare = consonants(token)
-    if len(bare) < 3 or token.startswith(HONORIFIC) or any(c.isdigit() for c in token):
+    bare = abjad_key(token)
+    if len(bare) < 2 or token.startswith(HONORIFIC) or any(c.isdigit() for c in token):
         return []
     abjad = ABJAD in form.symbols_of(index)
     return ["=" + ("a" if abjad == listed else "l") + bare]
@@ -596,7 +807,9 @@ def _base_keys(form: NameForm) -> set[str]:
     keys: set[str] = set()
     for index, token in enumerate(tokens):
         keys.add(token)
-        keys.update(_sound_keys(token))
+        # The words of a dedication are looked up by their sound too: a customer writes them without
+        # "named after" ("N.N. Andreyev Acoustics Institute").
+        keys.update(_sound_keys(token.lstrip(HONORIFIC)))
         keys.update(meaning_keys(form, index))
         keys.update(_consonant_key(form, index, listed=True))
     for left, right in zip(tokens, tokens[1:], strict=False):
@@ -656,7 +869,7 @@ def index_slots(form: NameForm) -> list[tuple[str, int]]:
         if everything_generic or left not in GENERIC_WORDS or right not in GENERIC_WORDS:
             slots.append((left + right, STRONG))
             if len(left) + len(right) >= COMPOUND:
-                slots.append(("~" + skeleton(left + right), STRONG))
+                slots.append(("%" + _vowels_blurred(skeleton(left + right)), STRONG))
             slots.append((_pair_key(left, right), STRONG))
     if len(tokens) >= 2:
         slots += [("^n:" + a, STRONG) for a in abbreviations(tokens)]

@@ -44,6 +44,11 @@ def test_customer_kind_is_an_enum():
         ("Zakup dla Centralnego Biura Antykorupcyjnego sfinansowano z funduszu.", 3026),  # Polish genitive
         ("Співробітники Служби безпеки України затримали редактора.", 3043),  # Ukrainian genitive
         ("ঢাকায় র‍্যাবের হাতে দুটি মৃত্যু, বাংলাদেশের মানবাধিকার সংগঠন জানায়", 3022),  # Bengali ending
+        ("باعت شركة إنتيليكسا برنامج التجسس لأجهزة الأمن", 3048),  # Intellexa written by ear in Arabic
+        ("ركبت السلطات كاميرات هيكفيجن في المعسكرات", 3054),  # Hikvision by ear: v as ف, "sion" as جن
+        ("قالت منظمة العفو إن شركة دارك ماتر اخترقت حسابات ناشطين", 3061),  # DarkMatter in two words
+        ("NSO集团否认其软件被用于监控记者", 3047),  # a Latin acronym run into Chinese characters
+        ("记者发现警方使用Cellebrite软件破解了活动人士的手机", 3053),  # a Latin name run into them
     ],
 )
 def test_name_is_found_however_the_report_writes_it(matcher, text, customer):
@@ -64,6 +69,8 @@ def test_name_split_by_markup_is_found(matcher):
         ("The Financial Stability Board (FSB) published its report on banks.", 3013),
         ("A CIA e o KGB soviético disputavam agentes em Berlim.", 3015),
         ("大华银行（UOB）第二季净利上扬5.5%", 3062),
+        ("江苏大华会计师事务所发布年度审计报告", 3062),  # an accounting firm
+        ("قالت الحكومة إن المعارضة رفضت الاتفاق مع الشركات", 3048),  # ordinary Arabic words
     ],
 )
 def test_another_body_with_the_same_name_or_acronym_is_not_the_customer(matcher, text, customer):

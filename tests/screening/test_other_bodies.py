@@ -1,0 +1,62 @@
+"""Screening tells one body or person from another with a name spelled nearly alike, and finds translated and
+transliterated names: organisations' common words in other languages, Arabic and Persian script, Russian
+adjectives of place, acronyms in brackets."""
+
+from __future__ import annotations
+
+from screening.matching import THRESHOLD, CustomerIndex, Party, entity_keys, score
+from screening.names import analyse
+
+
+def found(customer: str, listed: str, *, person: bool = False) -> tuple[float, str]:
+    result = score(Party.build([customer]), Party.build([listed], person=person))
+    return (result.score, " | ".join(result.reasons)) if result else (0.0, "")
+
+
+def test_common_words_meet_their_translation() -> None:
+    value, why = found("Demir Makina Sanayi ve Ticaret", "DEMIR MACHINERY INDUSTRY AND TRADE")
+    assert value >= THRESHOLD and "makina ~ machinery" in why
+    value, why = found("شرکت نفت پارس", "PARS OIL COMPANY")
+    assert value >= THRESHOLD and "nft ~ oil" in why
+
+
+def test_arabic_article_and_prepositions_are_cut_off() -> None:
+    form = analyse("الشركة العربية للتجارة")
+    assert form is not None and not any(token.startswith(("al", "ll")) for token in form.tokens)
+
+
+def test_chinese_names_a_syllable_apart_are_other_bodies() -> None:
+    assert found("Ningbo Jiasheng Trading Co", "NINGBO JIASHENG TRADING CO")[0] >= THRESHOLD
+    assert found("Ningbo Jiasong Trading Co", "NINGBO JIASHENG TRADING CO")[0] < THRESHOLD
+
+
+def test_a_letter_joined_by_a_hyphen_or_another_city_tells_another_body() -> None:
+    assert found("Kvant LLC", "KVANT JSC")[0] >= THRESHOLD
+    value, why = found("Kvant-M LLC", "KVANT JSC")
+    assert value < THRESHOLD and "another body" in why
+    assert found("Shenyang Institute of Automation", "SHENYANG INSTITUTE OF AUTOMATION")[0] >= THRESHOLD
+    value, why = found("Tianjin Institute of Automation", "SHENYANG INSTITUTE OF AUTOMATION")
+    assert value < THRESHOLD and "tianjin / shenyang" in why
+
+
+def test_a_persons_name_with_an_ending_added_is_another_name() -> None:
+    assert found("Eleni Konstantinou", "KONSTANTINOU, Eleni", person=True)[0] >= THRESHOLD
+    assert found("Eleni Konstantinidou", "KONSTANTINOU, Eleni", person=True)[0] < THRESHOLD
+
+
+def test_a_family_name_alone_does_not_match_a_listed_person() -> None:
+    assert found("Georgios Papadopoulos", "PAPADOPOULOS, Georgios", person=True)[0] >= THRESHOLD
+    assert found("Papadopoulos", "PAPADOPOULOS, Georgios", person=True)[0] < THRESHOLD
+
+
+def test_an_acronym_in_brackets_is_a_name_of_the_listing() -> None:
+    assert found("NPTC", "NATIONAL PETROCHEMICAL TRADING COMPANY (NPTC)")[0] >= THRESHOLD
+    listed = Party.build(["NATIONAL PETROCHEMICAL TRADING COMPANY (NPTC)"])
+    assert {form.original for form in listed.names} >= {"NPTC", "NATIONAL PETROCHEMICAL TRADING COMPANY"}
+
+
+def test_a_russian_adjective_of_place_meets_its_place_in_blocking_too() -> None:
+    value, why = found("Kamsky Commercial Bank", "KAMA COMMERCIAL BANK")
+    assert value >= THRESHOLD and "kamsky ~ kama" in why
+    index = CustomerIndex({1: Party.build(["Kama Commercial Bank"])})
+    assert index.candidates(entity_keys(Party.build(["KAMSKY COMMERCIAL BANK"]))) == {1}
