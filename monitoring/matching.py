@@ -254,6 +254,7 @@ class Matcher:
             "payloads": _ROW.join(payloads),
             "fuzzy": fuzzy,
             "sounds": [[number, sound] for number, sound in self._sounds.names],
+            "by_ear": list(self._misspelt.by_ear_state()),
         }
         return self._automaton, data
 
@@ -272,6 +273,9 @@ class Matcher:
         matcher = cls(
             automaton, payloads, aliases, {}, stemmed, (str(keys), str(numbers)), customers, sounds=sounds
         )
+        if "by_ear" in data:
+            sounds_by_ear, numbers_by_ear = data["by_ear"]
+            matcher._misspelt.keep_by_ear((str(sounds_by_ear), str(numbers_by_ear)))
         matcher._police = {
             country: [
                 Alias(matcher._customer(c), matcher._customer(c).name, "generic", "latin") for c in found

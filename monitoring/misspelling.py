@@ -37,6 +37,7 @@ class Misspellings:
         self._index: dict[str, list[int]] | _SortedIndex | None = None
         self._near: dict[str, list[int]] = {}
         self._by_ear: dict[str, list[int]] | None = None
+        self._kept_by_ear: KeptIndex | None = None
 
     def state(self) -> KeptIndex:
         """The index as two texts, to keep it with the matcher: its keys in sorted order, so that a
@@ -90,8 +91,22 @@ class Misspellings:
                         found.append((number, low, folded.view_offset(stop)))
         return found
 
+    def by_ear_state(self) -> KeptIndex:
+        """The by-ear index as two texts (sounds, and the alias numbers of each), to keep it with the
+        matcher: made once when the matcher is kept, not in every run that meets an Arabic word."""
+        index = self._arabic_index()
+        return _SEPARATOR.join(index), _SEPARATOR.join(",".join(map(str, v)) for v in index.values())
+
+    def keep_by_ear(self, kept: KeptIndex) -> None:
+        """Use a kept by-ear index (by_ear_state's texts), read when a text first needs it."""
+        self._kept_by_ear = kept
+
     def _arabic_index(self) -> dict[str, list[int]]:
         """The one-word names by their consonants as Arabic writes them, made when a text first needs it."""
+        if self._by_ear is None and self._kept_by_ear is not None:
+            heard, kept = self._kept_by_ear
+            rows = zip(heard.split(_SEPARATOR), kept.split(_SEPARATOR), strict=True) if kept else ()
+            self._by_ear = {sound: [int(n) for n in found.split(",")] for sound, found in rows}
         if self._by_ear is None:
             numbers = _all_numbers(self._lookup())
             self._by_ear = {}
