@@ -41,12 +41,29 @@ def spelled_out_as(text: str, start: int, end: int) -> str | None:
 def spelled_elsewhere(text: str, acronym: str, start: int) -> str | None:
     """What the text says the same acronym stands for where it spells it out (a headline's "FSB" is
     the "Financial Stability Board (FSB)" of the body)."""
-    for other in re.finditer(r"(?<!\w)" + re.escape(acronym) + r"(?!\w)", text):
-        if other.start() != start:
-            spelled = spelled_out_as(text, other.start(), other.end())
-            if spelled is not None:
-                return spelled
+    # What re.finditer(r"(?<!\w)ACRONYM(?!\w)") finds, with str.find (a regex starting with a
+    # lookbehind tries every position of the text).
+    if not acronym:
+        return None
+    size = len(acronym)
+    found = text.find(acronym) if size else -1
+    while found != -1:
+        end = found + size
+        alone_before = found == 0 or not _word_char(text[found - 1])
+        if alone_before and (end == len(text) or not _word_char(text[end])):
+            if found != start:
+                spelled = spelled_out_as(text, found, end)
+                if spelled is not None:
+                    return spelled
+            found = text.find(acronym, end)
+        else:
+            found = text.find(acronym, found + 1)
     return None
+
+
+def _word_char(char: str) -> bool:
+    """What the regex \\w matches in a text (str patterns: letters, digits and the underscore)."""
+    return char.isalnum() or char == "_"
 
 
 def initials(phrase: str) -> str:

@@ -240,7 +240,7 @@ def _best_alerts(
 
 
 @contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
+def cycle_collector_paused() -> Iterator[None]:
     """Matching makes many small objects that reference counting frees; the cycle collector's sweeps
     over everything else the process holds (a large watchlist) took a fifth of the time. Paused for
     one batch of entries (it runs again on its own schedule after)."""
@@ -270,7 +270,7 @@ def match_entries(
     `new_stories`, made by this ingestion) and the new ones written in multi-row INSERTs.
     """
     found = []
-    with _cycle_collector_paused():
+    with cycle_collector_paused():
         for entry in progress.steps(label, entries) if label else entries:
             if best := _best_alerts(entry, matcher, suppressions):
                 found.append((entry, best))

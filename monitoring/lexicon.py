@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
 from functools import cache, lru_cache
+from itertools import islice, product
 from operator import itemgetter
 from pathlib import Path
 
@@ -83,10 +84,53 @@ def country_terms() -> Iterator[tuple[str, str, bool]]:
                 yield code, folded, stem
 
 
+#: What a lexicon automaton key leads to: category, characters back to its start, kind, scripts.
+Term = tuple[str, int, int, str]
+
+
 @cache
 def automaton() -> ahocorasick.Automaton:
     """Every term of every language, tagged with its category (and `police`)."""
     found = ahocorasick.Automaton()
+    for key, value in _keys().items():
+        found.add_word(key, value)
+    found.make_automaton()
+    return found
+
+
+@cache
+def _split_automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton | None]:
+    """The automaton's keys in two: those written without spaces (Chinese, Japanese) apart, looked for
+    only in texts that hold such characters. The same matches, in the same order (see `_iter`), at a
+    fraction of the time: the automaton's root no longer has a branch per Chinese character to search."""
+    spaced, unspaced = ahocorasick.Automaton(), ahocorasick.Automaton()
+    for key, value in _keys().items():
+        (unspaced if _UNSPACED.search(key) else spaced).add_word(key, value)
+    spaced.make_automaton()
+    if len(unspaced):
+        unspaced.make_automaton()
+    return spaced, unspaced if len(unspaced) else None
+
+
+def _key_length(value: Term) -> int:
+    return value[1] + (1 if value[2] == 2 else 2)
+
+
+def _iter(view: str, low: int = 0, high: int | None = None) -> list[tuple[int, Term]]:
+    """What `automaton().iter(view, low, high)` yields: by end, and at one end the longest key first."""
+    high = len(view) if high is None else high
+    spaced, unspaced = _split_automata()
+    found: list[tuple[int, Term]] = list(spaced.iter(view, low, high))
+    if unspaced is not None and _UNSPACED.search(view, low, high):
+        found += unspaced.iter(view, low, high)
+        found.sort(key=lambda item: (item[0], -_key_length(item[1])))
+    return found
+
+
+@cache
+def _keys() -> dict[str, Term]:
+    """Automaton key -> its term (a key listed twice keeps its last term, as the automaton would)."""
+    keys: dict[str, Term] = {}
     scripts: dict[tuple[str, tuple[str, int, int]], set[str]] = {}
     for data in languages().values():
         specs = [(c, data.get("terms", {}).get(c, "")) for c in CATEGORIES]
@@ -100,9 +144,8 @@ def automaton() -> ahocorasick.Automaton:
     for (key, entry), written in scripts.items():
         # Any script a term is written in may be read in that script; a Latin term anywhere (a Latin
         # word transliterated: "pegasus" is also Пегасус), so a term in Latin script counts as "any".
-        found.add_word(key, (*entry, "" if "latin" in written else "|".join(sorted(written))))
-    found.make_automaton()
-    return found
+        keys[key] = (*entry, "" if "latin" in written else "|".join(sorted(written)))
+    return keys
 
 
 class Terms:
@@ -143,7 +186,18 @@ _LONGEST = 60  # characters of the longest term, so a term starting this far bef
 @lru_cache(maxsize=8)
 def all_terms(view: str) -> Terms:
     """Every term of a folded view; cached so that matching and every level of a text share one scan."""
-    return Terms(find_terms(view))
+    return Terms([(category, start, stop) for category, start, stop, _ in _view_terms(view)])
+
+
+@lru_cache(maxsize=8)
+def _view_terms(view: str) -> list[tuple[str, int, int, str]]:
+    """(category, view start, view end, scripts) of every term of a whole view: one automaton pass
+    that `all_terms` and `terms_as_written` share."""
+    find = view.find
+    return [
+        (category, end - back, find(" ", end + 1) if kind == 1 else end + (kind == 2), scripts)
+        for end, (category, back, kind, scripts) in _iter(view)
+    ]
 
 
 def find_terms(view: str, low: int = 0, high: int | None = None) -> list[tuple[str, int, int]]:
@@ -155,8 +209,12 @@ def find_terms(view: str, low: int = 0, high: int | None = None) -> list[tuple[s
     # kind: 0 a whole word, 1 a stem (runs to the end of its word), 2 inside a run of characters
     return [
         (category, end - back, find(" ", end + 1) if kind == 1 else end + (kind == 2))
-        for end, (category, back, kind, _) in automaton().iter(view, low, high)
+        for end, (category, back, kind, _) in _iter(view, low, high)
     ]
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_TELLING = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0600-\u06ff]")  # script_of's other scripts
 
 
 @lru_cache(maxsize=8)
@@ -167,14 +225,28 @@ def terms_as_written(text: str) -> Terms:
     from monitoring.variants import script_of
 
     folded = fold_text(text)
-    view = folded.view
+    # A text without Greek, Cyrillic or Arabic letters is Latin wherever it has a Latin letter.
+    latin_only = _TELLING.search(text) is None
     out: list[tuple[str, int, int]] = []
-    for end, (category, back, kind, scripts) in automaton().iter(view):
-        start, stop = end - back, (view.find(" ", end + 1) if kind == 1 else end + (kind == 2))
-        if scripts and script_of(text[slice(*folded.span(start, stop))]) not in scripts.split("|"):
-            continue
+    for category, start, stop, scripts in _view_terms(folded.view):
+        if scripts:
+            allowed = _script_set(scripts)
+            if latin_only:
+                if "other" not in allowed:
+                    continue  # never "latin": a term in Latin script has no scripts
+                written = text[slice(*folded.span(start, stop))]
+                script = "latin" if _LATIN_LETTER.search(written) else "other"
+            else:
+                script = script_of(text[slice(*folded.span(start, stop))])
+            if script not in allowed:
+                continue
         out.append((category, start, stop))
     return Terms(out)
+
+
+@cache
+def _script_set(scripts: str) -> frozenset[str]:
+    return frozenset(scripts.split("|"))
 
 
 @cache
@@ -244,17 +316,27 @@ def acronym_spellings(acronym: str) -> list[str]:
     if not (letters.isascii() and letters.isalpha()):
         return []
     found: list[str] = []
+    for table, joiners in _letter_names():
+        if any(c not in table for c in letters):
+            continue
+        # The first few of every choice of names, in order: the same as keeping the first few after
+        # each letter, since those are the choices of the first few prefixes.
+        spellings = list(islice(product(*(table[letter] for letter in letters)), _MAX_SPELLINGS))
+        for joiner in joiners:
+            found += [joiner.join(spelling) for spelling in spellings]
+    return list(dict.fromkeys(found))
+
+
+@cache
+def _letter_names() -> tuple[tuple[dict[str, tuple[str, ...]], tuple[str, ...]], ...]:
+    """Each language's `[acronyms]`: letter -> its names, and the joiners (read once, not per name)."""
+    found = []
     for data in languages().values():
         table = data.get("acronyms", {}).get("letters", {})
-        if not table or any(c not in table for c in letters):
-            continue
-        spellings = [""]
-        for letter in letters:
-            names = table[letter].split()
-            spellings = [s + "\0" + n if s else n for s in spellings for n in names][:_MAX_SPELLINGS]
-        for joiner in data["acronyms"].get("joiners", [""]):
-            found += [s.replace("\0", joiner) for s in spellings]
-    return list(dict.fromkeys(found))
+        if table:
+            names = {letter: tuple(spec.split()) for letter, spec in table.items()}
+            found.append((names, tuple(data["acronyms"].get("joiners", [""]))))
+    return tuple(found)
 
 
 @cache

@@ -13,6 +13,7 @@ customer at or above the model's threshold becomes a `Mention`.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -23,7 +24,7 @@ import ahocorasick
 from contracts.models import CustomerKind
 from monitoring import lexicon
 from monitoring.aliases import alias_texts, keys_of
-from monitoring.countries import CountryMention, country_automaton, country_mentions
+from monitoring.countries import CountryMention, country_automata, country_mentions
 from monitoring.judging import (
     HOPELESS,
     Alias,
@@ -60,7 +61,10 @@ def _stem(word: str) -> str:
 Payload = tuple[int, bool, bool, tuple[tuple[int, str], ...]]
 
 
-_FIELD, _ITEM = "\x1f", "\x1e"
+# Separators of a kept matcher's texts: private-use characters, which JSON writes as they are (control
+# characters it escapes, and reading the escapes back took most of the load time). A name holding one
+# is not kept: its matcher is built on every run.
+_FIELD, _ITEM, _ROW = "\ue01f", "\ue01e", "\ue01d"
 _KINDS = {kind.value: kind for kind in CustomerKind}
 
 
@@ -78,9 +82,16 @@ def _payload(text: str) -> Payload:
 
 def _joined(fields: Iterable[str]) -> str:
     fields = list(fields)
-    if any(_FIELD in field or _ITEM in field for field in fields):
+    if any(_FIELD in field or _ITEM in field or _ROW in field for field in fields):
         raise ValueError("a name holds a field separator: this matcher is built on every run")
     return _FIELD.join(fields)
+
+
+def _rows(text: str) -> list:
+    """The rows of a kept list (see Matcher.state)."""
+    if not isinstance(text, str):
+        raise TypeError("a kept matcher's list is not a text")
+    return text.split(_ROW) if text else []
 
 
 def min_confidence() -> float:
@@ -118,12 +129,25 @@ class Matcher:
     @classmethod
     def build(cls, names: Iterable[WatchName]) -> Matcher:
         """Fold every alias of every customer, and its derived forms, into one automaton."""
+        # Building makes millions of objects that all live on: the cycle collector's sweeps over them
+        # found nothing and took a third of the time. Paused while building (it runs again after).
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(names)
+        finally:
+            if paused:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, names: Iterable[WatchName]) -> Matcher:
         keys: dict[tuple[str, bool], list[tuple[int, str]]] = {}
         aliases: list[Alias | str] = []
         fuzzy: list[tuple[int, str]] = []
         police: dict[str, list[Alias]] = {}
         stemmed: dict[str, list[int]] = {}
         sounds: list[tuple[int, str]] = []
+        keys_setdefault = keys.setdefault
         for watch in names:
             seen: set[str] = set()
             is_police = False
@@ -145,8 +169,11 @@ class Matcher:
                     if sound is not None:
                         sounds.append((index, sound))
                 for key, key_form in keys_of(alias, folded):
-                    for variant in {key, " ".join(key.split())}:  # "Centre «E»" also as "Centre E"
-                        keys.setdefault((variant, False), []).append((index, form or key_form))
+                    entry = (index, form or key_form)
+                    keys_setdefault((key, False), []).append(entry)
+                    squeezed = " ".join(key.split())  # "Centre «E»" also as "Centre E"
+                    if squeezed != key:
+                        keys_setdefault((squeezed, False), []).append(entry)
                 words = folded.split()
                 if _UNSPACED.search(folded) or alias.shape == "common":
                     continue
@@ -165,6 +192,8 @@ class Matcher:
         # only where it leads to one customer: "Felnor" is not guessed among "Felnor Labs" and "Felnor GmbH".
         # Generic names ("National Police") are shared on purpose: the country tells them apart.
         for spot, entries in keys.items():
+            if len(entries) < 2:
+                continue  # one owner at most
             owners = {built[i].customer.customer_id for i, _ in entries if i >= 0}
             if len(owners) > 1:
                 keys[spot] = [
@@ -175,14 +204,14 @@ class Matcher:
         if police:
             for word in lexicon.police_words():
                 keys.setdefault((word.rstrip("*"), word.endswith("*")), []).append((_POLICE_WORD, ""))
-        country_automaton()  # built once per process, here rather than in the first scan
+        country_automata()  # built once per process, here rather than in the first scan
         automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         payloads: list[Payload | str] = []
         for (key, stem), entries in keys.items():
             if not entries:
                 continue
-            unique = tuple(dict.fromkeys(entries))
-            if _UNSPACED.search(key):
+            unique = tuple(dict.fromkeys(entries)) if len(entries) > 1 else tuple(entries)
+            if not key.isascii() and _UNSPACED.search(key):
                 word, payload = key, (len(key), False, False, unique)
             elif stem:
                 word, payload = f" {key}", (len(key) + 1, True, True, unique)
@@ -214,35 +243,39 @@ class Matcher:
         police = {country: [customer(a.customer) for a in found] for country, found in self._police.items()}
         payloads = [p if isinstance(p, str) else _payload_text(p) for p in self._payloads]
         fuzzy = list(self._misspelt.state())
+        stemmed = [_joined((key, ",".join(map(str, numbers)))) for key, numbers in self._stemmed.items()]
+        # Long lists as one text each, rows apart: split in a moment where JSON lists took a third of a
+        # second to read at 50,000 customers.
         data = {
-            "customers": rows,
-            "aliases": aliases,
+            "customers": _ROW.join(rows),
+            "aliases": _ROW.join(aliases),
             "police": police,
-            "stemmed": self._stemmed,
-            "payloads": payloads,
+            "stemmed": _ROW.join(stemmed),
+            "payloads": _ROW.join(payloads),
             "fuzzy": fuzzy,
             "sounds": [[number, sound] for number, sound in self._sounds.names],
+            "by_ear": list(self._misspelt.by_ear_state()),
         }
         return self._automaton, data
 
     @classmethod
     def restore(cls, automaton: ahocorasick.Automaton, data: dict) -> Matcher:
         """A matcher from `state()`'s output; key payloads, aliases and customers are read when first hit."""
-        customers: list[WatchName | str] = [str(row) for row in data["customers"]]
-        aliases: list[Alias | str] = [str(row) for row in data["aliases"]]
-        stemmed = {str(k): [int(i) for i in v] for k, v in data["stemmed"].items()}
+        customers: list[WatchName | str] = _rows(data["customers"])
+        aliases: list[Alias | str] = _rows(data["aliases"])
+        payloads: list[Payload | str] = _rows(data["payloads"])
+        stemmed = {}
+        for row in _rows(data["stemmed"]):
+            key, numbers = row.split(_FIELD)
+            stemmed[key] = [int(i) for i in numbers.split(",")]
         keys, numbers = data["fuzzy"]
         sounds = [(int(number), str(sound)) for number, sound in data.get("sounds", ())]
         matcher = cls(
-            automaton,
-            list(data["payloads"]),
-            aliases,
-            {},
-            stemmed,
-            (str(keys), str(numbers)),
-            customers,
-            sounds=sounds,
+            automaton, payloads, aliases, {}, stemmed, (str(keys), str(numbers)), customers, sounds=sounds
         )
+        if "by_ear" in data:
+            sounds_by_ear, numbers_by_ear = data["by_ear"]
+            matcher._misspelt.keep_by_ear((str(sounds_by_ear), str(numbers_by_ear)))
         matcher._police = {
             country: [
                 Alias(matcher._customer(c), matcher._customer(c).name, "generic", "latin") for c in found
@@ -328,6 +361,7 @@ class Matcher:
         police_words: list[tuple[int, int]] = []
         triggers: list[int] = []
         payloads = self._payloads
+        second = self._second
         for view_end, number in self._automaton.iter(view):
             payload = payloads[number]
             if isinstance(payload, str):  # restored from a kept matcher, read on first use
@@ -341,7 +375,9 @@ class Matcher:
                 if index == _POLICE_WORD:
                     police_words.append((view_start, word_end if stem else stop))
                 elif index == _STEM_TRIGGER:
-                    triggers.append(view_start)
+                    # Only where the word's stem begins a stemmed name (_stemmed_hits finds none else).
+                    if _stem(view[view_start:word_end]) in second:
+                        triggers.append(view_start)
                 elif form == "suffixed":
                     if 0 < word_end - stop <= _MAX_SUFFIX:
                         found.append((self._alias(index), form, view_start, word_end))

@@ -55,8 +55,8 @@ def html_to_text(markup: str) -> str:
         if char in text:
             text = text.replace(char, "")
     text = _dehyphenate(text)
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    # Each line's words joined by one space, empty lines left out (map and filter: no Python frame per line).
+    return "\n".join(filter(None, map(" ".join, map(str.split, text.split("\n")))))
 
 
 # Cyrillic and Arabic letters to Latin, one common scheme each (BGN/PCGN-like, unvowelled Arabic).
@@ -215,7 +215,10 @@ def fold(text: str) -> str:
 
 def fold_key(text: str) -> str:
     """Fold a name as the text view would show it: punctuation stays a space of its own ("u s  army")."""
-    return " ".join(text.split()).translate(_TABLE).strip()
+    joined = " ".join(text.split())
+    if joined.isascii():  # every ASCII character folds to one: bytes.translate, as _fold_all does
+        return joined.encode("ascii").translate(_LATIN1).decode("ascii").strip()
+    return joined.translate(_TABLE).strip()
 
 
 def transliterate(text: str) -> str:

@@ -212,6 +212,8 @@ _BY_EAR = (
     ("y", ("i", "y")),
     ("z", ("z", "ts")),
 )
+_SPELLINGS = re.compile("|".join(re.escape(spelling) for spelling, _ in _BY_EAR) + "|.", re.S)
+_RENDERINGS = dict(_BY_EAR)
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _SILENT_E = re.compile(r"i([bcdfgklmnprstvz])e\Z")  # Sandvine -> Сандвайн, Cellebrite -> Селлебрайт
 _MAX_BY_EAR = 12
@@ -228,17 +230,8 @@ def cyrillic_by_ear(word: str) -> list[str]:
         soft = [_SOFT_C.sub("s", start), _SOFT_C.sub("ts", start)]
         for text in dict.fromkeys(soft):
             text = text.replace("c", "k")
-            pieces: list[tuple[str, ...]] = []
-            i = 0
-            while i < len(text):
-                for spelling, renderings in _BY_EAR:
-                    if text.startswith(spelling, i):
-                        pieces.append(renderings)
-                        i += len(spelling)
-                        break
-                else:
-                    pieces.append((text[i],))
-                    i += 1
+            # The first rule that matches at each place, as _BY_EAR lists them (an ordered alternation).
+            pieces = [_RENDERINGS.get(piece) or (piece,) for piece in _SPELLINGS.findall(text)]
             for picked in itertools.islice(itertools.product(*pieces), _MAX_BY_EAR):
                 found.append("".join(picked))
                 single = re.sub(r"([bcdfgklmnprstvz])\1", r"\1", found[-1])

@@ -33,7 +33,7 @@ from endwatch import crypto
 from monitoring import lexicon
 from monitoring.matching import Matcher, WatchName
 
-FORMAT = "endwatch-matcher-5"
+FORMAT = "endwatch-matcher-6"
 _CODE = Path(__file__).parent
 _LIBRARIES = ("ahocorasick", "opencc", "rigour", "babel", "rapidfuzz", "icu", "Stemmer")
 #: A customer as the database holds it: id, name, aliases (JSON text), country, kind.
