@@ -224,7 +224,7 @@ def cyrillic_by_ear(word: str) -> list[str]:
     low = word.lower()
     if not (low.isascii() and low.isalpha() and len(low) >= 4):
         return []
-    starts = {low, _SILENT_E.sub(r"ay\1", low)}
+    starts = dict.fromkeys((low, _SILENT_E.sub(r"ay\1", low)))  # in this order: the cut below keeps the first
     found: list[str] = []
     for start in starts:
         soft = [_SOFT_C.sub("s", start), _SOFT_C.sub("ts", start)]
