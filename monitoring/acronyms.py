@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from monitoring.text import fold_key
-from monitoring.variants import script_of
+from monitoring.text import fold_key, script_of
 
 # Articles and prepositions, left out of initials and of the words compared.
 STOPWORDS = frozenset(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from monitoring import lexicon
 from monitoring.countries import country_mentions
 from monitoring.judging import Alias, WatchName
-from monitoring.text import fold_key, fold_text
+from monitoring.text import fold_key, fold_text, script_of
 from monitoring.variants import (
     arabic_clitics,
     cyrillic_by_ear,
@@ -18,7 +18,6 @@ from monitoring.variants import (
     latin_variants,
     romanisations,
     russian_cases,
-    script_of,
     spelling_variants,
 )
 

@@ -10,8 +10,8 @@ from functools import cache
 import ahocorasick
 
 from monitoring import lexicon
-from monitoring.text import Folded, fold
-from monitoring.variants import arabic_clitics, script_of
+from monitoring.text import Folded, fold, script_of
+from monitoring.variants import arabic_clitics
 
 # Country context. Names come from the CLDR data shipped with Babel (English, Spanish, French, Portuguese,
 # German, Russian, Arabic); demonyms and main cities (_ joins words) are listed here for the countries

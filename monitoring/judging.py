@@ -15,8 +15,7 @@ from contracts.models import CustomerKind
 from monitoring import acronyms, lexicon
 from monitoring.countries import CountryMention, country_mentions, country_name
 from monitoring.parameters import parameters
-from monitoring.text import Folded, fold_key, fold_text
-from monitoring.variants import script_of
+from monitoring.text import Folded, fold_key, fold_text, script_of
 
 SNIPPET = 200
 

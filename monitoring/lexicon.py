@@ -18,7 +18,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from monitoring.text import fold
+from monitoring.text import fold, fold_text, script_of
 
 FOLDER = Path(__file__).parent / "lexicon"
 CATEGORIES = (
@@ -69,7 +69,6 @@ def _terms(spec: str) -> Iterator[tuple[str, bool, bool]]:
 
 def _scripted_terms(spec: str) -> Iterator[tuple[str, bool, bool, str]]:
     """_terms with the script each term is written in (latin, cyrillic, arabic, greek, other)."""
-    from monitoring.variants import script_of
 
     for raw in spec.split():
         for folded, stem, unspaced in _terms(raw):
@@ -221,8 +220,6 @@ _TELLING = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\u0600-\u06ff]")  # script_of
 def terms_as_written(text: str) -> Terms:
     """The terms of a text, each only where the text is written in the term's script: Arabic إعدام
     folds to "adam", which a Kazakh адам or an English Adam is not (a Latin term counts anywhere)."""
-    from monitoring.text import fold_text
-    from monitoring.variants import script_of
 
     folded = fold_text(text)
     # A text without Greek, Cyrillic or Arabic letters is Latin wherever it has a Latin letter.

@@ -21,7 +21,6 @@ from typing import cast
 
 import ahocorasick
 
-from contracts.models import CustomerKind
 from monitoring import lexicon
 from monitoring.aliases import alias_texts, keys_of
 from monitoring.countries import CountryMention, country_automata, country_mentions
@@ -36,17 +35,30 @@ from monitoring.judging import (
     snippet,
     written_as,
 )
+from monitoring.kept_form import (
+    ROW,
+    Payload,
+    alias_fields,
+    alias_row,
+    alias_text_of,
+    customer_of,
+    customer_row,
+    payload_of,
+    payload_text,
+    rows_of,
+    stemmed_of,
+    stemmed_text,
+)
 from monitoring.misspelling import KeptIndex, Misspellings
 from monitoring.parameters import parameters
 from monitoring.phonetic import Sounds, name_sounds
-from monitoring.text import Folded, fold_key, fold_text
-from monitoring.variants import script_of
+from monitoring.police import police_hits
+from monitoring.text import Folded, fold_key, fold_text, script_of
 
 __all__ = ["Matcher", "Mention", "WatchName", "min_confidence"]
 
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _SECURITY = frozenset({"surveillance", "detention", "violence", "repression", "police"})
-_POLICE_REACH = 24  # view characters between a country word and a police word ("la policía de Nicaragua")
 _MAX_SUFFIX = 4  # letters a one-word name may carry as an ending (র‍্যাবের, Hikvisiona)
 _POLICE_WORD, _STEM_TRIGGER = -1, -2
 _DERIVED = frozenset({"unqualified", "suffixed"})
@@ -55,43 +67,6 @@ _DERIVED = frozenset({"unqualified", "suffixed"})
 def _stem(word: str) -> str:
     """The start of a word that its inflected forms share (Biuro/Biura, Служба/Службы)."""
     return word if len(word) <= 3 else word[: min(5, len(word) - 1)]
-
-
-#: What an automaton key leads to: key length, padded with spaces, a stem, and (alias index, form) pairs.
-Payload = tuple[int, bool, bool, tuple[tuple[int, str], ...]]
-
-
-# Separators of a kept matcher's texts: private-use characters, which JSON writes as they are (control
-# characters it escapes, and reading the escapes back took most of the load time). A name holding one
-# is not kept: its matcher is built on every run.
-_FIELD, _ITEM, _ROW = "\ue01f", "\ue01e", "\ue01d"
-_KINDS = {kind.value: kind for kind in CustomerKind}
-
-
-def _payload_text(payload: Payload) -> str:
-    length, padded, stem, entries = payload
-    items = _ITEM.join(f"{index}:{form}" for index, form in entries)
-    return _FIELD.join((str(length), "1" if padded else "", "1" if stem else "", items))
-
-
-def _payload(text: str) -> Payload:
-    length, padded, stem, items = text.split(_FIELD)
-    entries = tuple((int(i), form) for i, _, form in (item.partition(":") for item in items.split(_ITEM)))
-    return int(length), bool(padded), bool(stem), entries
-
-
-def _joined(fields: Iterable[str]) -> str:
-    fields = list(fields)
-    if any(_FIELD in field or _ITEM in field or _ROW in field for field in fields):
-        raise ValueError("a name holds a field separator: this matcher is built on every run")
-    return _FIELD.join(fields)
-
-
-def _rows(text: str) -> list:
-    """The rows of a kept list (see Matcher.state)."""
-    if not isinstance(text, str):
-        raise TypeError("a kept matcher's list is not a text")
-    return text.split(_ROW) if text else []
 
 
 def min_confidence() -> float:
@@ -232,27 +207,19 @@ class Matcher:
         def customer(watch: WatchName) -> int:
             if watch.customer_id not in customers:
                 customers[watch.customer_id] = len(rows)
-                fields = [str(watch.customer_id), watch.name, watch.country, str(watch.kind), *watch.aliases]
-                rows.append(_joined(fields))
+                rows.append(customer_row(watch))
             return customers[watch.customer_id]
 
-        aliases = []
-        for number in range(len(self._aliases)):
-            alias = self._alias(number)
-            aliases.append(_joined((str(customer(alias.customer)), alias.text, alias.shape, alias.script)))
+        aliases = [alias_row(customer(a.customer), a) for a in map(self._alias, range(len(self._aliases)))]
         police = {country: [customer(a.customer) for a in found] for country, found in self._police.items()}
-        payloads = [p if isinstance(p, str) else _payload_text(p) for p in self._payloads]
-        fuzzy = list(self._misspelt.state())
-        stemmed = [_joined((key, ",".join(map(str, numbers)))) for key, numbers in self._stemmed.items()]
-        # Long lists as one text each, rows apart: split in a moment where JSON lists took a third of a
-        # second to read at 50,000 customers.
-        data = {
-            "customers": _ROW.join(rows),
-            "aliases": _ROW.join(aliases),
+        payloads = [p if isinstance(p, str) else payload_text(p) for p in self._payloads]
+        data = {  # long lists as one text each (monitoring.kept_form)
+            "customers": ROW.join(rows),
+            "aliases": ROW.join(aliases),
             "police": police,
-            "stemmed": _ROW.join(stemmed),
-            "payloads": _ROW.join(payloads),
-            "fuzzy": fuzzy,
+            "stemmed": stemmed_text(self._stemmed),
+            "payloads": ROW.join(payloads),
+            "fuzzy": list(self._misspelt.state()),
             "sounds": [[number, sound] for number, sound in self._sounds.names],
             "by_ear": list(self._misspelt.by_ear_state()),
         }
@@ -261,13 +228,10 @@ class Matcher:
     @classmethod
     def restore(cls, automaton: ahocorasick.Automaton, data: dict) -> Matcher:
         """A matcher from `state()`'s output; key payloads, aliases and customers are read when first hit."""
-        customers: list[WatchName | str] = _rows(data["customers"])
-        aliases: list[Alias | str] = _rows(data["aliases"])
-        payloads: list[Payload | str] = _rows(data["payloads"])
-        stemmed = {}
-        for row in _rows(data["stemmed"]):
-            key, numbers = row.split(_FIELD)
-            stemmed[key] = [int(i) for i in numbers.split(",")]
+        customers: list[WatchName | str] = rows_of(data["customers"])
+        aliases: list[Alias | str] = rows_of(data["aliases"])
+        payloads: list[Payload | str] = rows_of(data["payloads"])
+        stemmed = stemmed_of(data["stemmed"])
         keys, numbers = data["fuzzy"]
         sounds = [(int(number), str(sound)) for number, sound in data.get("sounds", ())]
         matcher = cls(
@@ -287,40 +251,19 @@ class Matcher:
     def _customer(self, number: int) -> WatchName:
         watch = self._customers[number]
         if isinstance(watch, str):
-            customer_id, name, country, kind, *aliases = watch.split(_FIELD)
-            watch = WatchName(int(customer_id), name, tuple(aliases), country, _KINDS[kind])
-            self._customers[number] = watch
+            watch = self._customers[number] = customer_of(watch)
         return watch
 
     def _alias_text(self, index: int) -> str:
         alias = self._aliases[index]
-        return alias.split(_FIELD, 2)[1] if isinstance(alias, str) else alias.text
+        return alias_text_of(alias) if isinstance(alias, str) else alias.text
 
     def _alias(self, index: int) -> Alias:
         alias = self._aliases[index]
         if isinstance(alias, str):  # restored from a kept matcher, read on first use
-            number, text, shape, script = alias.split(_FIELD)
-            alias = self._aliases[index] = Alias(self._customer(int(number)), text, shape, script)
+            number, text, shape, script = alias_fields(alias)
+            alias = self._aliases[index] = Alias(self._customer(number), text, shape, script)
         return alias
-
-    def _police_hits(
-        self, folded: Folded, police_words: list[tuple[int, int]], countries: list[CountryMention]
-    ) -> list[tuple[Hit, int, int, str]]:
-        found = []
-        for word_start, word_end in police_words:
-            for country in countries:
-                if country.country not in self._police:
-                    continue
-                before = 0 <= word_start - country.view_end <= _POLICE_REACH
-                after = 0 <= country.view_start - word_end <= _POLICE_REACH
-                if not (before or after):
-                    continue
-                low, high = min(word_start, country.view_start), max(word_end, country.view_end)
-                start, end = folded.span(low, high)
-                for alias in self._police[country.country]:
-                    hit = Hit(alias, "country-police", low, high)
-                    found.append((hit, start, end, "title"))
-        return found
 
     def _judge(
         self,
@@ -365,7 +308,7 @@ class Matcher:
         for view_end, number in self._automaton.iter(view):
             payload = payloads[number]
             if isinstance(payload, str):  # restored from a kept matcher, read on first use
-                payload = payloads[number] = _payload(payload)
+                payload = payloads[number] = payload_of(payload)
             length, padded, stem, entries = payload
             view_start = view_end - length + 2 if padded else view_end - length + 1
             stop = view_end if padded and not stem else view_end + 1
@@ -412,7 +355,7 @@ class Matcher:
             # A police word inside a name found as such is that name's, not "<country> police".
             named = [(h.view_start, h.view_end) for h, *_ in hits]
             police_words = [(s, e) for s, e in police_words if not any(a <= s and e <= b for a, b in named)]
-            hits += self._police_hits(folded, police_words, countries)
+            hits += police_hits(self._police, folded, police_words, countries)
         if not hits:
             return iter(())
         return self._judge(hits, folded, countries, lexicon.all_terms(view))

@@ -232,3 +232,14 @@ def transliterate(text: str) -> str:
         else:
             out.append(latin.capitalize() if char != low else latin)
     return "".join(out)
+
+
+_SCRIPT = re.compile(r"([\u0400-\u04ff])|([\u0600-\u06ff])|([A-Za-z\u00c0-\u024f])|([\u0370-\u03ff])")
+
+
+def script_of(text: str) -> str:
+    """The script of the first letter that tells: cyrillic, arabic, latin, greek, or other."""
+    found = _SCRIPT.search(text)
+    if found is None:
+        return "other"
+    return ("cyrillic", "arabic", "latin", "greek")[found.lastindex - 1 if found.lastindex else 2]
