@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -10,7 +9,7 @@ from functools import cache
 import ahocorasick
 
 from monitoring import lexicon
-from monitoring.text import Folded, fold, script_of
+from monitoring.text import UNSPACED, Folded, fold, script_of
 from monitoring.variants import arabic_clitics
 
 # Country context. Names come from the CLDR data shipped with Babel (English, Spanish, French, Portuguese,
@@ -112,7 +111,6 @@ _HISTORICAL = {"SU": "the Soviet Union"}
 # Languages whose country names take case endings ("Serbii", "Szerbiában", "পাকিস্তানের"): a word that
 # begins like the name counts where monitoring.inflection says it is a form of it in that language.
 _INFLECTING = frozenset("pl hu hr sr uk ru kk el tr bn".split())
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +180,7 @@ def _automaton_keys() -> dict[str, _Country]:
     """Automaton key -> what it leads to."""
     merged: dict[str, _Country] = {}
     for code, key, stem, capitals, forms in _country_keys():
-        if _UNSPACED.search(key):
+        if UNSPACED.search(key):
             merged[key] = (code, len(key) + 1, capitals, False, ())  # no spaces around it
             continue
         word = f" {key}" if stem else f" {key} "
@@ -200,21 +198,15 @@ def _automaton_keys() -> dict[str, _Country]:
 def country_automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton | None]:
     """country_automaton's keys in two, those in Chinese or Japanese characters apart: looked for only
     in texts holding such characters, the same matches in the same order (see `_iter`) several times
-    faster (the automaton's root no longer has a branch per character to search)."""
-    spaced, unspaced = ahocorasick.Automaton(), ahocorasick.Automaton()
-    for key, value in _automaton_keys().items():
-        (unspaced if _UNSPACED.search(key) else spaced).add_word(key, value)
-    spaced.make_automaton()
-    if len(unspaced):
-        unspaced.make_automaton()
-    return spaced, unspaced if len(unspaced) else None
+    faster (lexicon.split_automata)."""
+    return lexicon.split_automata(_automaton_keys())
 
 
 def _iter(view: str) -> list[tuple[int, _Country]]:
     """What `country_automaton().iter(view)` yields: by end, and at one end the longest key first."""
     spaced, unspaced = country_automata()
     found: list[tuple[int, _Country]] = list(spaced.iter(view))
-    if unspaced is not None and _UNSPACED.search(view):
+    if unspaced is not None and UNSPACED.search(view):
         # A spaced key is `length` characters long, one without spaces `length - 1`.
         both = [(end, -value[1], value) for end, value in found]
         both += [(end, 1 - value[1], value) for end, value in unspaced.iter(view)]

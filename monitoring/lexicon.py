@@ -15,10 +15,11 @@ from functools import cache, lru_cache
 from itertools import islice, product
 from operator import itemgetter
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 
-from monitoring.text import fold, fold_text, script_of
+from monitoring.text import UNSPACED, fold, fold_text, script_of
 
 FOLDER = Path(__file__).parent / "lexicon"
 CATEGORIES = (
@@ -38,7 +39,6 @@ CATEGORIES = (
 POLICE = "police"
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _ARABIC_PREFIXES = ("", "ال", "وال", "بال", "و", "ب", "ل", "لل", "ف", "فال", "ولل")
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
 @cache
@@ -64,7 +64,7 @@ def _terms(spec: str) -> Iterator[tuple[str, bool, bool]]:
             continue
         folded = fold(word)
         if folded:
-            yield folded, stem, _UNSPACED.search(word) is not None
+            yield folded, stem, UNSPACED.search(word) is not None
 
 
 def _scripted_terms(spec: str) -> Iterator[tuple[str, bool, bool, str]]:
@@ -97,18 +97,22 @@ def automaton() -> ahocorasick.Automaton:
     return found
 
 
-@cache
-def _split_automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton | None]:
-    """The automaton's keys in two: those written without spaces (Chinese, Japanese) apart, looked for
+def split_automata(keys: dict[str, Any]) -> tuple[ahocorasick.Automaton, ahocorasick.Automaton | None]:
+    """Keys in two automata: those written without spaces (Chinese, Japanese) apart, to be looked for
     only in texts that hold such characters. The same matches, in the same order (see `_iter`), at a
     fraction of the time: the automaton's root no longer has a branch per Chinese character to search."""
     spaced, unspaced = ahocorasick.Automaton(), ahocorasick.Automaton()
-    for key, value in _keys().items():
-        (unspaced if _UNSPACED.search(key) else spaced).add_word(key, value)
+    for key, value in keys.items():
+        (unspaced if UNSPACED.search(key) else spaced).add_word(key, value)
     spaced.make_automaton()
     if len(unspaced):
         unspaced.make_automaton()
     return spaced, unspaced if len(unspaced) else None
+
+
+@cache
+def _split_automata() -> tuple[ahocorasick.Automaton, ahocorasick.Automaton | None]:
+    return split_automata(_keys())
 
 
 def _key_length(value: Term) -> int:
@@ -120,7 +124,7 @@ def _iter(view: str, low: int = 0, high: int | None = None) -> list[tuple[int, T
     high = len(view) if high is None else high
     spaced, unspaced = _split_automata()
     found: list[tuple[int, Term]] = list(spaced.iter(view, low, high))
-    if unspaced is not None and _UNSPACED.search(view, low, high):
+    if unspaced is not None and UNSPACED.search(view, low, high):
         found += unspaced.iter(view, low, high)
         found.sort(key=lambda item: (item[0], -_key_length(item[1])))
     return found
@@ -343,7 +347,7 @@ def _stopwords() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]
     unspaced: dict[str, set[str]] = {}
     for code, data in languages().items():
         for raw in data.get("stopwords", "").split():
-            (unspaced if _UNSPACED.search(raw) else spaced).setdefault(raw.lower(), set()).add(code)
+            (unspaced if UNSPACED.search(raw) else spaced).setdefault(raw.lower(), set()).add(code)
     return (
         {k: tuple(sorted(v)) for k, v in spaced.items()},
         {k: tuple(sorted(v)) for k, v in unspaced.items()},
@@ -362,7 +366,7 @@ def text_language(text: str) -> str | None:
     for word in _WORD.findall(text.lower()):
         for code in spaced.get(word, ()):
             counts[code] = counts.get(code, 0) + 1
-    if _UNSPACED.search(text):
+    if UNSPACED.search(text):
         for word, codes in unspaced.items():
             found = text.count(word)
             for code in codes:

@@ -14,7 +14,6 @@ customer at or above the model's threshold becomes a `Mention`.
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import cast
@@ -53,11 +52,10 @@ from monitoring.misspelling import KeptIndex, Misspellings
 from monitoring.parameters import parameters
 from monitoring.phonetic import Sounds, name_sounds
 from monitoring.police import police_hits
-from monitoring.text import Folded, fold_key, fold_text, script_of
+from monitoring.text import UNSPACED, Folded, fold_key, fold_text, script_of
 
 __all__ = ["Matcher", "Mention", "WatchName", "min_confidence"]
 
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _SECURITY = frozenset({"surveillance", "detention", "violence", "repression", "police"})
 _MAX_SUFFIX = 4  # letters a one-word name may carry as an ending (র‍্যাবের, Hikvisiona)
 _POLICE_WORD, _STEM_TRIGGER = -1, -2
@@ -137,7 +135,7 @@ class Matcher:
                 aliases.append(alias)
                 index = len(aliases) - 1
                 if alias.shape == "name" and len(folded) >= 6 and " " not in folded:
-                    if not _UNSPACED.search(folded):
+                    if not UNSPACED.search(folded):
                         fuzzy.append((index, folded))  # for names misspelt by one letter
                 if alias.script == "latin" and alias.shape in ("name", "generic"):
                     sound = name_sounds(folded)
@@ -150,7 +148,7 @@ class Matcher:
                     if squeezed != key:
                         keys_setdefault((squeezed, False), []).append(entry)
                 words = folded.split()
-                if _UNSPACED.search(folded) or alias.shape == "common":
+                if UNSPACED.search(folded) or alias.shape == "common":
                     continue
                 latin_acronym = alias.script == "latin" and alias.shape in ("acronym", "word-acronym")
                 if len(words) == 1 and len(folded) >= 3 and not latin_acronym:
@@ -186,7 +184,7 @@ class Matcher:
             if not entries:
                 continue
             unique = tuple(dict.fromkeys(entries)) if len(entries) > 1 else tuple(entries)
-            if not key.isascii() and _UNSPACED.search(key):
+            if not key.isascii() and UNSPACED.search(key):
                 word, payload = key, (len(key), False, False, unique)
             elif stem:
                 word, payload = f" {key}", (len(key) + 1, True, True, unique)

@@ -243,3 +243,7 @@ def script_of(text: str) -> str:
     if found is None:
         return "other"
     return ("cyrillic", "arabic", "latin", "greek")[found.lastindex - 1 if found.lastindex else 2]
+
+
+# Chinese and Japanese characters: scripts written without spaces between words.
+UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")

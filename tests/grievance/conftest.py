@@ -5,13 +5,18 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Callable
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import Engine, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
@@ -218,3 +223,72 @@ def table_bytes(session: Session) -> bytes:
                 elif value is not None:
                     chunks.append(str(value).encode())
     return b"\n".join(chunks)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_for(url: str, timeout: float = 30) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
+
+
+def launch(command: list[str], env: dict[str, str], log: Path, port: int) -> subprocess.Popen[bytes]:
+    """A server process from the project's folder, its errors appended to `log`, once it answers."""
+    with log.open("ab") as errors:
+        process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+    except BaseException:
+        process.kill()
+        process.wait(timeout=30)
+        raise
+    return process
+
+
+@contextmanager
+def serving(
+    command: list[str], env: dict[str, str], log: Path, port: int
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`launch`, stopped (SIGTERM) on the way out."""
+    process = launch(command, env, log, port)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@contextmanager
+def staff_committing(database_url: str, threads: int = 2) -> Iterator[list[int]]:
+    """Staff writes committed in a loop from other threads while the block runs; yields the count of
+    commits, as a one-item list that grows meanwhile."""
+    engine = db.make_engine(database_url)
+    stop = threading.Event()
+    commits = [0]
+
+    def staff() -> None:
+        while not stop.is_set():
+            with engine.begin() as connection:
+                connection.execute(sql("UPDATE users SET last_totp_step = last_totp_step + 1"))
+                connection.execute(sql("SELECT count(*) FROM cases")).scalar()
+            commits[0] += 1
+
+    workers = [threading.Thread(target=staff) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    try:
+        yield commits
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join()
+        engine.dispose()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import subprocess
 import sys
 import threading
 import time
@@ -27,8 +26,7 @@ from tests import services
 from tests.conftest import endwatch_env
 from tests.grievance import samples
 from tests.grievance.canary_scan import encodings, hits
-from tests.grievance.conftest import Visitor, intake_home, receipt_in, table_bytes
-from tests.grievance.test_public_privacy import wait_for
+from tests.grievance.conftest import Visitor, intake_home, receipt_in, serving, table_bytes
 
 pytestmark = [pytest.mark.mat2, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,28 +65,18 @@ def server(tmp_path, fresh_database_url, server_kind):  # type: ignore[no-untype
             "/dev/null",
             "endwatch.wsgi:app",
         ]
-    with (tmp_path / "server.log").open("ab") as log:
-        process = subprocess.Popen(
-            command,
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
     try:
-        wait_for(f"http://127.0.0.1:{port}/")
-        yield {
-            "base": f"http://127.0.0.1:{port}",
-            "settings": settings,
-            "engine": engine,
-            "private_key": private_key,
-            "process": process,
-            "tmpdir": tmpdir,
-            "home": home,
-        }
+        with serving(command, env, tmp_path / "server.log", port) as process:
+            yield {
+                "base": f"http://127.0.0.1:{port}",
+                "settings": settings,
+                "engine": engine,
+                "private_key": private_key,
+                "process": process,
+                "tmpdir": tmpdir,
+                "home": home,
+            }
     finally:
-        process.terminate()
-        process.wait(timeout=20)
         engine.dispose()
 
 

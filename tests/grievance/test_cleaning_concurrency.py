@@ -7,17 +7,15 @@ BEGIN IMMEDIATE (endwatch.db.begin_write), so it waits for staff instead.
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from endwatch import db
 from grievance.models import Attachment, Case
 from tests.grievance import samples
-from tests.grievance.conftest import Visitor, receipt_in
+from tests.grievance.conftest import Visitor, receipt_in, staff_committing
 from tests.grievance.test_cleaning_canaries import server, server_kind  # noqa: F401 - the fixtures
 
 pytestmark = [pytest.mark.mat2, pytest.mark.slow]
@@ -25,18 +23,6 @@ SUBMITTERS, EACH = 4, 4
 
 
 def test_reports_with_photos_survive_concurrent_staff_commits(server):  # noqa: F811
-    url = server["settings"].database_url
-    staff_engine = db.make_engine(url)
-    stop = threading.Event()
-    staff_commits = [0]
-
-    def staff() -> None:
-        while not stop.is_set():
-            with staff_engine.begin() as connection:
-                connection.execute(text("UPDATE users SET last_totp_step = last_totp_step + 1"))
-                connection.execute(text("SELECT count(*) FROM cases")).scalar()
-            staff_commits[0] += 1
-
     def submitter(number: int) -> list[tuple[int, str]]:
         visitor = Visitor(server["base"])
         results = []
@@ -48,16 +34,9 @@ def test_reports_with_photos_survive_concurrent_staff_commits(server):  # noqa: 
         visitor.close()
         return results
 
-    staff_threads = [threading.Thread(target=staff) for _ in range(2)]
-    for thread in staff_threads:
-        thread.start()
-    try:
-        with ThreadPoolExecutor(SUBMITTERS) as pool:
-            outcomes = [r for rs in pool.map(submitter, range(SUBMITTERS)) for r in rs]
-    finally:
-        stop.set()
-        for thread in staff_threads:
-            thread.join()
+    url = server["settings"].database_url
+    with staff_committing(url) as staff_commits, ThreadPoolExecutor(SUBMITTERS) as pool:
+        outcomes = [r for rs in pool.map(submitter, range(SUBMITTERS)) for r in rs]
     assert staff_commits[0] > 10  # staff really were committing meanwhile
     assert [status for status, _ in outcomes] == [200] * (SUBMITTERS * EACH)
     receipts = {receipt for _, receipt in outcomes}
@@ -68,4 +47,3 @@ def test_reports_with_photos_survive_concurrent_staff_commits(server):  # noqa: 
             select(Attachment.case_id, func.count()).group_by(Attachment.case_id)
         ).all()
         assert len(per_case) == SUBMITTERS * EACH and all(count == 1 for _, count in per_case)
-    staff_engine.dispose()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -19,8 +18,7 @@ from grievance import receipts
 from grievance.models import Case
 from tests import services
 from tests.conftest import endwatch_env
-from tests.grievance.conftest import intake_home
-from tests.grievance.test_public_privacy import wait_for
+from tests.grievance.conftest import intake_home, serving
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,20 +40,11 @@ def server(tmp_path, fresh_database_url):  # type: ignore[no-untyped-def]
     settings, engine, _key = intake_home(home, fresh_database_url)
     port = services.free_port()
     env = endwatch_env(home, fresh_database_url, ENDWATCH_SCHEDULER="off", ENDWATCH_INTAKE_LIMIT="3 per hour")
-    with (tmp_path / "server.log").open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.grievance.server_process", str(port)],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
+    command = [sys.executable, "-m", "tests.grievance.server_process", str(port)]
     try:
-        wait_for(f"http://127.0.0.1:{port}/")
-        yield port, load_config(environ=env), engine
+        with serving(command, env, tmp_path / "server.log", port):
+            yield port, load_config(environ=env), engine
     finally:
-        process.terminate()
-        process.wait(timeout=30)
         engine.dispose()
 
 

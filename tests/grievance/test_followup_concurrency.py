@@ -8,16 +8,14 @@ visit.
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from endwatch import db
 from grievance.models import CaseMessage, Direction
-from tests.grievance.conftest import Visitor, receipt_in
+from tests.grievance.conftest import Visitor, receipt_in, staff_committing
 from tests.grievance.test_cleaning_canaries import server, server_kind  # noqa: F401 - the fixtures
 
 pytestmark = pytest.mark.slow
@@ -25,17 +23,6 @@ VISITORS, ROUNDS = 4, 5
 
 
 def test_follow_ups_survive_concurrent_staff_commits(server):  # noqa: F811
-    staff_engine = db.make_engine(server["settings"].database_url)
-    stop = threading.Event()
-    staff_commits = [0]
-
-    def staff() -> None:
-        while not stop.is_set():
-            with staff_engine.begin() as connection:
-                connection.execute(text("UPDATE users SET last_totp_step = last_totp_step + 1"))
-                connection.execute(text("SELECT count(*) FROM cases")).scalar()
-            staff_commits[0] += 1
-
     def visitor(number: int) -> list[str]:
         browser = Visitor(server["base"])
         receipt = receipt_in(browser.submit(what=f"report {number}"))
@@ -52,20 +39,12 @@ def test_follow_ups_survive_concurrent_staff_commits(server):  # noqa: F811
         browser.close()
         return seen
 
-    threads = [threading.Thread(target=staff) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    try:
-        with ThreadPoolExecutor(VISITORS) as pool:
-            outcomes = [status for statuses in pool.map(visitor, range(VISITORS)) for status in statuses]
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join()
+    url = server["settings"].database_url
+    with staff_committing(url) as staff_commits, ThreadPoolExecutor(VISITORS) as pool:
+        outcomes = [status for statuses in pool.map(visitor, range(VISITORS)) for status in statuses]
     assert staff_commits[0] > 10  # staff really were committing meanwhile
     assert outcomes == ["302 200 302"] * (VISITORS * ROUNDS)
     with Session(server["engine"]) as session:
         from_submitters = CaseMessage.direction == Direction.FROM_SUBMITTER
         messages = session.scalar(select(func.count()).select_from(CaseMessage).where(from_submitters))
     assert messages == VISITORS * ROUNDS  # every message kept
-    staff_engine.dispose()

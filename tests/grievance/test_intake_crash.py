@@ -20,8 +20,7 @@ from grievance.models import Attachment, Case, CaseKey
 from tests import services
 from tests.conftest import endwatch_env
 from tests.grievance import samples
-from tests.grievance.conftest import Visitor, intake_home, receipt_in
-from tests.grievance.test_public_privacy import wait_for
+from tests.grievance.conftest import Visitor, intake_home, launch, receipt_in
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,16 +38,8 @@ def start(home: Path, url: str, pause_marker: Path | None = None) -> tuple[subpr
     port = services.free_port()
     env = endwatch_env(home, url, ENDWATCH_SCHEDULER="off")
     marker = [str(pause_marker)] if pause_marker else []
-    with (home / f"server-{port}.log").open("ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "tests.grievance.server_process", str(port), *marker],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-        )
-    wait_for(f"http://127.0.0.1:{port}/")
-    return process, port
+    command = [sys.executable, "-m", "tests.grievance.server_process", str(port), *marker]
+    return launch(command, env, home / f"server-{port}.log", port), port
 
 
 def counts(engine) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ import logging
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -32,6 +31,7 @@ from tests.grievance.conftest import (
     receipt_in,
     submit,
     table_bytes,
+    wait_for,
 )
 
 CANARY = "Zq7canaryXw3"
@@ -186,14 +186,3 @@ def test_gunicorn_access_log_has_no_address_even_when_forwarded(fresh_database_u
     engine.dispose()
     for secret in SECRETS + ("127.0.0.77",):
         assert secret.encode() not in dump
-
-
-def wait_for(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=2)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer")

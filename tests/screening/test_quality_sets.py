@@ -76,22 +76,27 @@ def test_blind2_keeps_near_misses_at_about_two_in_five_and_every_listing_has_a_m
     assert matched == {row["key"] for row in rows("blind2_entities.csv")[1]}
 
 
-def test_blind2_shares_no_listing_or_customer_with_the_other_sets() -> None:
+def assert_shares_nothing_with(blind: str, older: list[tuple[str, str]]) -> None:
+    """No listing key, and no listed or customer name (folded), of `blind`'s files is in the older sets."""
     seen_keys: set[str] = set()
     seen_names: set[str] = set()
-    for entities_file, pairs_file in OTHER_SETS:
+    for entities_file, pairs_file in older:
         for row in rows(entities_file)[1]:
             seen_keys.add(row["key"])
             seen_names.update(norm(name) for name in names(row, "name", "aliases"))
         for row in rows(pairs_file)[1]:
             seen_names.update(norm(name) for name in names(row, "customer_name", "customer_aliases"))
-    entities = rows("blind2_entities.csv")[1]
+    entities = rows(f"{blind}_entities.csv")[1]
     assert not {row["key"] for row in entities} & seen_keys
     listed = {norm(name) for row in entities for name in names(row, "name", "aliases")}
-    pairs = rows("blind2_pairs.csv")[1]
+    pairs = rows(f"{blind}_pairs.csv")[1]
     customers = {norm(name) for row in pairs for name in names(row, "customer_name", "customer_aliases")}
     assert not listed & seen_names
     assert not customers & seen_names
+
+
+def test_blind2_shares_no_listing_or_customer_with_the_other_sets() -> None:
+    assert_shares_nothing_with("blind2", OTHER_SETS)
 
 
 def test_blind3_files_have_the_columns_the_eval_script_reads_and_every_listing_has_a_match() -> None:
@@ -114,17 +119,4 @@ def test_blind3_files_have_the_columns_the_eval_script_reads_and_every_listing_h
 
 
 def test_blind3_shares_no_listing_or_customer_with_the_older_sets() -> None:
-    seen_keys: set[str] = set()
-    seen_names: set[str] = set()
-    for entities_file, pairs_file in [*OTHER_SETS, ("blind2_entities.csv", "blind2_pairs.csv")]:
-        for row in rows(entities_file)[1]:
-            seen_keys.add(row["key"])
-            seen_names.update(norm(name) for name in names(row, "name", "aliases"))
-        for row in rows(pairs_file)[1]:
-            seen_names.update(norm(name) for name in names(row, "customer_name", "customer_aliases"))
-    entities = rows("blind3_entities.csv")[1]
-    pairs = rows("blind3_pairs.csv")[1]
-    assert not {row["key"] for row in entities} & seen_keys
-    assert not {norm(name) for row in entities for name in names(row, "name", "aliases")} & seen_names
-    customers = {norm(name) for row in pairs for name in names(row, "customer_name", "customer_aliases")}
-    assert not customers & seen_names
+    assert_shares_nothing_with("blind3", [*OTHER_SETS, ("blind2_entities.csv", "blind2_pairs.csv")])
