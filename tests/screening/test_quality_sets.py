@@ -1,5 +1,5 @@
 """The labelled screening sets parse as scripts/eval_screening reads them, and each blind set was new when
-built; the second and third, now seen, are split by the entity hash rule like the first."""
+built; the second, third and fourth, now seen, are split by the entity hash rule like the first."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 QUALITY = Path(__file__).parent / "quality"
 ENTITY_COLUMNS = ["key", "schema", "source", "name", "aliases", "countries"]
@@ -99,13 +101,18 @@ def test_blind2_shares_no_listing_or_customer_with_the_other_sets() -> None:
     assert_shares_nothing_with("blind2", OTHER_SETS)
 
 
-def test_blind3_files_have_the_columns_the_eval_script_reads_and_every_listing_has_a_match() -> None:
-    entity_columns, entities = rows("blind3_entities.csv")
-    pair_columns, pairs = rows("blind3_pairs.csv")
+SEEN_BLIND_SIZES = {"blind3": (200, 500), "blind4": (110, 350)}
+
+
+@pytest.mark.parametrize("blind", sorted(SEEN_BLIND_SIZES))
+def test_seen_blind_sets_parse_as_the_eval_script_reads_them_and_each_listing_has_a_match(blind: str) -> None:
+    entity_columns, entities = rows(f"{blind}_entities.csv")
+    pair_columns, pairs = rows(f"{blind}_pairs.csv")
     assert entity_columns == [*ENTITY_COLUMNS, "reference"] and pair_columns == PAIR_COLUMNS
     by_key = {row["key"]: row for row in entities}
-    assert len(by_key) == len(entities) >= 200
-    assert len({row["pair_id"] for row in pairs}) == len(pairs) >= 500
+    least_listings, least_pairs = SEEN_BLIND_SIZES[blind]
+    assert len(by_key) == len(entities) >= least_listings
+    assert len({row["pair_id"] for row in pairs}) == len(pairs) >= least_pairs
     for row in entities:
         assert row["schema"] in {"organization", "person"} and row["source"] in {"SDN", "UN"}, row
         assert row["name"].strip() and row["reference"].strip(), row
@@ -120,3 +127,8 @@ def test_blind3_files_have_the_columns_the_eval_script_reads_and_every_listing_h
 
 def test_blind3_shares_no_listing_or_customer_with_the_older_sets() -> None:
     assert_shares_nothing_with("blind3", [*OTHER_SETS, ("blind2_entities.csv", "blind2_pairs.csv")])
+
+
+def test_blind4_shares_no_listing_or_customer_with_the_older_sets() -> None:
+    older = [("blind2_entities.csv", "blind2_pairs.csv"), ("blind3_entities.csv", "blind3_pairs.csv")]
+    assert_shares_nothing_with("blind4", [*OTHER_SETS, *older])
