@@ -132,3 +132,19 @@ def test_blind3_shares_no_listing_or_customer_with_the_older_sets() -> None:
 def test_blind4_shares_no_listing_or_customer_with_the_older_sets() -> None:
     older = [("blind2_entities.csv", "blind2_pairs.csv"), ("blind3_entities.csv", "blind3_pairs.csv")]
     assert_shares_nothing_with("blind4", [*OTHER_SETS, *older])
+
+
+def test_blind5_is_a_test_set_that_parses_and_shares_nothing_with_the_older_sets() -> None:
+    entity_columns, entities = rows("blind5_entities.csv")
+    pair_columns, pairs = rows("blind5_pairs.csv")
+    assert entity_columns == [*ENTITY_COLUMNS, "reference"] and pair_columns == PAIR_COLUMNS
+    by_key = {row["key"]: row for row in entities}
+    assert len(by_key) == len(entities) >= 120 and len({row["pair_id"] for row in pairs}) == len(pairs) >= 300
+    for row in pairs:
+        assert row["entity_key"] in by_key and row["split"] == "test", row
+        expected = MATCH_KINDS if row["label"] == "1" else MISS_KINDS
+        assert row["label"] in {"0", "1"} and row["kind"] in expected, row
+    assert 0.40 <= Counter(row["label"] for row in pairs)["0"] / len(pairs) <= 0.45
+    assert {row["entity_key"] for row in pairs if row["label"] == "1"} == set(by_key)
+    older = [(f"{name}_entities.csv", f"{name}_pairs.csv") for name in ("blind2", "blind3", "blind4")]
+    assert_shares_nothing_with("blind5", [*OTHER_SETS, *older])
