@@ -104,6 +104,8 @@ EXTRA_LEGAL_FORMS = frozenset(
         "dhmm",
         "shmm",
         "shmkh",
+        "shamy",  # سهامی (joint-stock), as in شرکت سهامی
+        "sahami",
         "almhdwdt",
         # Russian autonomous non-profit organisations (АНО), Turkish joint-stock companies (A.Ş., anonim
         # şirketi), Italian voluntary bodies (ODV), the Dubai Multi Commodities Centre's free-zone firms.
@@ -334,6 +336,9 @@ _PERSIAN_SUFFIX = re.compile("\u200c(?:هایی|های|ها|ای|ی)(?=\\s|$)")
 _ARABIC_CLITIC = re.compile("^(?:وال|بال|فال|كال|لل|ال)(?=[\u0621-\u064a\u067e-\u06cc]{3})")
 
 
+_AND = "و"  # "and" in Arabic and Persian, written as a word of its own ("صنایع و معادن")
+
+
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|y|yi|iy|ii|oy|oi|ya|ye|yy)$")
 _SYMBOL_KINDS = frozenset({"SYMBOL", "DOMAIN", "ORGCLS", "NAME", "NUM", "NICK"})
@@ -384,10 +389,49 @@ def _korean_syllable(syllable: str) -> str:
     return sound
 
 
-def _word_latin(word: str) -> list[str]:
+_KOREAN_VOICED = {"k": "g", "t": "d", "p": "b"}
+
+
+def _korean_word(syllables: str) -> str:
+    """Hangul syllables read as one romanised word, with McCune-Reischauer's voicing of k, t and p after a
+    vowel or a nasal inside a word (단군 "Tangun", 광선 "Kwangson")."""
+    word = ""
+    for char in syllables:
+        sound = _korean_syllable(char)
+        if word and sound and sound[0] in _KOREAN_VOICED and word[-1] in "aeiouymnlr":
+            sound = _KOREAN_VOICED[sound[0]] + sound[1:]
+        word += sound
+    return word
+
+
+def _korean_words(word: str) -> list[str]:
+    """A Korean body's name, written without spaces, cut into the words of org_words.tsv ("조선광선은행":
+    joson, kwangson, unhaeng) and the runs of other syllables between them, each read as one word."""
+    out: list[str] = []
+    run = ""
+    start = 0
+    while start < len(word):
+        known = next((w for w in KOREAN_WORDS if word.startswith(w, start)), None)
+        if known is None:
+            run += word[start] if _HANGUL.match(word[start]) else ""
+            start += 1
+            continue
+        if run:
+            out.append(_korean_word(run))
+            run = ""
+        out.append(_korean_word(known))
+        start += len(known)
+    if run:
+        out.append(_korean_word(run))
+    return [w for w in out if w]
+
+
+def _word_latin(word: str, *, person: bool = True) -> list[str]:
     if _HAN.search(word):
         return [latin(word).replace(" ", "")]
     if _HANGUL.search(word):
+        if not person and any(known in word for known in KOREAN_WORDS):
+            return _korean_words(word)
         # Korean names are written without spaces: each syllable is one word of the romanised name.
         return [s for s in (_korean_syllable(char) for char in word if _HANGUL.match(char)) if s]
     out = []
@@ -578,7 +622,9 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
             forms += [latin(matched) for matched, _ in found]
             replaced = replace_org_types_compare(text, generic=True)
             text = " ".join(w for w in replaced.split() if w not in targets)
-    words = [w if w.isascii() else _ARABIC_CLITIC.sub("", w) for w in (normalize_name(text) or "").split()]
+    words = [
+        w if w.isascii() else _ARABIC_CLITIC.sub("", w) for w in (normalize_name(text) or "").split() if w != _AND
+    ]
     # Organisations' words are looked up in rigour's symbol tables; people's names are not (its table of
     # given and family names takes long to load; skeleton() evens out their usual spellings instead).
     tagged: list[set[str]] = [set() for _ in words] if person else _symbols(words)
@@ -588,7 +634,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     tokens: list[str] = []
     symbols: list[set[str]] = []
     for word, meaning in zip(words, tagged, strict=True):
-        for token in _word_latin(word):
+        for token in _word_latin(word, person=person):
             token = SYNONYMS.get(token, token)
             for part in (token,) if person or len(token) < COMPOUND_LENGTH else split_compound(token):
                 tokens.append(part)
@@ -717,6 +763,20 @@ def given_name(token: str) -> frozenset[str]:
 ORG_WORDS_FILE = Path(__file__).with_name("org_words.tsv")
 
 
+def _load_korean_words() -> tuple[str, ...]:
+    """The Korean words of org_words.tsv, longest first (Korean names of bodies are cut into them)."""
+    found = set()
+    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            _, language, words = line.split("\t")
+            if language == "ko":
+                found.update(words.split())
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+KOREAN_WORDS = _load_korean_words()
+
+
 _Table = dict[str, frozenset[str]]
 
 
@@ -733,7 +793,7 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
         meaning, language, words = line.split("\t")
         for word in words.split():
             word = _ARABIC_CLITIC.sub("", _PERSIAN_SUFFIX.sub("", word))
-            for token in _word_latin(word):
+            for token in _word_latin(word, person=False):
                 token = SYNONYMS.get(token, token)
                 meanings.setdefault(token, set()).add("W" + meaning)
                 if language in ("ar", "fa") and len(consonants(token)) >= 3:
