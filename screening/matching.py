@@ -230,9 +230,14 @@ GIVEN_NAME_SCORE = 0.9
 def _abjad_similarity(left: str, right: str) -> float:
     """A name read from Arabic or Persian script against a Latin spelling: written without short vowels
     (and often without a first vowel or a final h), it is alike when the consonants are ("علی" ly, "Ali";
-    "الهه" alhh, "Elaheh"; "عبيد" byd, "Obeid")."""
+    "الهه" alhh, "Elaheh"; "عبيد" byd, "Obeid"). A final t or h may be the feminine ending (ة), which the
+    lists write -a, -ah or -at ("طباجة" tbajt, "Tabaja"; "علامة" lamt, "Alamah")."""
     a, b = abjad_key(left), abjad_key(right)
-    return VOWELS_ONLY_SCORE if a and a == b else 0.0
+    if a and a == b:
+        return VOWELS_ONLY_SCORE
+    if len(a) >= 3 and len(b) >= 3 and a.rstrip("th") == b.rstrip("th") and len(a.rstrip("th")) >= 2:
+        return VOWELS_ONLY_SCORE
+    return 0.0
 
 
 def _loose(bare: str) -> str:
@@ -459,7 +464,7 @@ def _align(
     for i, left in enumerate(query):
         for j, right in enumerate(result):
             similarity = person_token_similarity(left, right) if person else token_similarity(left, right)
-            if person and similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
+            if similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
                 similarity = max(similarity, _abjad_similarity(left, right))
             if (
                 similarity < SYMBOL_SCORE
