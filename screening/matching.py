@@ -26,6 +26,7 @@ from screening.names import (
     NameForm,
     abbreviations,
     abjad_key,
+    abjad_loose_key,
     analyse,
     consonants,
     given_name,
@@ -180,7 +181,19 @@ def _other_names(left: str, right: str) -> bool:
     if pinyin(left) and pinyin(right):
         return True
     long_enough = len(left) >= 4 and len(right) >= 4
+    if long_enough and _extended(left, right):
+        return True
     return long_enough and _inserted(skeleton(left, endings=False), skeleton(right, endings=False))
+
+
+EXTENSION = 3  # a word with this many letters or more added at its end is another word ("Gostar", "Gostaresh")
+
+
+def _extended(left: str, right: str) -> bool:
+    """Whether one word is the other with an ending of EXTENSION letters or more, not that of a Russian
+    adjective of place ("Voronezhsky", of Voronezh)."""
+    short, long = sorted((left, right), key=len)
+    return long.startswith(short) and len(long) - len(short) >= EXTENSION and not _of_place(long, short)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -233,11 +246,11 @@ def _abjad_similarity(left: str, right: str) -> float:
     "الهه" alhh, "Elaheh"; "عبيد" byd, "Obeid"). A final t or h may be the feminine ending (ة), which the
     lists write -a, -ah or -at ("طباجة" tbajt, "Tabaja"; "علامة" lamt, "Alamah")."""
     a, b = abjad_key(left), abjad_key(right)
-    if a and a == b:
-        return VOWELS_ONLY_SCORE
-    if len(a) >= 3 and len(b) >= 3 and a.rstrip("th") == b.rstrip("th") and len(a.rstrip("th")) >= 2:
-        return VOWELS_ONLY_SCORE
-    return 0.0
+    loose_a, loose_b = abjad_loose_key(left), abjad_loose_key(right)
+    alike = (a and a == b) or (len(loose_a) >= 2 and loose_a == loose_b)
+    if not alike and len(a) >= 3 and len(b) >= 3:
+        alike = len(a.rstrip("th")) >= 2 and a.rstrip("th") == b.rstrip("th")
+    return VOWELS_ONLY_SCORE if alike else 0.0
 
 
 def _loose(bare: str) -> str:

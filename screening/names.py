@@ -115,6 +115,11 @@ EXTRA_LEGAL_FORMS = frozenset(
         "dmcc",
         "sal",  # société anonyme libanaise (S.A.L.)
         "jscl",
+        "pjs",  # public joint-stock (P.J.S.), as Iranian companies are listed
+        # Spanish: sociedad limitada (S.L.), sociedad anónima cerrada (S.A.C.), rigour holding only some words.
+        "sociedad",
+        "sl",
+        "cerrada",
     }
 )
 # Legal forms of several words that rigour's table does not hold, in Latin or transliterated spelling.
@@ -716,10 +721,18 @@ def abjad_key(token: str) -> str:
     """A word's consonants without doubled letters: what Arabic or Persian script writes of it ("الهه" alhh,
     "Elaheh"; "یزدی" yzdy, "Yazdi")."""
     out: list[str] = []
-    for char in consonants(token):
+    # ق and غ, read "q" and "gh", are both written "gh" or "q" in Latin ("تقی" tqy, "Taghi").
+    for char in consonants(token.replace("gh", "q")):
         if not out or out[-1] != char:
             out.append(char)
     return "".join(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def abjad_loose_key(token: str) -> str:
+    """abjad_key without v: the letter و is the vowel u or o as often as the consonant v ("نیرو" nyrw,
+    "Niru"; "جمهوری" jmhwry, "Jomhouri")."""
+    return abjad_key(token).replace("v", "")
 
 
 GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.tsv")
@@ -798,6 +811,8 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
                 meanings.setdefault(token, set()).add("W" + meaning)
                 if language in ("ar", "fa") and len(consonants(token)) >= 3:
                     abjad.setdefault(consonants(token), set()).add("W" + meaning)
+                    if len(abjad_loose_key(token)) >= 3:
+                        abjad.setdefault(abjad_loose_key(token), set()).add("W" + meaning)
                 (english if language == "en" else foreign).setdefault(meaning, set()).add(token)
     common_meanings = {m for m, words in english.items() if any(w in GENERIC_WORDS for w in words)}
     common = {t for m in common_meanings for t in foreign.get(m, ())} - set().union(*english.values())
@@ -821,7 +836,7 @@ def org_meanings(token: str) -> frozenset[str]:
         found = ORG_SOUNDS.get(skeleton(token))
     if found is None and token.isalpha():
         # A Persian or Arabic word written in Latin with its vowels ("sanat", صنعت; "madan", معدن).
-        found = ORG_ABJAD.get(consonants(token))
+        found = ORG_ABJAD.get(consonants(token)) or ORG_ABJAD.get(abjad_loose_key(token))
     return found or frozenset()
 
 
