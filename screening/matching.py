@@ -26,6 +26,7 @@ from screening.names import (
     NameForm,
     abbreviations,
     abjad_key,
+    korean_syllable_key,
     abjad_loose_key,
     analyse,
     consonants,
@@ -186,7 +187,9 @@ def _other_names(left: str, right: str) -> bool:
     return long_enough and _inserted(skeleton(left, endings=False), skeleton(right, endings=False))
 
 
-EXTENSION = 3  # a word with this many letters or more added at its end is another word ("Gostar", "Gostaresh")
+EXTENSION = (
+    3  # a word with this many letters or more added at its end is another word ("Gostar", "Gostaresh")
+)
 
 
 def _extended(left: str, right: str) -> bool:
@@ -237,6 +240,8 @@ def _vowel_added(left: str, right: str) -> bool:
 
 LONG_NAME = 7
 GIVEN_NAME_SCORE = 0.9
+KOREAN_SCORE = 0.9  # one Korean syllable in its Revised and McCune-Reischauer romanisations ("Dong", "Tong")
+KOREAS = frozenset({"KP", "KR"})
 
 
 @lru_cache(maxsize=1 << 16)
@@ -278,7 +283,12 @@ def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
     index = 0
     while index < len(tokens):
         pair = tokens[index] + tokens[index + 1] if index + 1 < len(tokens) else ""
-        if pair and (pair in joined or (len(pair) in lengths and skeleton(pair) in sounds)):
+        if pair and (
+            pair in joined
+            or (len(pair) in lengths and skeleton(pair) in sounds)
+            # Arabic script writes apart what a Latin spelling joins ("نصر الله" nsr allh, "Nasrallah").
+            or (ABJAD in symbols[index] and abjad_key(pair) in _long_abjad_keys(other))
+        ):
             out.append(tokens[index] + tokens[index + 1])
             meanings.append(symbols[index] | symbols[index + 1])
             index += 2
@@ -296,6 +306,12 @@ def _long_sounds(tokens: tuple[str, ...]) -> tuple[frozenset[str], frozenset[int
     return frozenset(skeleton(t) for t in long), frozenset(
         n + d for t in long for n in (len(t),) for d in range(-3, 4)
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def _long_abjad_keys(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The consonants of a name's words of four consonants or more, as abjad_key writes them."""
+    return frozenset(key for key in map(abjad_key, tokens) if len(key) >= 4)
 
 
 _FOLDS = (("shch", "s"), ("sch", "s"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "k"), ("ts", "t"))
@@ -467,7 +483,12 @@ def _weight(tokens: tuple[str, ...], indexes: Iterable[int] | None = None) -> fl
 
 
 def _align(
-    query_form: NameForm, result_form: NameForm, *, person: bool = False, floor: float = 0.0
+    query_form: NameForm,
+    result_form: NameForm,
+    *,
+    person: bool = False,
+    floor: float = 0.0,
+    korean: bool = False,
 ) -> _Alignment:
     """Words of two names paired; the score is exact at or above `floor` (below it, penalties that could only
     lower it further are not looked for)."""
@@ -479,6 +500,13 @@ def _align(
             similarity = person_token_similarity(left, right) if person else token_similarity(left, right)
             if similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
                 similarity = max(similarity, _abjad_similarity(left, right))
+            if (
+                korean
+                and person
+                and similarity < KOREAN_SCORE
+                and korean_syllable_key(left) == korean_syllable_key(right)
+            ):
+                similarity = KOREAN_SCORE
             if (
                 similarity < SYMBOL_SCORE
                 and query_symbols[i]
@@ -626,18 +654,22 @@ def _abbreviation(short: NameForm, long: NameForm) -> bool:
     return token in abbreviations(long.tokens)
 
 
-def name_similarity(query: NameForm, result: NameForm, *, person: bool = False, floor: float = 0.0) -> float:
+def name_similarity(
+    query: NameForm, result: NameForm, *, person: bool = False, floor: float = 0.0, korean: bool = False
+) -> float:
     if _abbreviation(query, result) or _abbreviation(result, query):
         return ABBREVIATION_SCORE
-    return _align(query, result, person=person, floor=floor).score
+    return _align(query, result, person=person, floor=floor, korean=korean).score
 
 
-def compare_names(query: NameForm, result: NameForm, *, person: bool = False) -> tuple[float, list[str]]:
+def compare_names(
+    query: NameForm, result: NameForm, *, person: bool = False, korean: bool = False
+) -> tuple[float, list[str]]:
     """Similarity of two names (0..1) and what a person should know about how they matched."""
     if _abbreviation(query, result) or _abbreviation(result, query):
         short, long = (query, result) if _abbreviation(query, result) else (result, query)
         return ABBREVIATION_SCORE, [f'abbreviation: "{short.original}" are the initials of "{long.original}"']
-    alignment = _align(query, result, person=person)
+    alignment = _align(query, result, person=person, korean=korean)
     notes = alignment.explain()
     forms = sorted(set(query.legal_forms) | set(result.legal_forms))
     if forms:
@@ -657,18 +689,20 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
     best: tuple[float, NameForm, NameForm] | None = None
     floor = threshold - SAME_COUNTRY_BONUS  # below it no name pair can be reported
     queries = customer.names
+    # Korean names are romanised two ways (Revised: "Dong", "Bu"; McCune-Reischauer: "Tong", "Pu").
+    korean = not KOREAS.isdisjoint(customer.countries | entity.countries)
     if entity.person:
         # Against a listed person, a customer's names are read as a person's (no legal forms to drop).
         queries = _as_person(queries)
     for query in queries:
         for result in entity.names:
-            similarity = name_similarity(query, result, person=entity.person, floor=floor)
+            similarity = name_similarity(query, result, person=entity.person, floor=floor, korean=korean)
             if best is None or similarity > best[0]:
                 best = (similarity, query, result)
     if best is None or best[0] <= 0 or best[0] + SAME_COUNTRY_BONUS < threshold:
         return None
     _, query, result = best
-    similarity, notes = compare_names(query, result, person=entity.person)
+    similarity, notes = compare_names(query, result, person=entity.person, korean=korean)
     reasons = [f'"{query.original}" ~ listed name "{result.original}" (name similarity {similarity:.2f})']
     reasons += notes
     value = similarity

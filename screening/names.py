@@ -431,6 +431,22 @@ def _korean_words(word: str) -> list[str]:
     return [w for w in out if w]
 
 
+_KOREAN_ROMANISATIONS = (("eo", "o"), ("eu", "u"), ("ae", "e"), ("oo", "u"), ("sh", "s"), ("hn", "n"))
+_REVISED_INITIALS = {"b": "p", "d": "t", "g": "k", "j": "ch", "l": "r"}
+
+
+@lru_cache(maxsize=1 << 14)
+def korean_syllable_key(token: str) -> str:
+    """A syllable of a Korean name with the differences of its romanisations evened out: the Revised
+    Romanisation's voiced initials and vowels against McCune-Reischauer's ("Dong", "Tong"; "Bu", "Pu";
+    "Hyeok", "Hyok"; "Sohn", "Son"); empty for a word of more than one syllable."""
+    if not token.isalpha() or len(token) > 5:
+        return ""
+    for old, new in _KOREAN_ROMANISATIONS:
+        token = token.replace(old, new)
+    return _REVISED_INITIALS.get(token[0], token[0]) + token[1:] if token else ""
+
+
 def _word_latin(word: str, *, person: bool = True) -> list[str]:
     if _HAN.search(word):
         return [latin(word).replace(" ", "")]
@@ -628,7 +644,9 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
             replaced = replace_org_types_compare(text, generic=True)
             text = " ".join(w for w in replaced.split() if w not in targets)
     words = [
-        w if w.isascii() else _ARABIC_CLITIC.sub("", w) for w in (normalize_name(text) or "").split() if w != _AND
+        w if w.isascii() else _ARABIC_CLITIC.sub("", w)
+        for w in (normalize_name(text) or "").split()
+        if w != _AND
     ]
     # Organisations' words are looked up in rigour's symbol tables; people's names are not (its table of
     # given and family names takes long to load; skeleton() evens out their usual spellings instead).
