@@ -184,7 +184,27 @@ def _other_names(left: str, right: str) -> bool:
     long_enough = len(left) >= 4 and len(right) >= 4
     if long_enough and _extended(left, right):
         return True
+    if long_enough and _vowel_swapped(left, right):
+        return True
     return long_enough and _inserted(skeleton(left, endings=False), skeleton(right, endings=False))
+
+
+# Vowels that romanisations write for one another: Arabic and Persian short vowels (a/e, a/u, o/u, e/i),
+# Russian unstressed o (a/o), y for i.
+VOWEL_VARIANTS = frozenset(
+    {"ae", "ea", "au", "ua", "ou", "uo", "ei", "ie", "iy", "yi", "ao", "oa", "ey", "ye"}
+)
+
+
+def _vowel_swapped(left: str, right: str) -> bool:
+    """Whether two words of one length differ in one vowel inside them that no romanisation writes for the
+    other: two names ("Pikalov", "Pokalov"; "Irasco", "Irisco"). Endings are let be ("Valerii", "Valeriu")."""
+    if len(left) != len(right) or not (left.isascii() and right.isascii()):
+        return False
+    apart = [(k, a + b) for k, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
+    if len(apart) != 1 or apart[0][0] == len(left) - 1:
+        return False
+    return set(apart[0][1]) <= _VOWELS and apart[0][1] not in VOWEL_VARIANTS
 
 
 EXTENSION = (
