@@ -116,7 +116,7 @@ EXTRA_LEGAL_FORMS = frozenset(
         "sal",  # société anonyme libanaise (S.A.L.)
         "jscl",
         "pjs",  # public joint-stock (P.J.S.), as Iranian companies are listed
-        # Spanish: sociedad limitada (S.L.), sociedad anónima cerrada (S.A.C.), rigour holding only some words.
+        # Spanish: sociedad limitada (S.L.), sociedad anónima cerrada (S.A.C.); rigour holds only some words.
         "sociedad",
         "sl",
         "cerrada",

@@ -1,0 +1,55 @@
+"""Names across scripts and languages: Persian and Arabic written without short vowels, Korean in Hangul
+and in its two romanisations, organisation words translated; and near spellings kept apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.matching import THRESHOLD, Party, score
+
+
+def reasons(customer: str, country: str, listed: str, *, person: bool = False) -> tuple[float, str]:
+    result = score(Party.build([customer], [country]), Party.build([listed], [country], person=person))
+    return (result.score, "; ".join(result.reasons)) if result else (0.0, "")
+
+
+@pytest.mark.parametrize(
+    ("customer", "country", "listed", "reason"),
+    [
+        ("Gilan Agricultural Bank", "IR", "BANK KESHAVARZI GILAN", "agricultural ~ keshavarzi"),
+        ("بانک مسکن کرمان", "IR", "KERMAN HOUSING BANK", "mskn ~ housing"),
+        ("조선백두무역회사", "KP", "KOREA PAEKTU TRADING CORPORATION", "muyok ~ trading"),
+    ],
+)
+def test_a_body_named_in_its_own_language_or_script_meets_its_listed_translation(
+    customer: str, country: str, listed: str, reason: str
+) -> None:
+    similarity, why = reasons(customer, country, listed)
+    assert similarity >= THRESHOLD
+    assert reason in why
+
+
+def test_arabic_script_writes_apart_what_a_latin_listing_joins() -> None:
+    similarity, why = reasons("محمود جار الله", "JO", "JARALLAH, Mahmoud", person=True)
+    assert similarity >= THRESHOLD
+    assert "jarallh ~ jarallah" in why
+
+
+def test_an_arabic_feminine_ending_meets_its_latin_spelling() -> None:
+    assert reasons("سمير طرابلسية", "LB", "TARABLUSIA, Samir", person=True)[0] >= THRESHOLD
+
+
+def test_korean_names_meet_in_both_romanisations_only_for_korean_parties() -> None:
+    similarity, why = reasons("Pak Dong Chol", "KP", "PAK, Tong Chol", person=True)
+    assert similarity >= THRESHOLD
+    assert "dong ~ tong" in why
+    # "Dong" and "Tong" are two Chinese family names.
+    assert reasons("Pak Dong Chol", "CN", "PAK, Tong Chol", person=True)[0] < THRESHOLD
+
+
+def test_names_one_unusual_vowel_or_an_ending_apart_stay_apart() -> None:
+    assert reasons("Sergei Pokanov", "RU", "PIKANOV, Sergei", person=True)[0] < THRESHOLD
+    assert reasons("Irvana Trading", "AE", "IRVINA TRADING LLC")[0] < THRESHOLD
+    assert reasons("Nahal Gostar Company", "IR", "NAHAL GOSTARESH CO.")[0] < THRESHOLD
+    # Vowels romanisations write for one another still meet ("a" for Russian unstressed "o").
+    assert reasons("Tarmina Shipping", "AE", "TORMINA SHIPPING")[0] >= THRESHOLD
