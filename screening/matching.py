@@ -272,7 +272,7 @@ def _abjad_similarity(left: str, right: str) -> float:
     lists write -a, -ah or -at ("طباجة" tbajt, "Tabaja"; "علامة" lamt, "Alamah")."""
     a, b = abjad_key(left), abjad_key(right)
     loose_a, loose_b = abjad_loose_key(left), abjad_loose_key(right)
-    alike = (a and a == b) or (len(loose_a) >= 2 and loose_a == loose_b)
+    alike = (a and a == b) or (loose_a and loose_a == loose_b)
     if not alike and len(a) >= 3 and len(b) >= 3:
         alike = len(a.rstrip("th")) >= 2 and a.rstrip("th") == b.rstrip("th")
     return VOWELS_ONLY_SCORE if alike else 0.0

@@ -104,6 +104,7 @@ EXTRA_LEGAL_FORMS = frozenset(
         "dhmm",
         "shmm",
         "shmkh",
+        "shml",  # ش.م.ل. (S.A.L.)
         "shamy",  # سهامی (joint-stock), as in شرکت سهامی
         "sahami",
         "almhdwdt",
@@ -116,6 +117,7 @@ EXTRA_LEGAL_FORMS = frozenset(
         "sal",  # société anonyme libanaise (S.A.L.)
         "jscl",
         "pjs",  # public joint-stock (P.J.S.), as Iranian companies are listed
+        "odo",  # Belarusian additional liability company (ОДО)
         # Spanish: sociedad limitada (S.L.), sociedad anónima cerrada (S.A.C.); rigour holds only some words.
         "sociedad",
         "sl",
@@ -127,6 +129,9 @@ EXTRA_LEGAL_PHRASES = tuple(
     tuple(phrase.split())
     for phrase in (
         "republican unitary enterprise",
+        # Belarusian additional liability companies (ОДО, ТДО).
+        "additional liability company",
+        "obshchestvo s dopolnitelnoy otvetstvennostyu",
         "respublikanskoe unitarnoe predpriyatie",
         "municipal unitary enterprise",
         "state unitary enterprise",
