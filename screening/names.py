@@ -1059,7 +1059,11 @@ def _consonant_key(form: NameForm, index: int, *, listed: bool) -> list[str]:
     if len(bare) < 2 or token.startswith(HONORIFIC) or any(c.isdigit() for c in token):
         return []
     abjad = ABJAD in form.symbols_of(index)
-    return ["=" + ("a" if abjad == listed else "l") + bare]
+    side = "=" + ("a" if abjad == listed else "l")
+    loose = abjad_loose_key(token)
+    if abjad and loose != bare and len(loose) >= 2:
+        return [side + bare, side + loose]  # و read as a vowel ("جمول" jmwl, "Jammoul")
+    return [side + bare]
 
 
 def _base_keys(form: NameForm) -> set[str]:
