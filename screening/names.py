@@ -354,6 +354,9 @@ _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|y|yi|iy|ii|oy|oi|ya|ye|yy)$")
 _SYMBOL_KINDS = frozenset({"SYMBOL", "DOMAIN", "ORGCLS", "NAME", "NUM", "NICK"})
 
 
+_HAN_PLACE_SUFFIXES = frozenset("市省县区")  # city, province, county, district after a place's name
+
+
 def segment_han(text: str) -> str:
     """Chinese written with spaces between words, so that each reads as one pinyin word ("haerbin")."""
 
@@ -368,6 +371,8 @@ def segment_han(text: str) -> str:
             word = run[start:end]
             start = end
             if len(word) == 1:
+                if words and not alone and word in _HAN_PLACE_SUFFIXES:
+                    continue  # "深圳市": Shenzhen city, written "Shenzhen"
                 alone += word
                 continue
             if alone:
