@@ -437,8 +437,9 @@ class _Alignment:
             notes.append(
                 f"different kinds of body or places: {', '.join(conflict[0])} / {', '.join(conflict[1])}"
             )
-        elif not self.person and self.other_words():
-            notes.append("words of another body's name: " + ", ".join(self.other_words()))
+        elif self.other_words():
+            whose = "another person's" if self.person else "another body's"
+            notes.append(f"words of {whose} name: " + ", ".join(self.other_words()))
         return notes
 
     def kind_conflict(self) -> tuple[list[str], list[str]] | None:
@@ -459,11 +460,11 @@ class _Alignment:
         return (places_q, places_r) if places_q and places_r else None
 
     def other_words(self) -> list[str]:
-        """The customer's distinctive words the listing lacks, when they tell another body: words on both
-        sides that differ ("Xuanwu Wenqu", "Xuanwu Lucun"), or long words added to a listed name matched
-        in full ("Voentorg-Retail" against "Voentorg"), or a letter or number joined to one by a hyphen
-        ("Angstrem-T"). Only for a customer's name written in an alphabet: one read from another script often
-        keeps words a transliteration cannot pair."""
+        """The customer's distinctive words the listing lacks, when they tell another body or person: words on
+        both sides that differ ("Xuanwu Wenqu", "Xuanwu Lucun"; "Valdez Ruelas", "VALDEZ RUIZ"), or, for a
+        body, long words added to a listed name matched in full ("Voentorg-Retail" against "Voentorg"), or a
+        letter or number joined to one by a hyphen ("Angstrem-T"). Only for a customer's name written in an
+        alphabet: one read from another script often keeps words a transliteration cannot pair."""
         if not self.latin:
             return []
         unmatched = [t for i, t in enumerate(self.query) if i not in self.used_q]
@@ -471,6 +472,8 @@ class _Alignment:
         theirs = [t for j, t in enumerate(self.result) if j not in self.used_r and token_weight(t) == 1.0]
         if mine and theirs:
             return mine
+        if self.person:
+            return []
         if not theirs:
             suffixes = _hyphen_suffixes(self.original) if "-" in self.original else frozenset()
             return [t for t in unmatched if (len(t) >= OTHER_WORD_LENGTH and t in mine) or t in suffixes]
@@ -618,7 +621,7 @@ def _align(
         return alignment
     if alignment.kind_conflict():
         alignment.score = max(0.0, coverage - OTHER_KIND_PENALTY)
-    elif not person and alignment.other_words():
+    elif alignment.other_words():
         alignment.score = max(0.0, coverage - OTHER_WORD_PENALTY)
     return alignment
 

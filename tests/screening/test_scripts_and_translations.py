@@ -53,3 +53,11 @@ def test_names_one_unusual_vowel_or_an_ending_apart_stay_apart() -> None:
     assert reasons("Nahal Gostar Company", "IR", "NAHAL GOSTARESH CO.")[0] < THRESHOLD
     # Vowels romanisations write for one another still meet ("a" for Russian unstressed "o").
     assert reasons("Tarmina Shipping", "AE", "TORMINA SHIPPING")[0] >= THRESHOLD
+
+
+def test_a_person_with_another_family_name_on_each_side_is_another_person() -> None:
+    similarity, why = reasons("Luis Paredes Quintero", "PE", "PAREDES SOLIS, Luis Alberto", person=True)
+    assert similarity < THRESHOLD
+    assert "another person's name: quintero" in why
+    # Fewer names on the customer's side are still the person.
+    assert reasons("Luis Alberto Paredes", "PE", "PAREDES SOLIS, Luis Alberto", person=True)[0] >= THRESHOLD
