@@ -170,7 +170,17 @@ def token_similarity(left: str, right: str) -> float:
         return 0.0
     if ratio < PLACE_ADJECTIVE_SCORE and long_enough and (_of_place(left, right) or _of_place(right, left)):
         return PLACE_ADJECTIVE_SCORE
+    if _article_joined(left, right):
+        return ARTICLE_SCORE
     return ratio
+
+
+ARTICLE_SCORE = 0.9  # a word with the Arabic article joined to it ("Alshaer", "Al-Shaer")
+
+
+def _article_joined(left: str, right: str) -> bool:
+    short, long = sorted((left, right), key=len)
+    return len(short) >= 4 and long[2:] == short and long[:2] in ("al", "el")
 
 
 def _other_names(left: str, right: str) -> bool:
@@ -227,7 +237,7 @@ def person_token_similarity(left: str, right: str) -> float:
     similarity = token_similarity(left, right)
     if similarity < GIVEN_NAME_SCORE and given_name(left) & given_name(right):
         return GIVEN_NAME_SCORE  # one given name or patronymic in two languages' forms ("Aleh", "Oleg")
-    if similarity >= 1.0 or similarity < TOKEN_MIN:
+    if similarity >= 1.0 or similarity < TOKEN_MIN or _article_joined(left, right):
         return similarity
     if _vowel_added(left, right):
         return 0.0

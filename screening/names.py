@@ -118,6 +118,7 @@ EXTRA_LEGAL_FORMS = frozenset(
         "jscl",
         "pjs",  # public joint-stock (P.J.S.), as Iranian companies are listed
         "odo",  # Belarusian additional liability company (ОДО)
+        "tnhh",  # Vietnamese limited liability (trách nhiệm hữu hạn)
         # Spanish: sociedad limitada (S.L.), sociedad anónima cerrada (S.A.C.); rigour holds only some words.
         "sociedad",
         "sl",
@@ -129,6 +130,10 @@ EXTRA_LEGAL_PHRASES = tuple(
     tuple(phrase.split())
     for phrase in (
         "republican unitary enterprise",
+        # Vietnamese: công ty (company), TNHH (limited liability), cổ phần (joint-stock).
+        "cong ty tnhh",
+        "cong ty co phan",
+        "cong ty",
         # Belarusian additional liability companies (ОДО, ТДО).
         "additional liability company",
         "obshchestvo s dopolnitelnoy otvetstvennostyu",
@@ -251,6 +256,9 @@ SYNONYMS = {
     "mohammed": "muhammad",
     "mohammad": "muhammad",
     "mohamed": "muhammad",
+    "centre": "center",
+    "organisation": "organization",
+    "defence": "defense",
 }
 STOP_WORDS = frozenset(
     {
@@ -443,15 +451,17 @@ def _korean_words(word: str) -> list[str]:
 
 _KOREAN_ROMANISATIONS = (("eo", "o"), ("eu", "u"), ("ae", "e"), ("oo", "u"), ("sh", "s"), ("hn", "n"))
 _REVISED_INITIALS = {"b": "p", "d": "t", "g": "k", "j": "ch", "l": "r"}
+_KOREAN_DROPPED = re.compile(r"^[rl](?=[iy])|(?<=[aeiou])h$")  # South Korean "Im" for "Rim"; "Oh" for "O"
 
 
 @lru_cache(maxsize=1 << 14)
 def korean_syllable_key(token: str) -> str:
     """A syllable of a Korean name with the differences of its romanisations evened out: the Revised
     Romanisation's voiced initials and vowels against McCune-Reischauer's ("Dong", "Tong"; "Bu", "Pu";
-    "Hyeok", "Hyok"; "Sohn", "Son"); empty for a word of more than one syllable."""
+    "Hyeok", "Hyok"; "Sohn", "Son"; "Rim", "Im"; "Oh", "O"); empty for a word of more than one syllable."""
     if not token.isalpha() or len(token) > 5:
         return ""
+    token = _KOREAN_DROPPED.sub("", token)
     for old, new in _KOREAN_ROMANISATIONS:
         token = token.replace(old, new)
     return _REVISED_INITIALS.get(token[0], token[0]) + token[1:] if token else ""
