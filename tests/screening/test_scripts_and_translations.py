@@ -61,3 +61,24 @@ def test_a_person_with_another_family_name_on_each_side_is_another_person() -> N
     assert "another person's name: quintero" in why
     # Fewer names on the customer's side are still the person.
     assert reasons("Luis Alberto Paredes", "PE", "PAREDES SOLIS, Luis Alberto", person=True)[0] >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("customer", "country", "listed", "reason"),
+    [
+        ("Im Chol Nam", "KP", "RIM, Chol Nam", "im ~ rim"),  # the initial r South Korea drops
+        ("Khalid Saeed Al-Marri", "QA", "ALMARRI, Khalid Saeed", "marri ~ almarri"),  # the article joined
+    ],
+)
+def test_a_person_meets_a_listing_written_in_another_usual_spelling(
+    customer: str, country: str, listed: str, reason: str
+) -> None:
+    similarity, why = reasons(customer, country, listed, person=True)
+    assert similarity >= THRESHOLD
+    assert reason in why
+
+
+def test_vietnamese_legal_forms_are_set_aside() -> None:
+    similarity, why = reasons("Công ty TNHH Hoàng Phát Đạt", "VN", "HOANG PHAT DAT COMPANY LIMITED")
+    assert similarity >= THRESHOLD
+    assert "cong ty tnhh" in why
