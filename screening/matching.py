@@ -26,11 +26,13 @@ from screening.names import (
     NameForm,
     abbreviations,
     abjad_key,
+    abjad_loose_key,
     analyse,
     consonants,
     given_name,
     index_slots,
     initial_letters,
+    korean_syllable_key,
     pinyin,
     probe_keys,
     short_form,
@@ -168,7 +170,17 @@ def token_similarity(left: str, right: str) -> float:
         return 0.0
     if ratio < PLACE_ADJECTIVE_SCORE and long_enough and (_of_place(left, right) or _of_place(right, left)):
         return PLACE_ADJECTIVE_SCORE
+    if _article_joined(left, right):
+        return ARTICLE_SCORE
     return ratio
+
+
+ARTICLE_SCORE = 0.9  # a word with the Arabic article joined to it ("Alshaer", "Al-Shaer")
+
+
+def _article_joined(left: str, right: str) -> bool:
+    short, long = sorted((left, right), key=len)
+    return len(short) >= 4 and long[2:] == short and long[:2] in ("al", "el")
 
 
 def _other_names(left: str, right: str) -> bool:
@@ -180,7 +192,41 @@ def _other_names(left: str, right: str) -> bool:
     if pinyin(left) and pinyin(right):
         return True
     long_enough = len(left) >= 4 and len(right) >= 4
+    if long_enough and _extended(left, right):
+        return True
+    if long_enough and _vowel_swapped(left, right):
+        return True
     return long_enough and _inserted(skeleton(left, endings=False), skeleton(right, endings=False))
+
+
+# Vowels that romanisations write for one another: Arabic and Persian short vowels (a/e, a/u, o/u, e/i),
+# Russian unstressed o (a/o), y for i.
+VOWEL_VARIANTS = frozenset(
+    {"ae", "ea", "au", "ua", "ou", "uo", "ei", "ie", "iy", "yi", "ao", "oa", "ey", "ye"}
+)
+
+
+def _vowel_swapped(left: str, right: str) -> bool:
+    """Whether two words of one length differ in one vowel inside them that no romanisation writes for the
+    other: two names ("Pikalov", "Pokalov"; "Irasco", "Irisco"). Endings are let be ("Valerii", "Valeriu")."""
+    if len(left) != len(right) or not (left.isascii() and right.isascii()):
+        return False
+    apart = [(k, a + b) for k, (a, b) in enumerate(zip(left, right, strict=True)) if a != b]
+    if len(apart) != 1 or apart[0][0] == len(left) - 1:
+        return False
+    return set(apart[0][1]) <= _VOWELS and apart[0][1] not in VOWEL_VARIANTS
+
+
+EXTENSION = (
+    3  # a word with this many letters or more added at its end is another word ("Gostar", "Gostaresh")
+)
+
+
+def _extended(left: str, right: str) -> bool:
+    """Whether one word is the other with an ending of EXTENSION letters or more, not that of a Russian
+    adjective of place ("Voronezhsky", of Voronezh)."""
+    short, long = sorted((left, right), key=len)
+    return long.startswith(short) and len(long) - len(short) >= EXTENSION and not _of_place(long, short)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -191,7 +237,7 @@ def person_token_similarity(left: str, right: str) -> float:
     similarity = token_similarity(left, right)
     if similarity < GIVEN_NAME_SCORE and given_name(left) & given_name(right):
         return GIVEN_NAME_SCORE  # one given name or patronymic in two languages' forms ("Aleh", "Oleg")
-    if similarity >= 1.0 or similarity < TOKEN_MIN:
+    if similarity >= 1.0 or similarity < TOKEN_MIN or _article_joined(left, right):
         return similarity
     if _vowel_added(left, right):
         return 0.0
@@ -224,15 +270,22 @@ def _vowel_added(left: str, right: str) -> bool:
 
 LONG_NAME = 7
 GIVEN_NAME_SCORE = 0.9
+KOREAN_SCORE = 0.9  # one Korean syllable in its Revised and McCune-Reischauer romanisations ("Dong", "Tong")
+KOREAS = frozenset({"KP", "KR"})
 
 
 @lru_cache(maxsize=1 << 16)
 def _abjad_similarity(left: str, right: str) -> float:
     """A name read from Arabic or Persian script against a Latin spelling: written without short vowels
     (and often without a first vowel or a final h), it is alike when the consonants are ("علی" ly, "Ali";
-    "الهه" alhh, "Elaheh"; "عبيد" byd, "Obeid")."""
+    "الهه" alhh, "Elaheh"; "عبيد" byd, "Obeid"). A final t or h may be the feminine ending (ة), which the
+    lists write -a, -ah or -at ("طباجة" tbajt, "Tabaja"; "علامة" lamt, "Alamah")."""
     a, b = abjad_key(left), abjad_key(right)
-    return VOWELS_ONLY_SCORE if a and a == b else 0.0
+    loose_a, loose_b = abjad_loose_key(left), abjad_loose_key(right)
+    alike = (a and a == b) or (loose_a and loose_a == loose_b)
+    if not alike and len(a) >= 3 and len(b) >= 3:
+        alike = len(a.rstrip("th")) >= 2 and a.rstrip("th") == b.rstrip("th")
+    return VOWELS_ONLY_SCORE if alike else 0.0
 
 
 def _loose(bare: str) -> str:
@@ -260,7 +313,12 @@ def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
     index = 0
     while index < len(tokens):
         pair = tokens[index] + tokens[index + 1] if index + 1 < len(tokens) else ""
-        if pair and (pair in joined or (len(pair) in lengths and skeleton(pair) in sounds)):
+        if pair and (
+            pair in joined
+            or (len(pair) in lengths and skeleton(pair) in sounds)
+            # Arabic script writes apart what a Latin spelling joins ("نصر الله" nsr allh, "Nasrallah").
+            or (ABJAD in symbols[index] and abjad_key(pair) in _long_abjad_keys(other))
+        ):
             out.append(tokens[index] + tokens[index + 1])
             meanings.append(symbols[index] | symbols[index + 1])
             index += 2
@@ -278,6 +336,12 @@ def _long_sounds(tokens: tuple[str, ...]) -> tuple[frozenset[str], frozenset[int
     return frozenset(skeleton(t) for t in long), frozenset(
         n + d for t in long for n in (len(t),) for d in range(-3, 4)
     )
+
+
+@lru_cache(maxsize=1 << 16)
+def _long_abjad_keys(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The consonants of a name's words of four consonants or more, as abjad_key writes them."""
+    return frozenset(key for key in map(abjad_key, tokens) if len(key) >= 4)
 
 
 _FOLDS = (("shch", "s"), ("sch", "s"), ("ch", "c"), ("sh", "s"), ("zh", "z"), ("kh", "k"), ("ts", "t"))
@@ -383,8 +447,9 @@ class _Alignment:
             notes.append(
                 f"different kinds of body or places: {', '.join(conflict[0])} / {', '.join(conflict[1])}"
             )
-        elif not self.person and self.other_words():
-            notes.append("words of another body's name: " + ", ".join(self.other_words()))
+        elif self.other_words():
+            whose = "another person's" if self.person else "another body's"
+            notes.append(f"words of {whose} name: " + ", ".join(self.other_words()))
         return notes
 
     def kind_conflict(self) -> tuple[list[str], list[str]] | None:
@@ -405,11 +470,11 @@ class _Alignment:
         return (places_q, places_r) if places_q and places_r else None
 
     def other_words(self) -> list[str]:
-        """The customer's distinctive words the listing lacks, when they tell another body: words on both
-        sides that differ ("Xuanwu Wenqu", "Xuanwu Lucun"), or long words added to a listed name matched
-        in full ("Voentorg-Retail" against "Voentorg"), or a letter or number joined to one by a hyphen
-        ("Angstrem-T"). Only for a customer's name written in an alphabet: one read from another script often
-        keeps words a transliteration cannot pair."""
+        """The customer's distinctive words the listing lacks, when they tell another body or person: words on
+        both sides that differ ("Xuanwu Wenqu", "Xuanwu Lucun"; "Valdez Ruelas", "VALDEZ RUIZ"), or, for a
+        body, long words added to a listed name matched in full ("Voentorg-Retail" against "Voentorg"), or a
+        letter or number joined to one by a hyphen ("Angstrem-T"). Only for a customer's name written in an
+        alphabet: one read from another script often keeps words a transliteration cannot pair."""
         if not self.latin:
             return []
         unmatched = [t for i, t in enumerate(self.query) if i not in self.used_q]
@@ -417,6 +482,8 @@ class _Alignment:
         theirs = [t for j, t in enumerate(self.result) if j not in self.used_r and token_weight(t) == 1.0]
         if mine and theirs:
             return mine
+        if self.person:
+            return []
         if not theirs:
             suffixes = _hyphen_suffixes(self.original) if "-" in self.original else frozenset()
             return [t for t in unmatched if (len(t) >= OTHER_WORD_LENGTH and t in mine) or t in suffixes]
@@ -449,7 +516,12 @@ def _weight(tokens: tuple[str, ...], indexes: Iterable[int] | None = None) -> fl
 
 
 def _align(
-    query_form: NameForm, result_form: NameForm, *, person: bool = False, floor: float = 0.0
+    query_form: NameForm,
+    result_form: NameForm,
+    *,
+    person: bool = False,
+    floor: float = 0.0,
+    korean: bool = False,
 ) -> _Alignment:
     """Words of two names paired; the score is exact at or above `floor` (below it, penalties that could only
     lower it further are not looked for)."""
@@ -459,8 +531,15 @@ def _align(
     for i, left in enumerate(query):
         for j, right in enumerate(result):
             similarity = person_token_similarity(left, right) if person else token_similarity(left, right)
-            if person and similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
+            if similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
                 similarity = max(similarity, _abjad_similarity(left, right))
+            if (
+                korean
+                and person
+                and similarity < KOREAN_SCORE
+                and korean_syllable_key(left) == korean_syllable_key(right)
+            ):
+                similarity = KOREAN_SCORE
             if (
                 similarity < SYMBOL_SCORE
                 and query_symbols[i]
@@ -552,7 +631,7 @@ def _align(
         return alignment
     if alignment.kind_conflict():
         alignment.score = max(0.0, coverage - OTHER_KIND_PENALTY)
-    elif not person and alignment.other_words():
+    elif alignment.other_words():
         alignment.score = max(0.0, coverage - OTHER_WORD_PENALTY)
     return alignment
 
@@ -608,18 +687,22 @@ def _abbreviation(short: NameForm, long: NameForm) -> bool:
     return token in abbreviations(long.tokens)
 
 
-def name_similarity(query: NameForm, result: NameForm, *, person: bool = False, floor: float = 0.0) -> float:
+def name_similarity(
+    query: NameForm, result: NameForm, *, person: bool = False, floor: float = 0.0, korean: bool = False
+) -> float:
     if _abbreviation(query, result) or _abbreviation(result, query):
         return ABBREVIATION_SCORE
-    return _align(query, result, person=person, floor=floor).score
+    return _align(query, result, person=person, floor=floor, korean=korean).score
 
 
-def compare_names(query: NameForm, result: NameForm, *, person: bool = False) -> tuple[float, list[str]]:
+def compare_names(
+    query: NameForm, result: NameForm, *, person: bool = False, korean: bool = False
+) -> tuple[float, list[str]]:
     """Similarity of two names (0..1) and what a person should know about how they matched."""
     if _abbreviation(query, result) or _abbreviation(result, query):
         short, long = (query, result) if _abbreviation(query, result) else (result, query)
         return ABBREVIATION_SCORE, [f'abbreviation: "{short.original}" are the initials of "{long.original}"']
-    alignment = _align(query, result, person=person)
+    alignment = _align(query, result, person=person, korean=korean)
     notes = alignment.explain()
     forms = sorted(set(query.legal_forms) | set(result.legal_forms))
     if forms:
@@ -639,18 +722,20 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
     best: tuple[float, NameForm, NameForm] | None = None
     floor = threshold - SAME_COUNTRY_BONUS  # below it no name pair can be reported
     queries = customer.names
+    # Korean names are romanised two ways (Revised: "Dong", "Bu"; McCune-Reischauer: "Tong", "Pu").
+    korean = not KOREAS.isdisjoint(customer.countries | entity.countries)
     if entity.person:
         # Against a listed person, a customer's names are read as a person's (no legal forms to drop).
         queries = _as_person(queries)
     for query in queries:
         for result in entity.names:
-            similarity = name_similarity(query, result, person=entity.person, floor=floor)
+            similarity = name_similarity(query, result, person=entity.person, floor=floor, korean=korean)
             if best is None or similarity > best[0]:
                 best = (similarity, query, result)
     if best is None or best[0] <= 0 or best[0] + SAME_COUNTRY_BONUS < threshold:
         return None
     _, query, result = best
-    similarity, notes = compare_names(query, result, person=entity.person)
+    similarity, notes = compare_names(query, result, person=entity.person, korean=korean)
     reasons = [f'"{query.original}" ~ listed name "{result.original}" (name similarity {similarity:.2f})']
     reasons += notes
     value = similarity

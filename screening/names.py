@@ -104,6 +104,9 @@ EXTRA_LEGAL_FORMS = frozenset(
         "dhmm",
         "shmm",
         "shmkh",
+        "shml",  # ش.م.ل. (S.A.L.)
+        "shamy",  # سهامی (joint-stock), as in شرکت سهامی
+        "sahami",
         "almhdwdt",
         # Russian autonomous non-profit organisations (АНО), Turkish joint-stock companies (A.Ş., anonim
         # şirketi), Italian voluntary bodies (ODV), the Dubai Multi Commodities Centre's free-zone firms.
@@ -113,6 +116,13 @@ EXTRA_LEGAL_FORMS = frozenset(
         "dmcc",
         "sal",  # société anonyme libanaise (S.A.L.)
         "jscl",
+        "pjs",  # public joint-stock (P.J.S.), as Iranian companies are listed
+        "odo",  # Belarusian additional liability company (ОДО)
+        "tnhh",  # Vietnamese limited liability (trách nhiệm hữu hạn)
+        # Spanish: sociedad limitada (S.L.), sociedad anónima cerrada (S.A.C.); rigour holds only some words.
+        "sociedad",
+        "sl",
+        "cerrada",
     }
 )
 # Legal forms of several words that rigour's table does not hold, in Latin or transliterated spelling.
@@ -120,6 +130,13 @@ EXTRA_LEGAL_PHRASES = tuple(
     tuple(phrase.split())
     for phrase in (
         "republican unitary enterprise",
+        # Vietnamese: công ty (company), TNHH (limited liability), cổ phần (joint-stock).
+        "cong ty tnhh",
+        "cong ty co phan",
+        "cong ty",
+        # Belarusian additional liability companies (ОДО, ТДО).
+        "additional liability company",
+        "obshchestvo s dopolnitelnoy otvetstvennostyu",
         "respublikanskoe unitarnoe predpriyatie",
         "municipal unitary enterprise",
         "state unitary enterprise",
@@ -239,6 +256,9 @@ SYNONYMS = {
     "mohammed": "muhammad",
     "mohammad": "muhammad",
     "mohamed": "muhammad",
+    "centre": "center",
+    "organisation": "organization",
+    "defence": "defense",
 }
 STOP_WORDS = frozenset(
     {
@@ -334,9 +354,15 @@ _PERSIAN_SUFFIX = re.compile("\u200c(?:هایی|های|ها|ای|ی)(?=\\s|$)")
 _ARABIC_CLITIC = re.compile("^(?:وال|بال|فال|كال|لل|ال)(?=[\u0621-\u064a\u067e-\u06cc]{3})")
 
 
+_AND = "و"  # "and" in Arabic and Persian, written as a word of its own ("صنایع و معادن")
+
+
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th|y|yi|iy|ii|oy|oi|ya|ye|yy)$")
 _SYMBOL_KINDS = frozenset({"SYMBOL", "DOMAIN", "ORGCLS", "NAME", "NUM", "NICK"})
+
+
+_HAN_PLACE_SUFFIXES = frozenset("市省县区")  # city, province, county, district after a place's name
 
 
 def segment_han(text: str) -> str:
@@ -353,6 +379,8 @@ def segment_han(text: str) -> str:
             word = run[start:end]
             start = end
             if len(word) == 1:
+                if words and not alone and word in _HAN_PLACE_SUFFIXES:
+                    continue  # "深圳市": Shenzhen city, written "Shenzhen"
                 alone += word
                 continue
             if alone:
@@ -384,10 +412,67 @@ def _korean_syllable(syllable: str) -> str:
     return sound
 
 
-def _word_latin(word: str) -> list[str]:
+_KOREAN_VOICED = {"k": "g", "t": "d", "p": "b"}
+
+
+def _korean_word(syllables: str) -> str:
+    """Hangul syllables read as one romanised word, with McCune-Reischauer's voicing of k, t and p after a
+    vowel or a nasal inside a word (단군 "Tangun", 광선 "Kwangson")."""
+    word = ""
+    for char in syllables:
+        sound = _korean_syllable(char)
+        if word and sound and sound[0] in _KOREAN_VOICED and word[-1] in "aeiouymnlr":
+            sound = _KOREAN_VOICED[sound[0]] + sound[1:]
+        word += sound
+    return word
+
+
+def _korean_words(word: str) -> list[str]:
+    """A Korean body's name, written without spaces, cut into the words of org_words.tsv ("조선광선은행":
+    joson, kwangson, unhaeng) and the runs of other syllables between them, each read as one word."""
+    out: list[str] = []
+    run = ""
+    start = 0
+    while start < len(word):
+        known = next((w for w in KOREAN_WORDS if word.startswith(w, start)), None)
+        if known is None:
+            run += word[start] if _HANGUL.match(word[start]) else ""
+            start += 1
+            continue
+        if run:
+            out.append(_korean_word(run))
+            run = ""
+        out.append(_korean_word(known))
+        start += len(known)
+    if run:
+        out.append(_korean_word(run))
+    return [w for w in out if w]
+
+
+_KOREAN_ROMANISATIONS = (("eo", "o"), ("eu", "u"), ("ae", "e"), ("oo", "u"), ("sh", "s"), ("hn", "n"))
+_REVISED_INITIALS = {"b": "p", "d": "t", "g": "k", "j": "ch", "l": "r"}
+_KOREAN_DROPPED = re.compile(r"^[rl](?=[iy])|(?<=[aeiou])h$")  # South Korean "Im" for "Rim"; "Oh" for "O"
+
+
+@lru_cache(maxsize=1 << 14)
+def korean_syllable_key(token: str) -> str:
+    """A syllable of a Korean name with the differences of its romanisations evened out: the Revised
+    Romanisation's voiced initials and vowels against McCune-Reischauer's ("Dong", "Tong"; "Bu", "Pu";
+    "Hyeok", "Hyok"; "Sohn", "Son"; "Rim", "Im"; "Oh", "O"); empty for a word of more than one syllable."""
+    if not token.isalpha() or len(token) > 5:
+        return ""
+    token = _KOREAN_DROPPED.sub("", token)
+    for old, new in _KOREAN_ROMANISATIONS:
+        token = token.replace(old, new)
+    return _REVISED_INITIALS.get(token[0], token[0]) + token[1:] if token else ""
+
+
+def _word_latin(word: str, *, person: bool = True) -> list[str]:
     if _HAN.search(word):
         return [latin(word).replace(" ", "")]
     if _HANGUL.search(word):
+        if not person and any(known in word for known in KOREAN_WORDS):
+            return _korean_words(word)
         # Korean names are written without spaces: each syllable is one word of the romanised name.
         return [s for s in (_korean_syllable(char) for char in word if _HANGUL.match(char)) if s]
     out = []
@@ -578,7 +663,11 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
             forms += [latin(matched) for matched, _ in found]
             replaced = replace_org_types_compare(text, generic=True)
             text = " ".join(w for w in replaced.split() if w not in targets)
-    words = [w if w.isascii() else _ARABIC_CLITIC.sub("", w) for w in (normalize_name(text) or "").split()]
+    words = [
+        w if w.isascii() else _ARABIC_CLITIC.sub("", w)
+        for w in (normalize_name(text) or "").split()
+        if w != _AND
+    ]
     # Organisations' words are looked up in rigour's symbol tables; people's names are not (its table of
     # given and family names takes long to load; skeleton() evens out their usual spellings instead).
     tagged: list[set[str]] = [set() for _ in words] if person else _symbols(words)
@@ -588,7 +677,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     tokens: list[str] = []
     symbols: list[set[str]] = []
     for word, meaning in zip(words, tagged, strict=True):
-        for token in _word_latin(word):
+        for token in _word_latin(word, person=person):
             token = SYNONYMS.get(token, token)
             for part in (token,) if person or len(token) < COMPOUND_LENGTH else split_compound(token):
                 tokens.append(part)
@@ -670,10 +759,18 @@ def abjad_key(token: str) -> str:
     """A word's consonants without doubled letters: what Arabic or Persian script writes of it ("الهه" alhh,
     "Elaheh"; "یزدی" yzdy, "Yazdi")."""
     out: list[str] = []
-    for char in consonants(token):
+    # ق and غ, read "q" and "gh", are both written "gh" or "q" in Latin ("تقی" tqy, "Taghi").
+    for char in consonants(token.replace("gh", "q")):
         if not out or out[-1] != char:
             out.append(char)
     return "".join(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def abjad_loose_key(token: str) -> str:
+    """abjad_key without v: the letter و is the vowel u or o as often as the consonant v ("نیرو" nyrw,
+    "Niru"; "جمهوری" jmhwry, "Jomhouri")."""
+    return abjad_key(token).replace("v", "")
 
 
 GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.tsv")
@@ -717,6 +814,20 @@ def given_name(token: str) -> frozenset[str]:
 ORG_WORDS_FILE = Path(__file__).with_name("org_words.tsv")
 
 
+def _load_korean_words() -> tuple[str, ...]:
+    """The Korean words of org_words.tsv, longest first (Korean names of bodies are cut into them)."""
+    found = set()
+    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            _, language, words = line.split("\t")
+            if language == "ko":
+                found.update(words.split())
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+KOREAN_WORDS = _load_korean_words()
+
+
 _Table = dict[str, frozenset[str]]
 
 
@@ -733,11 +844,13 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
         meaning, language, words = line.split("\t")
         for word in words.split():
             word = _ARABIC_CLITIC.sub("", _PERSIAN_SUFFIX.sub("", word))
-            for token in _word_latin(word):
+            for token in _word_latin(word, person=False):
                 token = SYNONYMS.get(token, token)
                 meanings.setdefault(token, set()).add("W" + meaning)
                 if language in ("ar", "fa") and len(consonants(token)) >= 3:
                     abjad.setdefault(consonants(token), set()).add("W" + meaning)
+                    if len(abjad_loose_key(token)) >= 3:
+                        abjad.setdefault(abjad_loose_key(token), set()).add("W" + meaning)
                 (english if language == "en" else foreign).setdefault(meaning, set()).add(token)
     common_meanings = {m for m, words in english.items() if any(w in GENERIC_WORDS for w in words)}
     common = {t for m in common_meanings for t in foreign.get(m, ())} - set().union(*english.values())
@@ -761,7 +874,7 @@ def org_meanings(token: str) -> frozenset[str]:
         found = ORG_SOUNDS.get(skeleton(token))
     if found is None and token.isalpha():
         # A Persian or Arabic word written in Latin with its vowels ("sanat", صنعت; "madan", معدن).
-        found = ORG_ABJAD.get(consonants(token))
+        found = ORG_ABJAD.get(consonants(token)) or ORG_ABJAD.get(abjad_loose_key(token))
     return found or frozenset()
 
 
@@ -961,7 +1074,11 @@ def _consonant_key(form: NameForm, index: int, *, listed: bool) -> list[str]:
     if len(bare) < 2 or token.startswith(HONORIFIC) or any(c.isdigit() for c in token):
         return []
     abjad = ABJAD in form.symbols_of(index)
-    return ["=" + ("a" if abjad == listed else "l") + bare]
+    side = "=" + ("a" if abjad == listed else "l")
+    loose = abjad_loose_key(token)
+    if abjad and loose != bare and len(loose) >= 2:
+        return [side + bare, side + loose]  # و read as a vowel ("جمول" jmwl, "Jammoul")
+    return [side + bare]
 
 
 def _base_keys(form: NameForm) -> set[str]:
