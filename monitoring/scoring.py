@@ -136,8 +136,8 @@ def score_alert(mention: Mention, text: str, credibility: float) -> Alerting:
     reasons.append(
         f"Likelihood of a report of surveillance or harm: {warning:.2f} (warning at"
         f" {settings.warning.threshold}); of the critical kind: {critical:.2f} (critical at"
-        f" {settings.critical.threshold} when also a warning, with credibility {settings.critical_credibility}"
-        " or more)."
+        f" {settings.critical.threshold} when also a warning, with credibility"
+        f" {settings.critical_credibility} or more)."
     )
     reasons.append(f"Level: {level}.")
     return Alerting(score, level, tuple(reasons))
