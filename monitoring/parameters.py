@@ -1,6 +1,6 @@
 """Every weight and threshold of the watcher, read from one file: monitoring/parameters.json.
 
-The file is written by scripts/fit_levels (logistic regressions fitted on the train and dev splits of
+The file is written by scripts/fit_levels (logistic regressions fitted on the seen splits of
 tests/monitoring/realworld/; the method is in that script's docstring) and only applied here: a model
 is a bias plus one weight per named feature, and its probability is the logistic of their sum.
 """

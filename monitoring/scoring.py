@@ -6,8 +6,9 @@ crime, security cases against suspects, sanctions and appointments; one term lis
 monitoring/lexicon/) are near the mention or anywhere in the text, whether the mention's sentence names
 a person, and the source's credibility. Two fitted logistic models give the probability that the report
 ties the customer to harm or surveillance of people (a warning) and to the critical kind (targeted
-people, detention, torture, disappearance, killing). Policy from the labelling guide is applied on top: below
-`warning_credibility` a source alone raises no warning, and a critical level needs `critical_credibility`.
+people, detention, torture, disappearance, killing); a critical level needs both. Policy from the labelling
+guide is applied on top: below `warning_credibility` a source alone raises no warning, and a critical level
+needs `critical_credibility`.
 """
 
 from __future__ import annotations
@@ -86,10 +87,12 @@ def level_features(
         found[f"near:{category}"] = 1.0
     for category in anywhere & (_HARM | _ABOUT):
         found[f"text:{category}"] = 1.0
-    if "targets" in near:
-        for category in ("surveillance", "detention", "violence", "repression"):
-            if category in near:
-                found[f"near:{category}&targets"] = 1.0
+    # Harm and its kind of target together (the guide's critical kind): near the mention, and in its sentence.
+    for scope, kinds in (("near", near.keys()), ("sentence", in_sentence)):
+        if "targets" in kinds:
+            for category in ("surveillance", "detention", "violence", "repression"):
+                if category in kinds:
+                    found[f"{scope}:{category}&targets"] = 1.0
     if _names_person(text, sentence_low, sentence_high, mention.start, mention.end):
         found["sentence:named-person"] = 1.0
     if mention.start < text.find("\n") or "\n" not in text:
@@ -106,14 +109,14 @@ def score_alert(mention: Mention, text: str, credibility: float) -> Alerting:
     found, near = level_features(mention, text, credibility)
     warning = settings.warning.probability(found)
     critical = settings.critical.probability(found)
-    if credibility < settings.warning_credibility:
+    # Critical is a kind of warning: a mention the warning model does not rate as a report of surveillance
+    # or harm is not raised by the critical model alone (a spy's arrest has the critical model's words).
+    if credibility < settings.warning_credibility or warning < settings.warning.threshold:
         level = "info"
     elif critical >= settings.critical.threshold and credibility >= settings.critical_credibility:
         level = "critical"
-    elif warning >= settings.warning.threshold or critical >= settings.critical.threshold:
-        level = "warning"
     else:
-        level = "info"
+        level = "warning"
     score = round(max(warning, critical if level == "critical" else 0.0), 3)
 
     reasons = [f'"{mention.matched}" names this customer with confidence {mention.confidence:.2f}.']
@@ -133,7 +136,8 @@ def score_alert(mention: Mention, text: str, credibility: float) -> Alerting:
     reasons.append(
         f"Likelihood of a report of surveillance or harm: {warning:.2f} (warning at"
         f" {settings.warning.threshold}); of the critical kind: {critical:.2f} (critical at"
-        f" {settings.critical.threshold} with credibility {settings.critical_credibility} or more)."
+        f" {settings.critical.threshold} when also a warning, with credibility"
+        f" {settings.critical_credibility} or more)."
     )
     reasons.append(f"Level: {level}.")
     return Alerting(score, level, tuple(reasons))

@@ -218,9 +218,9 @@ def test_heldout_corpus_mentions_precision_and_recall():
         for c in watchlist
     )
     precision, recall = _mentions_precision_recall(matcher, _corpus(folder))
-    # Recall 0.947 since the parameters were fitted on train+dev+test of the real-world corpus (issue 13,
-    # fourth session): h-ru-16's ФСО, with no country named, is at 0.60 under the 0.65 threshold.
-    assert precision >= 0.95 and recall >= 0.945
+    # Measured P 0.948 / R 0.961 with the parameters fitted on all five seen splits of the real-world
+    # corpus (mention threshold 0.5, was 0.65: four false mentions, three missed).
+    assert precision >= 0.945 and recall >= 0.955
 
 
 def test_corpus_mentions_precision_and_recall(matcher):
