@@ -55,7 +55,7 @@ class Misspellings:
         index = self._lookup()
         if not index:
             return []
-        found = self._arabic(text, folded, taken) if _ARABIC_WORD.search(text) else []
+        found = [] if folded.latin1 or not _ARABIC_WORD.search(text) else self._arabic(text, folded, taken)
         # Most texts have no such word: look each distinct word up once before walking the text.
         close = {word for word in set(_CAPITALISED.findall(text)) if self._near_names(word, index)}
         if not close:
