@@ -112,7 +112,7 @@ def ingest_feed(
         }
         for hashed, parsed_entry, text, skey in fresh
     ]
-    ids = _insert(session, Entry, rows)
+    ids = _insert(session, Entry, rows, ("key_hash",))
     feed.entry_count = (feed.entry_count or 0) + len(ids)
     report.entries = len(ids)
     if matcher is None:
@@ -128,15 +128,22 @@ def ingest_feed(
     return report
 
 
-def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> list[int]:
-    """Insert rows in multi-row statements; their new ids, in the order of the rows."""
+def _insert(
+    session: Session, model: type[Base], rows: list[dict[str, Any]], unique: tuple[str, ...]
+) -> list[int]:
+    """Insert rows in multi-row statements; their new ids, in the order of the rows.
+
+    Each new id comes back with the row's `unique` columns, which tell the rows apart: asked to return
+    the ids in the order of the rows, SQLAlchemy sends SQLite one statement per row.
+    """
     if not rows:
         return []
     if session.autoflush:
         session.flush()  # what a session.execute() would do first: pending objects are written
     table = cast(Table, model.__table__)
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(session.connection().execute(statement, rows).scalars())
+    statement = insert(table).returning(table.c.id, *(table.c[name] for name in unique))
+    ids = {tuple(values): new_id for new_id, *values in session.connection().execute(statement, rows)}
+    return [ids[tuple(row[name] for name in unique)] for row in rows]
 
 
 def _new_entries(
@@ -177,7 +184,7 @@ def _stories(session: Session, fresh: list[tuple[str, ParsedEntry, str, str]], n
         if skey not in stories and skey not in rows:
             title = " ".join(parsed_entry.title.split()) or text[:200]
             rows[skey] = {"key": skey, "title": title, "first_seen_at": now}
-    ids = _insert(session, Story, list(rows.values()))
+    ids = _insert(session, Story, list(rows.values()), ("key",))
     stories.update(zip(rows, ids, strict=True))
     stories.new = frozenset(ids)
     return stories
@@ -309,7 +316,7 @@ def match_entries(
                     alert.notified_at = None  # a stronger copy of the story is critical: announce it now
                 for name, value in values.items():
                     setattr(alert, name, value)
-    ids = _insert(session, Alert, created)
+    ids = _insert(session, Alert, created, ("story_id", "customer_id"))
     session.flush()
     return ids
 

@@ -98,6 +98,8 @@ class Matcher:
         for key in stemmed:
             first, second = key.split(" ")[:2]
             self._second.setdefault(first, set()).add(second)
+        # First stems by how many first stems each begins with, itself included ("ana": "an", "ana").
+        self._begun = {s: sum(s[:n] in self._second for n in range(1, len(s) + 1)) for s in self._second}
 
     @classmethod
     def build(cls, names: Iterable[WatchName]) -> Matcher:
@@ -157,7 +159,8 @@ class Matcher:
                     stems = [_stem(w) for w in words]
                     if stems != words:
                         stemmed.setdefault(" ".join(stems), []).append(index)
-                        keys.setdefault((stems[0], True), []).append((_STEM_TRIGGER, ""))
+                        # A stem of one or two letters is a whole word (longer words' stems have three).
+                        keys.setdefault((stems[0], len(stems[0]) > 2), []).append((_STEM_TRIGGER, ""))
             if is_police:
                 police.setdefault(watch.country, []).append(Alias(watch, watch.name, "generic", "latin"))
         built = cast(list[Alias], aliases)
@@ -316,9 +319,12 @@ class Matcher:
                 if index == _POLICE_WORD:
                     police_words.append((view_start, word_end if stem else stop))
                 elif index == _STEM_TRIGGER:
-                    # Only where the word's stem begins a stemmed name (_stemmed_hits finds none else).
-                    if _stem(view[view_start:word_end]) in second:
-                        triggers.append(view_start)
+                    # At the key that is the word's stem, once per first stem the word begins with.
+                    word = view[view_start : word_end if stem else stop]
+                    word_stem = _stem(word)
+                    if len(word_stem) == (view_end + 1 if stem else stop) - view_start:
+                        whole = len(word) in (4, 5) and word in second  # "anal" is "ana"'s and its own
+                        triggers += [view_start] * (self._begun[word_stem] + whole)
                 elif form == "suffixed":
                     if 0 < word_end - stop <= _MAX_SUFFIX:
                         found.append((self._alias(index), form, view_start, word_end))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Callable
+from operator import add, itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
@@ -54,7 +55,7 @@ class Misspellings:
         index = self._lookup()
         if not index:
             return []
-        found = self._arabic(text, folded, taken) if _ARABIC_WORD.search(text) else []
+        found = [] if folded.latin1 or not _ARABIC_WORD.search(text) else self._arabic(text, folded, taken)
         # Most texts have no such word: look each distinct word up once before walking the text.
         close = {word for word in set(_CAPITALISED.findall(text)) if self._near_names(word, index)}
         if not close:
@@ -74,6 +75,10 @@ class Misspellings:
         """The one-word names written by ear in Arabic letters, in one word or two (دارك ماتر)."""
         by_ear = self._arabic_index()
         if not by_ear:
+            return []
+        # Most texts have no word, and no two words in a row, that sound like a name: looked up all at once.
+        spoken = list(map(itemgetter(0), map(arabic_by_ear, _ARABIC_WORD.findall(text))))
+        if by_ear.keys().isdisjoint(spoken) and by_ear.keys().isdisjoint(map(add, spoken, spoken[1:])):
             return []
         words = [(m.start(), m.end(), *arabic_by_ear(m.group())) for m in _ARABIC_WORD.finditer(text)]
         found = []

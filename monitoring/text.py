@@ -143,28 +143,31 @@ _WIDTH_TABLE = [chr(len(folded)) for folded in _TABLE]
 _NOT_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def _fold_all(text: str) -> tuple[str, bool]:
-    """The folded text, and whether every character folded to exactly one."""
+def _fold_all(text: str) -> tuple[str, bool, bool]:
+    """The folded text, whether every character folded to exactly one, and whether the text is written
+    in Latin-1 letters only (every one folding to one ASCII character)."""
     if text.isascii():
-        return text.encode("ascii").translate(_LATIN1).decode("ascii"), True
+        return text.encode("ascii").translate(_LATIN1).decode("ascii"), True, True
     if not _NOT_LATIN1_FAST.search(text):
-        return text.encode("latin-1").translate(_LATIN1).decode("ascii"), True
+        return text.encode("latin-1").translate(_LATIN1).decode("ascii"), True, True
     folded = text.translate(_TABLE)
-    return folded, len(folded) == len(text) and not any(c in _WIDTHS for c in set(text))
+    return folded, len(folded) == len(text) and not any(c in _WIDTHS for c in set(text)), False
 
 
 class Folded:
     """Text folded for matching (case, accents, script, punctuation), padded with one space each side.
 
     `view` has one space where the original has any non-alphanumeric character, so a key written
-    " name " matches whole words only. `span()` maps view offsets back to the original text.
+    " name " matches whole words only. `span()` maps view offsets back to the original text. `latin1`
+    says that the original has no character past Latin-1 (no other script to look for); it is False
+    for some that have none too (ß, ﬁ: those that fold to more than one character).
     """
 
-    __slots__ = ("original", "view", "_identity", "_cumulative")
+    __slots__ = ("original", "view", "latin1", "_identity", "_cumulative")
 
     def __init__(self, original: str) -> None:
         self.original = original
-        folded, self._identity = _fold_all(original)
+        folded, self._identity, self.latin1 = _fold_all(original)
         self.view = f" {folded} "
         self._cumulative: list[int] | None = None
 

@@ -143,3 +143,22 @@ def test_a_spelled_out_acronym_transliterated_otherwise_is_the_same_body():
     alias = Alias(FSB, "FSB", "acronym", "latin")
     assert _names_customer(alias, "Federalnej Służby Bezpieczeństwa")  # Polish, not "sluzhba"
     assert not _names_customer(alias, "Financial Stability Board")
+
+
+def test_an_inflected_name_is_found_whatever_the_length_of_its_first_word():
+    # First stems of two letters are whole words to the automaton, longer ones begin words; a word is
+    # looked at once for each first stem it begins with, as when every stem was looked for as a beginning.
+    watched = [
+        WatchName(1, "An Biuro Centralne", (), "PL", CustomerKind.GOVERNMENT),
+        WatchName(2, "Ana Biuro Centralne", (), "PL", CustomerKind.GOVERNMENT),
+        WatchName(3, "Analit Biuro Centralne", (), "PL", CustomerKind.GOVERNMENT),
+    ]
+    matcher = Matcher.build(watched)
+
+    def found(text: str) -> list[int]:
+        return [customer for customer, _ in matcher.candidates(f"Raport o {text} Biura Centralnego")]
+
+    assert found("An") == [1]
+    assert found("Anal") == [2, 2]  # "anal" begins the first stems "an" and "ana", and its stem is "ana"
+    assert found("Analityk") == [3, 3, 3]  # "an", "ana" and "anali"
+    assert found("Antena") == []

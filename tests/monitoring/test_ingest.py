@@ -229,3 +229,23 @@ def test_matching_leaves_the_cycle_collector_as_it_found_it(session, monkeypatch
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_rows_written_together_get_the_ids_of_their_own_rows(session):
+    names = ["Corvane Systems", "Ixtalon Labs", "Brizanor Group", "Velumsar Technologies", "Quodarix GmbH"]
+    customers = {add_customer(session, name, kind="private").id: name for name in names}
+    items = [
+        Item(
+            f"Report {number} on {name} and the crackdown",
+            f"{name} spyware was used on journalists.",
+            guid=name,
+        )
+        for number, name in enumerate(reversed(names))
+    ]
+    report = ingest_feed(session, add_feed(session), parsed(*items))
+    alerts = session.scalars(select(Alert).order_by(Alert.id)).all()
+    assert report.alert_ids == [alert.id for alert in alerts] and len(alerts) == len(names)
+    for alert in alerts:
+        entry = session.get(Entry, alert.entry_id)
+        assert entry.guid == customers[alert.customer_id] and entry.story_id == alert.story_id
+        assert session.get(Story, entry.story_id).title == entry.title

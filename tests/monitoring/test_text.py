@@ -60,6 +60,13 @@ def test_punctuation_folds_to_spaces_so_keys_match_whole_words():
     assert Folded("(NSO)").view == "  nso  "
 
 
+def test_a_folded_text_says_whether_it_holds_letters_past_latin_1():
+    assert Folded("Ministère de l'Intérieur").latin1
+    assert not Folded("Служба безопасности").latin1
+    assert not Folded("جهاز أمن الدولة").latin1
+    assert not Folded("Police “spyware”").latin1
+
+
 @pytest.mark.parametrize(
     "text, word",
     [
