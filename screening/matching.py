@@ -20,6 +20,7 @@ from screening.names import (
     GENERIC_WORDS,
     HONORIFIC,
     KIND_WORDS,
+    PINYIN_SYLLABLES,
     PLACE_ADJECTIVE,
     PLACE_WORDS,
     STRONG,
@@ -35,6 +36,7 @@ from screening.names import (
     korean_syllable_key,
     pinyin,
     probe_keys,
+    romanisation_fold,
     short_form,
     skeleton,
     token_weight,
@@ -154,6 +156,8 @@ def token_similarity(left: str, right: str) -> float:
         return 0.0  # common words are spelled out the same way (synonyms are folded before)
     if not (left.isalpha() and right.isalpha()) and any(c.isdigit() for c in left + right):
         return 0.0  # numbers and codes with digits match exactly or not at all ("Plant No. 1", "No. 2")
+    if _spelling_variants(left, right):
+        return SPELLING_VARIANT_SCORE
     if len(left) == len(right) <= SHORT_TOKEN and consonants(left) != consonants(right):
         # Short words differing in a consonant are other words or other codes ("VNIIEF", "VNIITF");
         # vowels and the usual romanisation differences are let through ("Yehia", "Yahya").
@@ -176,6 +180,15 @@ def token_similarity(left: str, right: str) -> float:
 
 
 ARTICLE_SCORE = 0.9  # a word with the Arabic article joined to it ("Alshaer", "Al-Shaer")
+SPELLING_VARIANT_SCORE = 0.9  # one word in two romanisations' letters for one sound ("Hamcho", "Hamsho")
+
+
+def _spelling_variants(left: str, right: str) -> bool:
+    """Whether two words are one in romanisations that write a sound with other letters ("Hamcho", "Hamsho";
+    "Evro", "Euro"); not two Chinese syllables, which are two names ("Chen", "Shen")."""
+    if not (left.isalpha() and right.isalpha()) or romanisation_fold(left) != romanisation_fold(right):
+        return False
+    return not any(word in PINYIN_SYLLABLES or pinyin(word) for word in (left, right))
 
 
 def _article_joined(left: str, right: str) -> bool:
@@ -241,6 +254,8 @@ def person_token_similarity(left: str, right: str) -> float:
         return similarity
     if _vowel_added(left, right):
         return 0.0
+    if _spelling_variants(left, right):
+        return similarity
     bare_left, bare_right = _loose(consonants(left)), _loose(consonants(right))
     if skeleton(left) == skeleton(right) or bare_left == bare_right:
         return similarity
@@ -265,6 +280,8 @@ def _vowel_added(left: str, right: str) -> bool:
     """Whether one name is the other with a final vowel added ("Dehghan", "Dehghani"; "Ivanov", "Ivanova";
     "Chur", "Churo"): another name, however close."""
     short, long = sorted((left, right), key=len)
+    if short[-2:].isalpha() and not _VOWELS.intersection(short[-2:]):
+        return False  # a final vowel dropped after two consonants, in French spelling ("Mutond", "Mutondo")
     return len(long) == len(short) + 1 and long.startswith(short) and long[-1] in "aeiouy" and len(short) >= 3
 
 
@@ -535,8 +552,8 @@ def _align(
                 similarity = max(similarity, _abjad_similarity(left, right))
             if (
                 korean
-                and person
                 and similarity < KOREAN_SCORE
+                and korean_syllable_key(left)
                 and korean_syllable_key(left) == korean_syllable_key(right)
             ):
                 similarity = KOREAN_SCORE

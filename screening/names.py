@@ -180,7 +180,7 @@ GENERIC_WORDS = frozenset(
     new first united america american china chinese russia russian iran iranian korea korean asia europe
     european middle east west east north south africa
     beijing shanghai shenzhen hangzhou zhejiang guangzhou guangdong jiangsu wuhan tianjin chengdu xiamen
-    moscow tehran dubai hong kong singapore concern kontsern koncern headquarters
+    moscow tehran dubai hong kong singapore concern kontsern koncern headquarters movement front
     commercial mortgage federation foreign external
     """.split()
 ) | frozenset(
@@ -429,12 +429,15 @@ def _korean_word(syllables: str) -> str:
 
 def _korean_words(word: str) -> list[str]:
     """A Korean body's name, written without spaces, cut into the words of org_words.tsv ("조선광선은행":
-    joson, kwangson, unhaeng) and the runs of other syllables between them, each read as one word."""
+    joson, kwangson, unhaeng) and the runs of other syllables between them, each read as one word. A word of
+    one syllable (성, ministry) is cut off only at the end of the name, after a known word."""
     out: list[str] = []
     run = ""
     start = 0
     while start < len(word):
         known = next((w for w in KOREAN_WORDS if word.startswith(w, start)), None)
+        if known is not None and len(known) == 1 and (run or start == 0 or start + 1 < len(word)):
+            known = None  # one syllable is a word only at the end, after a known word (로동성: rodong, song)
         if known is None:
             run += word[start] if _HANGUL.match(word[start]) else ""
             start += 1
@@ -773,6 +776,23 @@ def abjad_loose_key(token: str) -> str:
     return abjad_key(token).replace("v", "")
 
 
+# Letters one sound is written with in the romanisations of Arabic, Persian, Russian and Malay names: French
+# "ch" for "sh" ("Hamcho", "Hamsho"), Malay "sy" ("Ba'asyir", "Bashir"), "q" for "gh" ("Naqdi", "Naghdi"),
+# Russian "ev" for "eu" ("Evro", "Euro"); doubled vowels are one vowel.
+_ROMANISATION_FOLDS = (("sy", "sh"), ("q", "gh"), ("eu", "ev"))
+_FRENCH_CH = re.compile("ch(?=[aeiou])")  # before a consonant, ch is Russian ч ("Puchkov", "Pushkov")
+_DOUBLED_VOWEL = re.compile(r"([aeiou])\1")
+
+
+@lru_cache(maxsize=1 << 16)
+def romanisation_fold(token: str) -> str:
+    """A word with the letters romanisations write for one sound made one ("hamcho", "hamsho": hamsho)."""
+    token = _FRENCH_CH.sub("sh", token)
+    for old, new in _ROMANISATION_FOLDS:
+        token = token.replace(old, new)
+    return _DOUBLED_VOWEL.sub(r"\1", token)
+
+
 GIVEN_NAMES_FILE = Path(__file__).with_name("given_names.tsv")
 _PATRONYMIC = re.compile(r"(?:ievich|yevich|ovych|evych|ovich|evich|avich|ivna|ovna|evna|avna)$")
 
@@ -851,7 +871,10 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
                     abjad.setdefault(consonants(token), set()).add("W" + meaning)
                     if len(abjad_loose_key(token)) >= 3:
                         abjad.setdefault(abjad_loose_key(token), set()).add("W" + meaning)
-                (english if language == "en" else foreign).setdefault(meaning, set()).add(token)
+                if language == "en":
+                    english.setdefault(meaning, set()).add(token)
+                elif not (language == "ko" and len(word) == 1):  # "song" (성) is a person's name as often
+                    foreign.setdefault(meaning, set()).add(token)
     common_meanings = {m for m, words in english.items() if any(w in GENERIC_WORDS for w in words)}
     common = {t for m in common_meanings for t in foreign.get(m, ())} - set().union(*english.values())
     by_sound: dict[str, set[str]] = {}
