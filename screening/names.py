@@ -105,6 +105,9 @@ EXTRA_LEGAL_FORMS = frozenset(
         "shmm",
         "shmkh",
         "shml",  # ش.م.ل. (S.A.L.)
+        "brisat",  # Thai บริษัท (company) and จำกัด (limited), as read from the script and as lists write them
+        "borisat",
+        "chamkat",
         "shamy",  # سهامی (joint-stock), as in شرکت سهامی
         "sahami",
         "almhdwdt",
@@ -341,6 +344,34 @@ def latin(text: str) -> str:
     if text.isascii():
         return normalize_name(text) or ""
     return normalize_name(_AIN.sub("", ascii_text(text.translate(_KHA)))) or ""
+
+
+_THAI = re.compile("[\u0e00-\u0e7f]")
+_THAI_WORD = re.compile("[\u0e00-\u0e7f]+")
+# ICU's Thai-Latin is ISO 11940: a letter for each Thai letter, marks on vowels, a mark after silent letters.
+# The lists write Thai names in the Royal Thai General System: its vowels, and a final consonant as it sounds.
+_ISO_SILENT = re.compile("[a-z][\u0300-\u0311\u0313-\u036f]*\u0312")
+_ISO_VOWELS = str.maketrans({"ị": "ai", "ı": "ai", "ả": "am", "æ": "ae", "ʹ": ""})
+_ISO_UE = re.compile("ụ\u0304?")
+_THAI_CARRIER = re.compile("^x|x(?=[aeiou])")  # อ before a vowel carries it and is not heard
+_THAI_W_VOWEL = re.compile("(?<=[^aeiouw])w(?=[^aeiouy])")  # ว between consonants is the vowel "ua"
+_THAI_FINAL = re.compile("(?<=[aeiou])(ch|c|s|d|th|t|j|b|ph|f|kh|g|r|l)[^aeiou]*$|(?<=ai)y$")
+_THAI_FINAL_SOUNDS = {"b": "p", "ph": "p", "f": "p", "kh": "k", "g": "k", "r": "n", "l": "n", "y": ""}
+
+
+def thai_latin(word: str) -> str:
+    """A Thai word in Latin letters close to the Royal Thai General System ("สุวิทย์" suwit, "พวงเพชร"
+    phuangphet), from ICU's letter-for-letter transliteration."""
+    iso = _THAI_TRANSLITERATOR().transliterate(word).replace(" ", "")
+    iso = _ISO_UE.sub("ue", _ISO_SILENT.sub("", iso).translate(_ISO_VOWELS))
+    sound = _THAI_W_VOWEL.sub("ua", _THAI_CARRIER.sub("", ascii_text(iso).lower()))
+    sound = sound.replace("x", "o").replace("c", "ch").replace("chh", "ch")
+    return _THAI_FINAL.sub(lambda final: _THAI_FINAL_SOUNDS.get(final.group(1) or "y", "t"), sound)
+
+
+@lru_cache(maxsize=1)
+def _THAI_TRANSLITERATOR() -> icu.Transliterator:  # noqa: N802 - one shared ICU transliterator
+    return icu.Transliterator.createInstance("Thai-Latin")
 
 
 _KHA = str.maketrans({"х": "kh", "Х": "Kh"})
@@ -653,7 +684,10 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     """
     if "\u200c" in name:
         name = _PERSIAN_SUFFIX.sub("", name)
-    text = " ".join(segment_han(name).casefold().split())
+    spoken = name
+    if _THAI.search(name):  # read before its vowel signs are taken for accents and dropped
+        spoken = _THAI_WORD.sub(lambda word: thai_latin(word.group()), name)
+    text = " ".join(segment_han(spoken).casefold().split())
     if not text:
         return None
     forms: list[str] = []
