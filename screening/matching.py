@@ -209,6 +209,8 @@ def _other_names(left: str, right: str) -> bool:
         return True
     if long_enough and _vowel_swapped(left, right):
         return True
+    if long_enough and (_ending_added(left, right) or _consonant_prefixed(left, right)):
+        return True
     return long_enough and _inserted(skeleton(left, endings=False), skeleton(right, endings=False))
 
 
@@ -247,6 +249,8 @@ def person_token_similarity(left: str, right: str) -> float:
     """Two words of persons' names: spellings of one name by the usual romanisation differences (skeleton,
     consonants, sound) are alike; names a letter or an ending apart are other names ("Artemiou",
     "Artemiadou"; "Graziottin", "Graziotti"), however close their letters."""
+    if _vowel_added(left, right) and _final_vowel_dropped(left, right):
+        return fuzz.ratio(left, right) / 100.0  # one name, in French spelling without its final vowel
     similarity = token_similarity(left, right)
     if similarity < GIVEN_NAME_SCORE and given_name(left) & given_name(right):
         return GIVEN_NAME_SCORE  # one given name or patronymic in two languages' forms ("Aleh", "Oleg")
@@ -276,12 +280,35 @@ def person_token_similarity(left: str, right: str) -> float:
 CONSONANT_SWAPS = frozenset({"gh", "hg", "vw", "wv", "fv", "vf", "kc", "ck", "jy", "yj", "gj", "jg"})
 
 
+def _final_vowel_dropped(left: str, right: str) -> bool:
+    """Whether the shorter name ends in two consonants, where French spelling drops a final vowel of an
+    African name ("Mutond", "Mutondo")."""
+    ending = min(left, right, key=len)[-2:]
+    return ending.isalpha() and not _VOWELS.intersection(ending)
+
+
+def _consonant_prefixed(left: str, right: str) -> bool:
+    """Whether one word is the other with a consonant put before it ("Pyongjin", "Yongjin"): another name;
+    not a consonant written with two letters ("Khors", "Hors")."""
+    short, long = sorted((left, right), key=len)
+    return len(long) == len(short) + 1 and long.endswith(short) and long[0] not in _VOWELS and long[1] != "h"
+
+
+def _ending_added(left: str, right: str) -> bool:
+    """Whether a name is the other with i, o or u added at its end ("Goldi", "Gold"; "Amegino", "Amegin"):
+    another name. Not -a and -e, which Russian and Persian add to one name ("Simonova", "Sayyade"), nor a
+    common word in another language ("publico", "public")."""
+    return (
+        _vowel_added(left, right)
+        and max(left, right, key=len)[-1] in "iou"
+        and not (left in GENERIC_WORDS or right in GENERIC_WORDS)
+    )
+
+
 def _vowel_added(left: str, right: str) -> bool:
     """Whether one name is the other with a final vowel added ("Dehghan", "Dehghani"; "Ivanov", "Ivanova";
     "Chur", "Churo"): another name, however close."""
     short, long = sorted((left, right), key=len)
-    if short[-2:].isalpha() and not _VOWELS.intersection(short[-2:]):
-        return False  # a final vowel dropped after two consonants, in French spelling ("Mutond", "Mutondo")
     return len(long) == len(short) + 1 and long.startswith(short) and long[-1] in "aeiouy" and len(short) >= 3
 
 
