@@ -262,6 +262,8 @@ SYNONYMS = {
     "centre": "center",
     "organisation": "organization",
     "defence": "defense",
+    "kontsern": "concern",
+    "koncern": "concern",
 }
 STOP_WORDS = frozenset(
     {
@@ -505,7 +507,7 @@ def _word_latin(word: str, *, person: bool = True) -> list[str]:
     if _HAN.search(word):
         return [latin(word).replace(" ", "")]
     if _HANGUL.search(word):
-        if not person and any(known in word for known in KOREAN_WORDS):
+        if not person and any(len(known) > 1 and known in word for known in KOREAN_WORDS):
             return _korean_words(word)
         # Korean names are written without spaces: each syllable is one word of the romanised name.
         return [s for s in (_korean_syllable(char) for char in word if _HANGUL.match(char)) if s]

@@ -23,9 +23,9 @@ def reasons(customer: str, listed: str) -> str:
 @pytest.mark.parametrize(
     ("name", "tokens", "form"),
     [
-        ("RUE Tsentrkurort", ("tsentrkurort",), "rue"),
-        ("РУП «Центркурорт»", ("tsentrkurort",), "rup"),
-        ("REPUBLICAN UNITARY ENTERPRISE TSENTRKURORT", ("tsentrkurort",), "republican unitary enterprise"),
+        ("RUE Tsentrkurort", ("tsentr", "kurort"), "rue"),
+        ("РУП «Центркурорт»", ("tsentr", "kurort"), "rup"),
+        ("REPUBLICAN UNITARY ENTERPRISE TSENTRKURORT", ("tsentr", "kurort"), "republican unitary enterprise"),
         ("ФГУП «Союз»", ("soyuz",), "fgup"),
         ("PMC Redut", ("redut",), "pmc"),
         ("ЧВК «Редут»", ("redut",), "chvk"),
