@@ -114,12 +114,18 @@ _VOWELS = frozenset("aeiouy")
 PLACE_ADJECTIVE_SCORE = 0.9
 
 
+_SOFTENED = (("zh", "g"), ("ch", "k"), ("sh", "kh"))
+
+
 def _of_place(word: str, place: str) -> bool:
     """Whether `word` is a Russian adjective made from `place` ("kamsky", "kama")."""
     found = PLACE_ADJECTIVE.search(word)
     if not found or found.start() < 3:
         return False
     stem = word[: found.start()]
+    for softened, hard in _SOFTENED:
+        if stem.endswith(softened) and place.startswith(stem[: -len(softened)] + hard):
+            stem = stem[: -len(softened)] + hard  # Russian g, k, kh softened before the ending ("Volzhsky")
     return place.startswith(stem) and len(place) - len(stem) <= 1
 
 

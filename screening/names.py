@@ -940,9 +940,14 @@ def org_meanings(token: str) -> frozenset[str]:
 ORG_MEANINGS, ORG_SOUNDS, ORG_ABJAD, FOREIGN_COMMON = _load_org_words()
 # Common words that end a compound ("radiozavod": radio plant), by their last five letters.
 _COMPOUND_ENDS: dict[str, list[str]] = {}
+# Common words that begin one with Russian's linking vowel ("verkhnevolzhsky": upper, of the Volga), by
+# their first five letters.
+_COMPOUND_STARTS: dict[str, list[str]] = {}
 for _word in ORG_MEANINGS:
     if len(_word) >= 5 and _word.isalpha():
         _COMPOUND_ENDS.setdefault(_word[-5:], []).append(_word)
+        if _word[-1] in "eo":
+            _COMPOUND_STARTS.setdefault(_word[:5], []).append(_word)
 
 
 def _load_initials() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
@@ -1040,13 +1045,17 @@ COMPOUND_LENGTH = 9
 
 def split_compound(token: str) -> tuple[str, ...]:
     """A word made of another and a common word of organisations, cut in two ("radiozavod": radio,
-    zavod); other words as they are."""
+    zavod; "verkhnevolzhsky": verkhne, volzhsky); other words as they are."""
     if len(token) < COMPOUND_LENGTH or token in ORG_MEANINGS or token in GENERIC_WORDS:
         return (token,)
     for end in _COMPOUND_ENDS.get(token[-5:], ()):
         head = token[: -len(end)]
         if token.endswith(end) and len(head) >= 4:
             return head, end
+    for start in _COMPOUND_STARTS.get(token[:5], ()):
+        tail = token[len(start) :]
+        if token.startswith(start) and len(tail) >= 4:
+            return start, tail
     return (token,)
 
 
