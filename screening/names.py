@@ -165,11 +165,9 @@ EXTRA_LEGAL_PHRASES = tuple(
         "anonim sirketi",
         "anonim serketi",
         "sp z o o",  # Polish sp. z o.o. written without its dots
-        # What the Russian forms ГНПП and НПП (set aside as legal forms) stand for.
+        # What the Russian form ГНПП (set aside as a legal form) stands for.
         "state research and production enterprise",
         "state research production enterprise",
-        "research and production enterprise",
-        "research production enterprise",
     )
 )
 # Words that say what kind of body something is rather than which one: they count, but little.
