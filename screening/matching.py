@@ -301,11 +301,12 @@ def _consonant_prefixed(left: str, right: str) -> bool:
 
 
 def _ending_added(left: str, right: str) -> bool:
-    """Whether a name is the other with i, o or u added at its end ("Goldi", "Gold"; "Amegino", "Amegin"):
-    another name. Not -a and -e, which Russian and Persian add to one name ("Simonova", "Sayyade"), nor a
-    common word in another language ("publico", "public")."""
+    """Whether a short name is the other with i, o or u added at its end ("Goldi", "Gold"; "Amegino",
+    "Amegin"): another name. Not -a and -e, which Russian and Persian add to one name ("Simonova",
+    "Sayyade"), nor a longer or common word in another language ("pacifico", "publico")."""
     return (
-        _vowel_added(left, right)
+        min(len(left), len(right)) <= SHORT_TOKEN
+        and _vowel_added(left, right)
         and max(left, right, key=len)[-1] in "iou"
         and not (left in GENERIC_WORDS or right in GENERIC_WORDS)
     )
