@@ -381,6 +381,10 @@ def _THAI_TRANSLITERATOR() -> icu.Transliterator:  # noqa: N802 - one shared ICU
 
 
 _KHA = str.maketrans({"х": "kh", "Х": "Kh"})
+# Letters only Persian writes (پ چ ژ گ ک ی); in a Persian name ض, ظ and ذ sound z, as the lists write them
+# ("رضا" Reza, "ذوالفقار" Zolfaghar), where ICU reads them as Arabic (d, z, dh).
+_PERSIAN_LETTERS = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")
+_PERSIAN_Z = str.maketrans({"\u0636": "\u0632", "\u0638": "\u0632", "\u0630": "\u0632"})
 
 
 _AIN = re.compile(r"(?<=[A-Za-z])\?(?=[A-Za-z])|\?$")
@@ -693,6 +697,8 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     spoken = name
     if _THAI.search(name):  # read before its vowel signs are taken for accents and dropped
         spoken = _THAI_WORD.sub(lambda word: thai_latin(word.group()), name)
+    if _PERSIAN_LETTERS.search(name):
+        spoken = spoken.translate(_PERSIAN_Z)
     text = " ".join(segment_han(spoken).casefold().split())
     if not text:
         return None
@@ -904,6 +910,8 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
         meaning, language, words = line.split("\t")
         for word in words.split():
             word = _ARABIC_CLITIC.sub("", _PERSIAN_SUFFIX.sub("", word))
+            if language == "fa":
+                word = word.translate(_PERSIAN_Z)
             for token in _word_latin(word, person=False):
                 token = SYNONYMS.get(token, token)
                 meanings.setdefault(token, set()).add("W" + meaning)
