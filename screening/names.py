@@ -381,6 +381,7 @@ def _THAI_TRANSLITERATOR() -> icu.Transliterator:  # noqa: N802 - one shared ICU
 
 
 _KHA = str.maketrans({"х": "kh", "Х": "Kh"})
+_EZAFE = re.compile(r"(?<=[a-z])-y?e\b")  # Persian "of" joined to a word in Latin ("Setad-e Kol-e Niruha-ye")
 # Letters only Persian writes (پ چ ژ گ ک ی); in a Persian name ض, ظ and ذ sound z, as the lists write them
 # ("رضا" Reza, "ذوالفقار" Zolfaghar), where ICU reads them as Arabic (d, z, dh).
 _PERSIAN_LETTERS = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")
@@ -699,7 +700,7 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
         spoken = _THAI_WORD.sub(lambda word: thai_latin(word.group()), name)
     if _PERSIAN_LETTERS.search(name):
         spoken = spoken.translate(_PERSIAN_Z)
-    text = " ".join(segment_han(spoken).casefold().split())
+    text = _EZAFE.sub("", " ".join(segment_han(spoken).casefold().split()))
     if not text:
         return None
     forms: list[str] = []
