@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from screening.matching import THRESHOLD, CustomerIndex, Party, entity_keys, score
-from screening.names import analyse, segment_han, skeleton
+from screening.names import analyse
+from screening.scripts import segment_han
+from screening.spelling import skeleton
 
 
 def similarity(customer: str, listed: str, *, person: bool = False) -> float:
