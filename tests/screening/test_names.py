@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from screening.matching import THRESHOLD, CustomerIndex, Party, entity_keys, score
-from screening.names import analyse, segment_han, skeleton
+from screening.names import analyse
+from screening.scripts import segment_han
+from screening.spelling import skeleton
 
 
 def similarity(customer: str, listed: str, *, person: bool = False) -> float:
@@ -23,9 +25,9 @@ def reasons(customer: str, listed: str) -> str:
 @pytest.mark.parametrize(
     ("name", "tokens", "form"),
     [
-        ("RUE Tsentrkurort", ("tsentrkurort",), "rue"),
-        ("РУП «Центркурорт»", ("tsentrkurort",), "rup"),
-        ("REPUBLICAN UNITARY ENTERPRISE TSENTRKURORT", ("tsentrkurort",), "republican unitary enterprise"),
+        ("RUE Tsentrkurort", ("tsentr", "kurort"), "rue"),
+        ("РУП «Центркурорт»", ("tsentr", "kurort"), "rup"),
+        ("REPUBLICAN UNITARY ENTERPRISE TSENTRKURORT", ("tsentr", "kurort"), "republican unitary enterprise"),
         ("ФГУП «Союз»", ("soyuz",), "fgup"),
         ("PMC Redut", ("redut",), "pmc"),
         ("ЧВК «Редут»", ("redut",), "chvk"),

@@ -1,0 +1,349 @@
+"""Two names word by word: the best pairing of their words, what is left on each side, and the score and
+reasons that follow."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rigour.text import ascii_text
+
+from screening.names import ABJAD, NameForm, token_weight
+from screening.org_words import abbreviations, initial_letters, short_form
+from screening.scripts import korean_syllable_key
+from screening.similarity import (
+    ACRONYM_SCORE,
+    CONTRACTION_SCORE,
+    KOREAN_SCORE,
+    SYMBOL_SCORE,
+    TOKEN_MIN,
+    VOWELS_ONLY_SCORE,
+    abjad_similarity,
+    acronym_options,
+    acronym_run,
+    bare_symbols,
+    contractions,
+    person_token_similarity,
+    symbol_similarity,
+    token_similarity,
+)
+from screening.spelling import (
+    abjad_key,
+    skeleton,
+)
+from screening.words import GENERIC_WORDS, HONORIFIC, KIND_WORDS, PLACE_WORDS
+
+ABBREVIATION_SCORE = 0.86
+OTHER_KIND_PENALTY = 0.2
+OTHER_WORD_PENALTY = 0.15  # the customer's name holds a distinctive word the listed one lacks (another body)
+OTHER_WORD_LENGTH = 5
+PERSON_EXTRA_WEIGHT = 0.3
+
+
+_Words = tuple[tuple[str, ...], tuple[frozenset[str], ...]]
+
+
+def _words(form: NameForm) -> _Words:
+    symbols = form.symbols if len(form.symbols) == len(form.tokens) else (frozenset(),) * len(form.tokens)
+    return form.tokens, symbols
+
+
+def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
+    """'hik vision' against 'hikvision': two neighbouring words written as one on the other side."""
+    tokens, symbols = words
+    if len(tokens) < 2:
+        return words
+    joined = set(other)
+    sounds, lengths = _long_sounds(other)
+    out: list[str] = []
+    meanings: list[frozenset[str]] = []
+    index = 0
+    while index < len(tokens):
+        pair = tokens[index] + tokens[index + 1] if index + 1 < len(tokens) else ""
+        if pair and (
+            pair in joined
+            or (len(pair) in lengths and skeleton(pair) in sounds)
+            # Arabic script writes apart what a Latin spelling joins ("نصر الله" nsr allh, "Nasrallah").
+            or (ABJAD in symbols[index] and abjad_key(pair) in _long_abjad_keys(other))
+        ):
+            out.append(tokens[index] + tokens[index + 1])
+            meanings.append(symbols[index] | symbols[index + 1])
+            index += 2
+        else:
+            out.append(tokens[index])
+            meanings.append(symbols[index])
+            index += 1
+    return tuple(out), tuple(meanings)
+
+
+@lru_cache(maxsize=1 << 16)
+def _long_sounds(tokens: tuple[str, ...]) -> tuple[frozenset[str], frozenset[int]]:
+    """The skeletons of a name's long words, and the lengths of joined words that might have them."""
+    long = [t for t in tokens if len(t) >= 8]
+    return frozenset(skeleton(t) for t in long), frozenset(
+        n + d for t in long for n in (len(t),) for d in range(-3, 4)
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _long_abjad_keys(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The consonants of a name's words of four consonants or more, as abjad_key writes them."""
+    return frozenset(key for key in map(abjad_key, tokens) if len(key) >= 4)
+
+
+@dataclass
+class _Alignment:
+    score: float
+    query: tuple[str, ...]
+    result: tuple[str, ...]
+    pairs: list[tuple[int, int]]  # aligned (query index, result index)
+    used_q: set[int] = field(default_factory=set)  # every word counted as matched, by pair or otherwise
+    used_r: set[int] = field(default_factory=set)
+    acronyms: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    honours: bool = False  # whether the query has words of a dedication ("named after ...")
+    person: bool = False
+    latin: bool = True  # whether the customer's name is written in Latin, Greek or Cyrillic letters
+    original: str = ""  # the customer's name as written
+
+    def explain(self) -> list[str]:
+        query = tuple(t.lstrip(HONORIFIC) for t in self.query)
+        result = tuple(t.lstrip(HONORIFIC) for t in self.result)
+        used_q, used_r = self.used_q, self.used_r
+        notes = []
+        if [j for _, j in sorted(self.pairs)] != sorted(j for _, j in self.pairs):
+            notes.append("same words in another order")
+        fuzzy = [(query[i], result[j]) for i, j in self.pairs if query[i] != result[j]]
+        if fuzzy:
+            notes.append("spelled differently: " + ", ".join(f"{a} ~ {b}" for a, b in fuzzy[:4]))
+        for short, words in self.acronyms:
+            notes.append(f"{short} read as the initials of: {' '.join(words)}")
+        unmatched = [t for i, t in enumerate(query) if i not in used_q]
+        unmatched += [t for j, t in enumerate(result) if j not in used_r]
+        if unmatched:
+            notes.append("words on one side only: " + ", ".join(unmatched[:6]))
+        conflict = self.kind_conflict()
+        if conflict:
+            notes.append(
+                f"different kinds of body or places: {', '.join(conflict[0])} / {', '.join(conflict[1])}"
+            )
+        elif self.other_words():
+            whose = "another person's" if self.person else "another body's"
+            notes.append(f"words of {whose} name: " + ", ".join(self.other_words()))
+        return notes
+
+    def kind_conflict(self) -> tuple[list[str], list[str]] | None:
+        used_q, used_r = self.used_q, self.used_r
+        # Two bodies named after two different people ("... named after Lenin", "... named after Kirov").
+        honours_q = [t.lstrip(HONORIFIC) for t in self.query if t[0] == HONORIFIC] if self.honours else []
+        honours_r = [t.lstrip(HONORIFIC) for t in self.result if t[0] == HONORIFIC] if honours_q else []
+        if honours_q and honours_r:
+            matched = [i for i in used_q if self.query[i].startswith(HONORIFIC)]
+            if not matched:
+                return (["named after " + " ".join(honours_q)], ["named after " + " ".join(honours_r)])
+        kinds_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and t in KIND_WORDS})
+        kinds_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in KIND_WORDS})
+        if kinds_q and kinds_r:
+            return kinds_q, kinds_r
+        places_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and t in PLACE_WORDS})
+        places_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in PLACE_WORDS})
+        return (places_q, places_r) if places_q and places_r else None
+
+    def other_words(self) -> list[str]:
+        """The customer's distinctive words the listing lacks, when they tell another body or person: words on
+        both sides that differ ("Xuanwu Wenqu", "Xuanwu Lucun"; "Valdez Ruelas", "VALDEZ RUIZ"), or, for a
+        body, long words added to a listed name matched in full ("Voentorg-Retail" against "Voentorg"), or a
+        letter or number joined to one by a hyphen ("Angstrem-T"). Only for a customer's name written in an
+        alphabet: one read from another script often keeps words a transliteration cannot pair."""
+        if not self.latin:
+            return []
+        unmatched = [t for i, t in enumerate(self.query) if i not in self.used_q]
+        mine = [t for t in unmatched if token_weight(t) == 1.0]
+        theirs = [t for j, t in enumerate(self.result) if j not in self.used_r and token_weight(t) == 1.0]
+        if mine and theirs:
+            return mine
+        if self.person:
+            return []
+        if not theirs:
+            suffixes = _hyphen_suffixes(self.original) if "-" in self.original else frozenset()
+            return [t for t in unmatched if (len(t) >= OTHER_WORD_LENGTH and t in mine) or t in suffixes]
+        return []
+
+
+_HYPHEN_SUFFIX = re.compile(r"\w-(\w{1,2})\b")
+
+
+@lru_cache(maxsize=1 << 14)
+def _hyphen_suffixes(name: str) -> frozenset[str]:
+    return frozenset(_HYPHEN_SUFFIX.findall(ascii_text(name).casefold()))
+
+
+def _is_alphabetic(form: NameForm) -> bool:
+    """Whether a name is written in Latin, Greek or Cyrillic letters, which read into Latin word for word
+    (Arabic and Persian lack short vowels; Chinese, Thai and Khmer have no word spaces)."""
+    return form.original.isascii() or _BEYOND_CYRILLIC.search(form.original) is None
+
+
+# Latin, Greek and Cyrillic letters (with Cyrillic Supplement) come before U+0530.
+_BEYOND_CYRILLIC = re.compile("[^\u0000-\u052f]")
+
+
+def _weight(tokens: tuple[str, ...], indexes: Iterable[int] | None = None) -> float:
+    total = 0.0
+    for index in range(len(tokens)) if indexes is None else indexes:
+        total += token_weight(tokens[index])
+    return total
+
+
+def _align(
+    query_form: NameForm,
+    result_form: NameForm,
+    *,
+    person: bool = False,
+    floor: float = 0.0,
+    korean: bool = False,
+) -> _Alignment:
+    """Words of two names paired; the score is exact at or above `floor` (below it, penalties that could only
+    lower it further are not looked for)."""
+    query, query_symbols = _join_compounds(_words(query_form), result_form.tokens)
+    result, result_symbols = _join_compounds(_words(result_form), query)
+    candidates = []
+    for i, left in enumerate(query):
+        for j, right in enumerate(result):
+            similarity = person_token_similarity(left, right) if person else token_similarity(left, right)
+            if similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
+                similarity = max(similarity, abjad_similarity(left, right))
+            if (
+                korean
+                and similarity < KOREAN_SCORE
+                and korean_syllable_key(left)
+                and korean_syllable_key(left) == korean_syllable_key(right)
+            ):
+                similarity = KOREAN_SCORE
+            if (
+                similarity < SYMBOL_SCORE
+                and query_symbols[i]
+                and result_symbols[j]
+                and not (left in GENERIC_WORDS and right in GENERIC_WORDS)
+            ):
+                similarity = max(similarity, symbol_similarity(query_symbols[i], result_symbols[j]))
+            if similarity >= TOKEN_MIN:
+                candidates.append((similarity, max(token_weight(left), token_weight(right)), i, j))
+    candidates.sort(reverse=True)
+    used_q: dict[int, float] = {}
+    used_r: dict[int, float] = {}
+    pairs: list[tuple[int, int]] = []
+    meant: set[str] = set()
+    for similarity, _, i, j in candidates:
+        if i in used_q or j in used_r:
+            continue
+        used_q[i], used_r[j] = similarity, similarity
+        pairs.append((i, j))
+        if similarity == SYMBOL_SCORE:
+            meant |= bare_symbols(query_symbols[i]) & bare_symbols(result_symbols[j])
+    if meant:
+        # The other words of a phrase that means one thing ("research and production enterprise": NPP).
+        for used, symbols in ((used_q, query_symbols), (used_r, result_symbols)):
+            for index, meaning in enumerate(symbols):
+                if index not in used and bare_symbols(meaning) & meant:
+                    used[index] = SYMBOL_SCORE
+    if len(used_q) < len(query) and len(used_r) < len(result):
+        for i, j in contractions(query, result, used_q, used_r, query_form.original):
+            used_q[i], used_r[j] = CONTRACTION_SCORE, CONTRACTION_SCORE
+            pairs.append((i, j))
+    acronyms: list[tuple[str, tuple[str, ...]]] = []
+    for side, other, used, other_used in ((query, result, used_q, used_r), (result, query, used_r, used_q)):
+        if len(other) - len(other_used) < 2:
+            continue
+        letters = tuple(initial_letters(t) for t in other)
+        possible = frozenset().union(*letters)
+        for index, token in enumerate(side):
+            if index in used:
+                continue
+            options = acronym_options(token)
+            if not options or not any(possible.issuperset(option) for option in options):
+                continue
+            free = {k for k in range(len(other)) if k not in other_used}
+            run = acronym_run(token, other, letters, free)
+            if run:
+                used[index] = ACRONYM_SCORE
+                for k in run:
+                    other_used[k] = ACRONYM_SCORE
+                acronyms.append((token, tuple(other[k] for k in run)))
+    weight_q, weight_r = _weight(query), _weight(result)
+    if person and len(used_q) == len(query) and (len(used_q) >= 2 or len(result) < 2):
+        # The customer gave fewer of the person's names (no middle name or patronymic): count them less;
+        # but one name alone (a family name) must meet the others too.
+        extra = [j for j in range(len(result)) if j not in used_r]
+        weight_r -= _weight(result, extra) * (1 - PERSON_EXTRA_WEIGHT)
+    elif person and len(used_r) == len(result) >= 2:
+        # The customer gave more: another family name, or a name in another script ("Lam Cheng Yuet-ngor").
+        extra = [i for i in range(len(query)) if i not in used_q]
+        weight_q -= _weight(query, extra) * (1 - PERSON_EXTRA_WEIGHT)
+    matched_q = sum(token_weight(query[i]) * s for i, s in used_q.items())
+    matched_r = sum(token_weight(result[j]) * s for j, s in used_r.items())
+    if not weight_q or not weight_r:
+        coverage = 0.0
+    elif all(t in GENERIC_WORDS for t in query) and all(t in GENERIC_WORDS for t in result):
+        # Names made only of common words ("China Electronics Corporation") match only word for word.
+        coverage = min(matched_q / weight_q, matched_r / weight_r)
+    else:
+        coverage = (matched_q / weight_q + matched_r / weight_r) / 2
+        if not any(query[i] not in GENERIC_WORDS for i in used_q) and not any(
+            result[j] not in GENERIC_WORDS for j in used_r
+        ):
+            coverage = min(coverage, 0.5)  # only common words in common ("Digital Technology Group")
+    honours = HONORIFIC in query_form.core
+    alignment = _Alignment(
+        coverage,
+        query,
+        result,
+        pairs,
+        set(used_q),
+        set(used_r),
+        acronyms,
+        honours,
+        person,
+        _is_alphabetic(query_form),
+        query_form.original,
+    )
+    if coverage < floor:
+        return alignment
+    if alignment.kind_conflict():
+        alignment.score = max(0.0, coverage - OTHER_KIND_PENALTY)
+    elif alignment.other_words():
+        alignment.score = max(0.0, coverage - OTHER_WORD_PENALTY)
+    return alignment
+
+
+def _abbreviation(short: NameForm, long: NameForm) -> bool:
+    token = short_form(short.tokens)
+    if token is None or len(long.tokens) < 2 or token in long.tokens:
+        return False
+    return token in abbreviations(long.tokens)
+
+
+def name_similarity(
+    query: NameForm, result: NameForm, *, person: bool = False, floor: float = 0.0, korean: bool = False
+) -> float:
+    if _abbreviation(query, result) or _abbreviation(result, query):
+        return ABBREVIATION_SCORE
+    return _align(query, result, person=person, floor=floor, korean=korean).score
+
+
+def compare_names(
+    query: NameForm, result: NameForm, *, person: bool = False, korean: bool = False
+) -> tuple[float, list[str]]:
+    """Similarity of two names (0..1) and what a person should know about how they matched."""
+    if _abbreviation(query, result) or _abbreviation(result, query):
+        short, long = (query, result) if _abbreviation(query, result) else (result, query)
+        return ABBREVIATION_SCORE, [f'abbreviation: "{short.original}" are the initials of "{long.original}"']
+    alignment = _align(query, result, person=person, korean=korean)
+    notes = alignment.explain()
+    forms = sorted(set(query.legal_forms) | set(result.legal_forms))
+    if forms:
+        notes.append("legal forms set aside: " + ", ".join(forms))
+    if not query.original.isascii() or not result.original.isascii():
+        notes.append("compared in Latin transliteration")
+    return alignment.score, notes

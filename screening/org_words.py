@@ -1,0 +1,206 @@
+"""Common words of organisations' names by meaning, across languages and scripts (org_words.tsv), and the
+acronyms, initials and compounds made of them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from screening.scripts import ARABIC_CLITIC, ORG_WORDS_FILE, PERSIAN_SUFFIX, PERSIAN_Z, word_latin
+from screening.spelling import abjad_loose_key, consonants, skeleton
+from screening.words import GENERIC_WORDS, HONORIFIC, SYNONYMS
+
+_Table = dict[str, frozenset[str]]
+
+
+def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
+    """org_words.tsv read as the analyser reads names: meanings by word and by its skeleton, and the
+    words of other languages than English whose English words are common ones."""
+    meanings: dict[str, set[str]] = {}
+    abjad: dict[str, set[str]] = {}
+    english: dict[str, set[str]] = {}
+    foreign: dict[str, set[str]] = {}
+    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        meaning, language, words = line.split("\t")
+        for word in words.split():
+            word = ARABIC_CLITIC.sub("", PERSIAN_SUFFIX.sub("", word))
+            if language == "fa":
+                word = word.translate(PERSIAN_Z)
+            for token in word_latin(word, person=False):
+                token = SYNONYMS.get(token, token)
+                meanings.setdefault(token, set()).add("W" + meaning)
+                if language in ("ar", "fa") and len(consonants(token)) >= 3:
+                    abjad.setdefault(consonants(token), set()).add("W" + meaning)
+                    if len(abjad_loose_key(token)) >= 3:
+                        abjad.setdefault(abjad_loose_key(token), set()).add("W" + meaning)
+                if language == "en":
+                    english.setdefault(meaning, set()).add(token)
+                elif not (language == "ko" and len(word) == 1):  # "song" (성) is a person's name as often
+                    foreign.setdefault(meaning, set()).add(token)
+    common_meanings = {m for m, words in english.items() if any(w in GENERIC_WORDS for w in words)}
+    common = {t for m in common_meanings for t in foreign.get(m, ())} - set().union(*english.values())
+    by_sound: dict[str, set[str]] = {}
+    for token, found in meanings.items():
+        if len(token) >= 5 and token.isalpha():
+            by_sound.setdefault(skeleton(token), set()).update(found)
+    return (
+        {t: frozenset(m) for t, m in meanings.items()},
+        {t: frozenset(m) for t, m in by_sound.items()},
+        {t: frozenset(m) for t, m in abjad.items()},
+        frozenset(common),
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def org_meanings(token: str) -> frozenset[str]:
+    """What org_words.tsv says a word means ("ticaret", "tjart", "trade": WTRADE), by spelling or sound."""
+    found = ORG_MEANINGS.get(token)
+    if found is None and len(token) >= 5 and token.isalpha():
+        found = ORG_SOUNDS.get(skeleton(token))
+    if found is None and token.isalpha():
+        # A Persian or Arabic word written in Latin with its vowels ("sanat", صنعت; "madan", معدن).
+        found = ORG_ABJAD.get(consonants(token)) or ORG_ABJAD.get(abjad_loose_key(token))
+    return found or frozenset()
+
+
+ORG_MEANINGS, ORG_SOUNDS, ORG_ABJAD, FOREIGN_COMMON = _load_org_words()
+# Common words that end a compound ("radiozavod": radio plant), by their last five letters.
+_COMPOUND_ENDS: dict[str, list[str]] = {}
+# Common words that begin one with Russian's linking vowel ("verkhnevolzhsky": upper, of the Volga), by
+# their first five letters.
+_COMPOUND_STARTS: dict[str, list[str]] = {}
+for _word in ORG_MEANINGS:
+    if len(_word) >= 5 and _word.isalpha():
+        _COMPOUND_ENDS.setdefault(_word[-5:], []).append(_word)
+        if _word[-1] in "eo":
+            _COMPOUND_STARTS.setdefault(_word[:5], []).append(_word)
+
+
+def _load_initials() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """The first letters of a meaning's words in English and Russian (read in Latin), so that an acronym of
+    Russian words meets a listing in English ("VOMZ": Vologodsky Optiko Mekhanichesky Zavod, "... FACTORY");
+    and those of its Russian words alone (blocking keys)."""
+    found: dict[str, set[str]] = {}
+    russian: dict[str, set[str]] = {}
+    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        meaning, language, words = line.split("\t")
+        if language in ("en", "ru"):
+            for word in words.split():
+                for token in word_latin(word):
+                    found.setdefault("W" + meaning, set()).add(token[0])
+                    if language == "ru":
+                        russian.setdefault("W" + meaning, set()).add(token[0])
+    return (
+        {m: frozenset(letters) for m, letters in found.items()},
+        {m: frozenset(letters) for m, letters in russian.items()},
+    )
+
+
+_INITIALS, _RUSSIAN_INITIALS = _load_initials()
+
+
+@lru_cache(maxsize=1 << 16)
+def initial_letters(token: str) -> frozenset[str]:
+    """The letters a word may stand for in an acronym: its own first letter, and those of its meaning's
+    words in English and Russian ("factory": f, p, w, m, z, k)."""
+    letters = {token[0]}
+    for meaning in org_meanings(token):
+        letters |= _INITIALS.get(meaning, frozenset())
+    return frozenset(letters)
+
+
+@lru_cache(maxsize=1 << 16)
+def _russian_initials(token: str) -> tuple[str, ...]:
+    letters = {token[0]}
+    for meaning in org_meanings(token):
+        letters |= _RUSSIAN_INITIALS.get(meaning, frozenset())
+    return tuple(sorted(letters))
+
+
+ACRONYM_RUN = 7  # the longest acronym looked up as the initials of a run of words
+LISTED_ACRONYM = 5  # a listed word this short may be an acronym a customer writes out ("OKB MEI")
+ACRONYM_VARIANTS = 32  # at most this many readings of one run (each word by its own or its Russian initial)
+_ACRONYM_FOLDS = (
+    ("shch", "s"),
+    ("sch", "s"),
+    ("ch", "c"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("kh", "k"),
+    ("ts", "t"),
+)
+
+
+def run_initials(tokens: tuple[str, ...], longest: int = ACRONYM_RUN, *, plain: bool = True) -> set[str]:
+    """Blocking keys for acronyms of a name's runs of three words or more, each word read by its own first
+    letter or by that of its meaning's Russian words ("FACTORY": f or z, "VOMZ"); without `plain`, runs of
+    four words or more only by the readings with a Russian letter (fewer keys; the name's own initials
+    are a key of their own, "^1:")."""
+    words = [t for t in tokens if not t.startswith(HONORIFIC) and t[0].isalpha()]
+    keys: set[str] = set()
+    for start in range(len(words)):
+        for size in range(3, min(longest, len(words) - start) + 1):
+            run = words[start : start + size]
+            readings = [""]
+            for word in run:
+                letters = _russian_initials(word)
+                readings = [r + letter for r in readings for letter in letters][:ACRONYM_VARIANTS]
+            keys.update(readings)
+            if not plain and size > 3:
+                keys.discard("".join(word[0] for word in run))
+    return keys
+
+
+def acronym_slots(tokens: tuple[str, ...], longest: int = ACRONYM_RUN) -> set[str]:
+    """A name's words that may be acronyms, as written and with Russian digraphs made one letter."""
+    out: set[str] = set()
+    for token in tokens:
+        if 3 <= len(token) <= longest and token.isalpha() and token not in GENERIC_WORDS:
+            out.add(token)
+            folded = token
+            for old, new in _ACRONYM_FOLDS:
+                folded = folded.replace(old, new)
+            out.add(folded)
+    return out
+
+
+COMPOUND_LENGTH = 9
+
+
+def split_compound(token: str) -> tuple[str, ...]:
+    """A word made of another and a common word of organisations, cut in two ("radiozavod": radio,
+    zavod; "verkhnevolzhsky": verkhne, volzhsky); other words as they are."""
+    if len(token) < COMPOUND_LENGTH or token in ORG_MEANINGS or token in GENERIC_WORDS:
+        return (token,)
+    for end in _COMPOUND_ENDS.get(token[-5:], ()):
+        head = token[: -len(end)]
+        if token.endswith(end) and len(head) >= 4:
+            return head, end
+    for start in _COMPOUND_STARTS.get(token[:5], ()):
+        tail = token[len(start) :]
+        if token.startswith(start) and len(tail) >= 4:
+            return start, tail
+    return (token,)
+
+
+def initials(tokens: tuple[str, ...]) -> str:
+    return "".join(t[0] for t in tokens if not t.startswith(HONORIFIC))
+
+
+def abbreviations(tokens: tuple[str, ...]) -> set[str]:
+    """What a name of several words may be shortened to: its initials, with or without common words."""
+    options = {initials(tokens), initials(tuple(t for t in tokens if t not in GENERIC_WORDS))}
+    if tokens and tokens[-1] in GENERIC_WORDS:
+        options.add(initials(tokens[:-1]))
+    return {o for o in options if len(o) >= 3}
+
+
+def short_form(tokens: tuple[str, ...]) -> str | None:
+    """The one short distinctive word of a name that may be an abbreviation ("ZTE Corp": "zte")."""
+    distinctive = [t for t in tokens if t not in GENERIC_WORDS]
+    if len(distinctive) == 1 and 3 <= len(distinctive[0]) <= 6:
+        return distinctive[0]
+    return None

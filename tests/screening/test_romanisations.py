@@ -1,0 +1,89 @@
+"""Names written in other scripts and romanisations: Arabic bodies' common words, Korean names of bodies
+written as one run of Hangul, Thai, letters one sound is written with in several romanisations, and
+organisation words translated between Russian, Spanish, French, Persian and English; near spellings of other
+bodies kept apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.matching import THRESHOLD, Party, score
+from screening.names import analyse
+
+
+def reasons(customer: str, listed: str, *, person: bool = False) -> tuple[float, str]:
+    result = score(Party.build([customer]), Party.build([listed], person=person))
+    return (result.score, "; ".join(result.reasons)) if result else (0.0, "")
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed", "reason"),
+    [
+        ("قناة النور", "AL NOOR CHANNEL", "qnat ~ channel"),
+        ("حركة الشباب", "AL-SHABAAB MOVEMENT", "hrkt ~ movement"),
+        ("مجموعة النور للإعلام", "AL NOOR MEDIA GROUP", "alam ~ media"),
+        ("선봉선박관리회사", "SONBONG SHIP MANAGEMENT COMPANY", "kwanri ~ management"),
+        ("무역성", "MINISTRY OF TRADE", "song ~ ministry"),
+        ("Northern Marine Bank", "SEVERNY MORSKOY BANK", "marine ~ morskoy"),
+        ("Novomoskovsk Nitrogen", "NOVOMOSKOVSKY AZOT", "nitrogen ~ azot"),
+        ("Martyr Beheshti Foundation", "BONYAD SHAHID BEHESHTI", "martyr ~ shahid"),
+        ("Armée de libération", "LIBERATION ARMY", "armee ~ army"),
+        ("Pacific Fruit Packers", "EMPACADORA DE FRUTAS PACIFIC", "packers ~ empacadora"),
+        ("Upper Volga Trading", "VERKHNEVOLZHSKAYA TORGOVAYA KOMPANIYA", "upper ~ verkhne"),
+        (
+            "AO Kontsern Granit Elektronnye Sistemy",
+            "CONCERN GRANIT ELECTRONIC SYSTEMS JSC",
+            "elektronnye ~ electronic",
+        ),
+    ],
+)
+def test_a_body_meets_its_name_in_another_script_or_language(customer: str, listed: str, reason: str) -> None:
+    similarity, why = reasons(customer, listed)
+    assert similarity >= THRESHOLD
+    assert reason in why
+
+
+def test_a_one_syllable_korean_word_is_cut_off_only_at_the_end_of_a_body_s_name() -> None:
+    assert reasons("무역성", "MINISTRY OF TRADE")[0] >= THRESHOLD
+    # 성 inside a person's name is a syllable of it, not "ministry".
+    assert reasons("김성철", "KIM SONG CHOL", person=True)[0] >= THRESHOLD
+    assert reasons("선봉무역회사", "SONBONG SHIP MANAGEMENT COMPANY")[0] < THRESHOLD
+
+
+def test_thai_is_read_in_the_royal_thai_general_system() -> None:
+    similarity, why = reasons("สมชาย วงศ์สวัสดิ์", "WONGSAWAT, Somchai", person=True)
+    assert similarity >= THRESHOLD
+    assert "smchay ~ somchai" in why
+    found = analyse("บริษัท กรุงเทพ จำกัด")  # company ... limited around the name
+    assert found is not None
+    assert found.tokens == ("krungthep",)
+    assert found.legal_forms == ("brisat", "chamkat")
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed", "person"),
+    [
+        ("Chaker Trading", "SHAKER TRADING", False),
+        ("Youssef Chahine", "SHAHINE, Youssef", True),
+        ("Abdul Rahman Syafii", "SHAFII, Abdul Rahman", True),
+        ("Hossein Bagheri", "BAQERI, Hossein", True),
+        ("Eurotrans LLC", "EVROTRANS", False),
+        ("Jean-Pierre Kalumb", "KALUMBA, Jean-Pierre", True),
+        ("Boyle Chem", "BOYLE CHEMICAL", False),
+    ],
+)
+def test_one_name_in_two_romanisations_matches(customer: str, listed: str, person: bool) -> None:
+    assert reasons(customer, listed, person=person)[0] >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed", "person"),
+    [
+        ("Oleg Ryshkov", "RYCHKOV, Oleg", True),  # ch before a consonant is Russian ч, not sh
+        ("Star Logistics Ltd", "STARI LOGISTICS LTD", False),  # a vowel added at the end of a short name
+        ("Bingo Shipping", "INGO SHIPPING", False),  # a consonant put before a name
+        ("Lower Volga Trading", "VERKHNEVOLZHSKAYA TORGOVAYA KOMPANIYA", False),  # lower is not upper
+    ],
+)
+def test_near_spellings_of_other_names_stay_apart(customer: str, listed: str, person: bool) -> None:
+    assert reasons(customer, listed, person=person)[0] < THRESHOLD
