@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from contracts.models import CustomerKind
 from monitoring import acronyms, lexicon
+from monitoring.translation import institution_word
 from monitoring.countries import CountryMention, country_mentions, country_name
 from monitoring.parameters import parameters
 from monitoring.text import Folded, fold_key, fold_text, script_of
@@ -105,7 +106,7 @@ _ARTICLE = re.compile(r"\A(?:wal|bal|lil|al|ll)(?=\w{3})")
 
 @cache
 def _generic_word(word: str) -> bool:
-    return _GENERIC.match(_ARTICLE.sub("", word)) is not None
+    return _GENERIC.match(_ARTICLE.sub("", word)) is not None or institution_word(word)
 
 
 def alias_shape(text: str, folded: str) -> str:
