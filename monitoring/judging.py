@@ -13,10 +13,10 @@ from rapidfuzz.distance import Levenshtein
 
 from contracts.models import CustomerKind
 from monitoring import acronyms, lexicon
-from monitoring.translation import institution_word
 from monitoring.countries import CountryMention, country_mentions, country_name
 from monitoring.parameters import parameters
 from monitoring.text import Folded, fold_key, fold_text, script_of
+from monitoring.translation import institution_word
 
 SNIPPET = 200
 
