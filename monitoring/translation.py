@@ -119,7 +119,8 @@ def _orders(chosen: tuple[Form, ...], head: int, joiner: str) -> Iterator[str]:
     """The chosen forms with the modifiers before and after the head in every order."""
     before = [form[0] for i, form in enumerate(chosen) if form is not None and i != head and not form[1]]
     after = [form[0] for i, form in enumerate(chosen) if form is not None and i != head and form[1]]
-    middle = [chosen[head][0]] if chosen[head] is not None else []
+    head_form = chosen[head]
+    middle = [head_form[0]] if head_form is not None else []
     for first in permutations(before):
         for last in permutations(after):
             yield joiner.join([*first, *middle, *last])
