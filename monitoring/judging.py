@@ -58,6 +58,10 @@ _CODE_NUMBER = re.compile(r"[ -]?\d|\+")
 _SENTENCE_END = frozenset(".!?\n:;\"“”«»'")
 _ARTICLES = frozenset("the a an el la le les los las l der die das un une una".split())
 _ABBREVIATION_AFTER = re.compile(r"\s*\((\w{2,8})\)")
+# Kinds of context (monitoring.lexicon) that make a text a story a security body or its vendor is in.
+_SECURITY_STORY = frozenset(
+    ("surveillance", "targets", "detention", "violence", "repression", "censorship", "crime", "espionage")
+)
 
 
 @dataclass(frozen=True)
@@ -242,6 +246,10 @@ def features(
     if alias.customer.kind not in ("government", "soe"):
         found["kind:company"] = 1.0
     _country_features(hit, countries, found, reasons, matched)
+    if not lexicon.all_terms(folded.view).categories_outside(hit.view_start, hit.view_end) & _SECURITY_STORY:
+        # An acronym shared with a school, a pollster or a steel grade turns up in stories of no security.
+        found[f"{shape}&text:quiet"] = 1.0
+        reasons.append("the text speaks of no security matter, harm or crime")
     # A name written in the language of the customer's country ("Nemzetbiztonsági Szakszolgálat" in a
     # Hungarian text) is less likely another country's body, whatever other countries the text names.
     language = lexicon.text_language(text) if shape in ("name", "generic") else None
