@@ -110,7 +110,11 @@ _ARTICLE = re.compile(r"\A(?:wal|bal|lil|al|ll)(?=\w{3})")
 
 @cache
 def _generic_word(word: str) -> bool:
-    return _GENERIC.match(_ARTICLE.sub("", word)) is not None or institution_word(word)
+    return _generic_english(word) or institution_word(word, _generic_english)
+
+
+def _generic_english(word: str) -> bool:
+    return _GENERIC.match(_ARTICLE.sub("", word)) is not None
 
 
 def alias_shape(text: str, folded: str) -> str:
@@ -246,7 +250,12 @@ def features(
     if alias.customer.kind not in ("government", "soe"):
         found["kind:company"] = 1.0
     _country_features(hit, countries, found, reasons, matched)
-    if not lexicon.all_terms(folded.view).categories_outside(hit.view_start, hit.view_end) & _SECURITY_STORY:
+    quiet_shapes = ("acronym", "word-acronym", "common")
+    if (
+        shape in quiet_shapes
+        and not lexicon.all_terms(folded.view).categories_outside(hit.view_start, hit.view_end)
+        & _SECURITY_STORY
+    ):
         # An acronym shared with a school, a pollster or a steel grade turns up in stories of no security.
         found[f"{shape}&text:quiet"] = 1.0
         reasons.append("the text speaks of no security matter, harm or crime")
@@ -270,7 +279,8 @@ def _languages_of(country: str) -> frozenset[str]:
     """Official languages of a country, as language codes without script (CLDR, through Babel)."""
     from babel.languages import get_official_languages
 
-    return frozenset(code.split("_")[0] for code in get_official_languages(country, de_facto=True))
+    # English is written about every country: an English text says nothing of whose body it names.
+    return frozenset(code.split("_")[0] for code in get_official_languages(country, de_facto=True)) - {"en"}
 
 
 def _names_customer(alias: Alias, spelled: str) -> bool:
@@ -318,6 +328,7 @@ def _alias_reason(hit: Hit, matched: str) -> str:
         "misspelt": f'"{matched}", one letter from "{alias}"',
         "lookalike": f'"{alias}" in lookalike letters of another script',
         "letters": f'"{matched}": an acronym of the customer spelled in letter names',
+        "translated": f'"{alias}": the customer\'s English name translated word by word',
         "country-police": f'"{matched}": that country\'s police force, {hit.alias.customer.name}',
     }
     if hit.form in described:

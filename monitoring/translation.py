@@ -6,14 +6,14 @@ A glossary maps an English word of institution names (or several joined by `_`: 
 its forms in the language: a form written `+form` follows the name's head noun (the last English word
 before "of"), any other precedes it, `-` means the language may leave the word out. Forms of modifiers
 are tried in every order on each side of the head, since languages differ in where they put them.
-A translated name is made only of institution words, so the matcher treats it as a generic name: it
+A name translated from generic English words ("Ministry of Interior") is generic in every language: it
 counts only with the right country in context (monitoring.judging).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from itertools import permutations, product
 
@@ -137,11 +137,13 @@ def _unspaced() -> frozenset[str]:
 
 
 @cache
-def _institution_words() -> tuple[frozenset[str], tuple[str, ...]]:
+def _institution_words(is_generic: Callable[[str], bool]) -> tuple[frozenset[str], tuple[str, ...]]:
     spaced: set[str] = set()
     unspaced: set[str] = set()
     for table in glossaries().values():
-        for forms in table.values():
+        for english, forms in table.items():
+            if not all(map(is_generic, english)):
+                continue  # "revolutionary": a translated IRGC is a name, as "Revolutionary Guard" is
             for form in forms:
                 if form is not None:
                     folded = fold(form[0])
@@ -152,10 +154,11 @@ def _institution_words() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(spaced), tuple(sorted(unspaced, key=len, reverse=True))
 
 
-def institution_word(word: str) -> bool:
-    """Whether a folded word is one a glossary translates institution names with ("службы" aside, as
-    written), or, in scripts without spaces, a run of such words ("联邦安全局")."""
-    spaced, unspaced = _institution_words()
+def institution_word(word: str, is_generic: Callable[[str], bool]) -> bool:
+    """Whether a folded word translates an English word that `is_generic` (the words many countries'
+    bodies share: "security", not "revolutionary"), as a glossary writes it ("службы" aside), or, in
+    scripts without spaces, is a run of such words ("联邦安全局")."""
+    spaced, unspaced = _institution_words(is_generic)
     if word in spaced:
         return True
     if not unspaced or not UNSPACED.search(word):

@@ -81,3 +81,8 @@ def test_an_acronym_in_a_text_of_no_security_matter_is_weighed_as_such(matcher):
     assert "acronym&text:quiet" in quiet[5] and "acronym&text:quiet" not in story[5]
     assert 5 in _found(matcher, "INSA agents in Addis Ababa arrested a blogger and seized his phone.")
     assert 5 not in _found(matcher, "The INSA engineering school in Lyon celebrates its sixtieth year.")
+
+
+def test_a_translated_name_says_so_in_its_reasons(matcher):
+    (mention,) = matcher.scan("Οι Φρουροί της Επανάστασης στο Ιράν συνέλαβαν δημοσιογράφο.")
+    assert any("translated word by word" in reason for reason in mention.reasons)
