@@ -6,10 +6,10 @@ by others, gives the figures): scripts/fit_levels --splits train+dev+test+test2+
 --include-test. These minimums are set about 0.005 below what the fitted parameters measure on the old
 test split (scripts/eval_realworld --split test; the figures are in realworld/README.md), so that a
 change to a weight, a threshold or a term list that breaks the calibration fails here. The last tests
-check that the rails hold: a weaker acronym weight, a higher critical threshold or a lighter violence weight, each
-written to a parameter file of its own, makes at least one of these checks fail (where a lighter weight
-moves no mention and no level of this split, the mean confidence of the mention model on labelled
-mentions, and of the critical model on critical mentions, catch it).
+check that the rails hold: a weaker acronym weight, a higher critical threshold or a lighter violence
+weight, each written to a parameter file of its own, makes at least one of these checks fail (where a
+lighter weight moves no mention and no level of this split, the mean confidence of the mention model on
+labelled mentions, and of the critical model on critical mentions, catch it).
 Each tuple: mentions precision, mentions recall, warning-level alerts precision, recall.
 """
 
