@@ -99,9 +99,7 @@ def translated_names(name: str, country: str) -> Iterator[str]:
         units = _units(words, table)
         if units is None:
             continue
-        head = (
-            max(i for i, (start, _) in enumerate(units) if start < before_of) if before_of else len(units) - 1
-        )
+        head = max((i for i, (start, _) in enumerate(units) if start < before_of), default=len(units) - 1)
         choices = [table[tuple(words[start:end])] for start, end in units]
         sizes = [end - start for start, end in units]
         joiner = "" if code in _unspaced() else " "
