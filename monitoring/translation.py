@@ -91,6 +91,8 @@ def _units(words: list[str], table: dict[tuple[str, ...], tuple[Form, ...]]) -> 
 
 def translated_names(name: str, country: str) -> Iterator[str]:
     """An English institution name in every language with a glossary for all its words."""
+    if sum(word in _vocabulary() for word in re.findall(r"[a-z]+", name.lower())) < _MIN_WORDS:
+        return  # most names, and at once: finding country words in every name takes longer
     parsed = english_words(name, country)
     if parsed is None or len(parsed[0]) < _MIN_WORDS:
         return
@@ -122,6 +124,12 @@ def _orders(chosen: tuple[Form, ...], head: int, joiner: str) -> Iterator[str]:
     for first in permutations(before):
         for last in permutations(after):
             yield joiner.join([*first, *middle, *last])
+
+
+@cache
+def _vocabulary() -> frozenset[str]:
+    """Every English word some glossary translates."""
+    return frozenset(word for table in glossaries().values() for english in table for word in english)
 
 
 @cache
