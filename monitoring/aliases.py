@@ -11,6 +11,7 @@ from monitoring import lexicon
 from monitoring.countries import country_mentions
 from monitoring.judging import Alias, WatchName
 from monitoring.text import fold_key, fold_text, script_of
+from monitoring.translation import translated_names
 from monitoring.variants import (
     arabic_clitics,
     cyrillic_by_ear,
@@ -32,9 +33,14 @@ def alias_texts(watch: WatchName) -> Iterable[tuple[str, str | None]]:
     company's name without its legal form (rigour) or a trailing descriptor ("Nexa Technologies"), and
     its Latin acronyms spelled with other scripts' letter names (lexicon `[acronyms]`: NSO = إن إس أو),
     and a company's Latin acronym with the words that languages written without spaces run into it
-    (`[attached]`: NSO集团)."""
+    (`[attached]`: NSO集团), and its English names in other languages (`[glossary]`: Federal Security
+    Service = 联邦安全局)."""
     for raw in (watch.name, *watch.aliases):
         yield raw, None
+    for raw in (watch.name, *watch.aliases):
+        if raw.isascii():
+            for translation in translated_names(raw, watch.country):
+                yield translation, "translated"
     for raw in (watch.name, *watch.aliases):
         for spelling in spelling_variants(raw):
             yield spelling, "misspelt"  # Bengali র written ব়: ব়্যাব, and with endings (ব়্যাবের)

@@ -16,6 +16,7 @@ from monitoring import acronyms, lexicon
 from monitoring.countries import CountryMention, country_mentions, country_name
 from monitoring.parameters import parameters
 from monitoring.text import Folded, fold_key, fold_text, script_of
+from monitoring.translation import institution_word
 
 SNIPPET = 200
 
@@ -57,6 +58,10 @@ _CODE_NUMBER = re.compile(r"[ -]?\d|\+")
 _SENTENCE_END = frozenset(".!?\n:;\"“”«»'")
 _ARTICLES = frozenset("the a an el la le les los las l der die das un une una".split())
 _ABBREVIATION_AFTER = re.compile(r"\s*\((\w{2,8})\)")
+# Kinds of context (monitoring.lexicon) that make a text a story a security body or its vendor is in.
+_SECURITY_STORY = frozenset(
+    ("surveillance", "targets", "detention", "violence", "repression", "censorship", "crime", "espionage")
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,10 @@ _ARTICLE = re.compile(r"\A(?:wal|bal|lil|al|ll)(?=\w{3})")
 
 @cache
 def _generic_word(word: str) -> bool:
+    return _generic_english(word) or institution_word(word, _generic_english)
+
+
+def _generic_english(word: str) -> bool:
     return _GENERIC.match(_ARTICLE.sub("", word)) is not None
 
 
@@ -241,6 +250,15 @@ def features(
     if alias.customer.kind not in ("government", "soe"):
         found["kind:company"] = 1.0
     _country_features(hit, countries, found, reasons, matched)
+    quiet_shapes = ("acronym", "word-acronym", "common")
+    if (
+        shape in quiet_shapes
+        and not lexicon.all_terms(folded.view).categories_outside(hit.view_start, hit.view_end)
+        & _SECURITY_STORY
+    ):
+        # An acronym shared with a school, a pollster or a steel grade turns up in stories of no security.
+        found[f"{shape}&text:quiet"] = 1.0
+        reasons.append("the text speaks of no security matter, harm or crime")
     # A name written in the language of the customer's country ("Nemzetbiztonsági Szakszolgálat" in a
     # Hungarian text) is less likely another country's body, whatever other countries the text names.
     language = lexicon.text_language(text) if shape in ("name", "generic") else None
@@ -261,7 +279,8 @@ def _languages_of(country: str) -> frozenset[str]:
     """Official languages of a country, as language codes without script (CLDR, through Babel)."""
     from babel.languages import get_official_languages
 
-    return frozenset(code.split("_")[0] for code in get_official_languages(country, de_facto=True))
+    # English is written about every country: an English text says nothing of whose body it names.
+    return frozenset(code.split("_")[0] for code in get_official_languages(country, de_facto=True)) - {"en"}
 
 
 def _names_customer(alias: Alias, spelled: str) -> bool:
@@ -309,6 +328,7 @@ def _alias_reason(hit: Hit, matched: str) -> str:
         "misspelt": f'"{matched}", one letter from "{alias}"',
         "lookalike": f'"{alias}" in lookalike letters of another script',
         "letters": f'"{matched}": an acronym of the customer spelled in letter names',
+        "translated": f'"{alias}": the customer\'s English name translated word by word',
         "country-police": f'"{matched}": that country\'s police force, {hit.alias.customer.name}',
     }
     if hit.form in described:

@@ -1,15 +1,15 @@
 """Guard rails: the watcher's figures on the real-world corpus's test split (tests/monitoring/realworld).
 
-The parameters are fitted on train, dev and the three former blind sets, test (looked at in earlier
-sessions), test2 and test3 (each evaluated once blind, then seen; a fourth blind set, test4, kept by
-others, gives the figures): scripts/fit_levels --splits train+dev+test+test2+test3 --include-test. These
-minimums are set about 0.005 below what the fitted parameters measure on the old test split
-(scripts/eval_realworld --split test; the figures are in realworld/README.md), so that a change to a
-weight, a threshold or a term list that breaks the calibration fails here. The last tests check that the
-rails hold: a weaker acronym weight, a higher critical threshold or a lighter violence weight, each
-written to a parameter file of its own, makes at least one of these checks fail (where a lighter weight
-moves no mention and no level of this split, the mean confidence of the mention model on labelled
-mentions, and of the critical model on critical mentions, catch it).
+The parameters are fitted on train, dev and the four former blind sets, test (looked at in earlier
+sessions), test2, test3 and test4 (each evaluated once blind, then seen; a fifth blind set, test5, kept
+by others, gives the figures): scripts/fit_levels --splits train+dev+test+test2+test3+test4
+--include-test. These minimums are set about 0.005 below what the fitted parameters measure on the old
+test split (scripts/eval_realworld --split test; the figures are in realworld/README.md), so that a
+change to a weight, a threshold or a term list that breaks the calibration fails here. The last tests
+check that the rails hold: a weaker acronym weight, a higher critical threshold or a lighter violence
+weight, each written to a parameter file of its own, makes at least one of these checks fail (where a
+lighter weight moves no mention and no level of this split, the mean confidence of the mention model on
+labelled mentions, and of the critical model on critical mentions, catch it).
 Each tuple: mentions precision, mentions recall, warning-level alerts precision, recall.
 """
 
@@ -37,35 +37,35 @@ from monitoring.scoring import level_features
 CORPUS = Path(__file__).parent / "realworld"
 # Languages with 15 or more test entries: (entries, mentions P, mentions R, alerts P, alerts R).
 LANGUAGES = {
-    "ar": (18, 0.995, 0.862, 0.995, 0.904),
+    "ar": (18, 0.995, 0.861, 0.995, 0.904),
     "bn": (15, 0.904, 0.904, 0.62, 0.828),
-    "el": (15, 0.995, 0.904, 0.852, 0.662),
-    "en": (25, 0.947, 0.947, 0.995, 0.947),
+    "el": (15, 0.995, 0.904, 0.828, 0.55),
+    "en": (25, 0.904, 0.947, 0.947, 0.947),
     "es": (19, 0.995, 0.947, 0.837, 0.936),
-    "fr": (15, 0.995, 0.884, 0.995, 0.995),
-    "hu": (15, 0.995, 0.995, 0.745, 0.995),
-    "id": (17, 0.895, 0.995, 0.781, 0.841),
-    "pl": (16, 0.995, 0.764, 0.995, 0.813),
+    "fr": (15, 0.895, 0.995, 0.883, 0.995),
+    "hu": (15, 0.995, 0.995, 0.661, 0.661),
+    "id": (17, 0.942, 0.995, 0.795, 0.918),
+    "pl": (16, 0.995, 0.687, 0.995, 0.722),
     "pt": (15, 0.995, 0.995, 0.813, 0.995),
     "ru": (15, 0.995, 0.895, 0.852, 0.995),
-    "sr": (15, 0.932, 0.995, 0.912, 0.995),
-    "tr": (16, 0.995, 0.918, 0.695, 0.773),
-    "uk": (16, 0.709, 0.828, 0.662, 0.884),
+    "sr": (15, 0.932, 0.995, 0.78, 0.995),
+    "tr": (16, 0.995, 0.918, 0.87, 0.772),
+    "uk": (16, 0.764, 0.828, 0.661, 0.883),
 }
 KINDS = {
-    "government": (0.915, 0.895, 0.822, 0.855),
-    "private": (0.98, 0.995, 0.912, 0.995),
+    "government": (0.913, 0.88, 0.8, 0.825),
+    "private": (0.979, 0.995, 0.911, 0.995),
     "reseller": (0.995, 0.995, 0.995, 0.995),
     "soe": (0.995, 0.995, 0.745, 0.995),
 }
-CRITICAL = (0.754, 0.84)  # critical-level precision, recall over the whole test split
-OVERALL = (0.939, 0.93, 0.855, 0.908)
+CRITICAL = (0.758, 0.811)  # critical-level precision, recall over the whole test split
+OVERALL = (0.938, 0.92, 0.842, 0.889)
 # The critical model's mean probability over the test split's mentions labelled critical (credible
-# sources): a lighter harm weight lowers it even where no level crosses the threshold (measured 0.725).
-CRITICAL_CONFIDENCE = 0.72
+# sources): a lighter harm weight lowers it even where no level crosses the threshold (measured 0.722).
+CRITICAL_CONFIDENCE = 0.717
 # The mention model's mean confidence for the labelled mentions of the test split (the best hit of each
-# labelled customer): a lighter weight for a shape of name lowers it before any mention is lost (0.917).
-MENTION_CONFIDENCE = 0.911
+# labelled customer): a lighter weight for a shape of name lowers it before any mention is lost (0.914).
+MENTION_CONFIDENCE = 0.908
 
 
 def _measure() -> Report:
