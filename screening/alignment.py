@@ -12,7 +12,7 @@ from rigour.text import ascii_text
 
 from screening.names import ABJAD, NameForm, token_weight
 from screening.org_words import abbreviations, initial_letters, short_form
-from screening.scripts import korean_syllable_key
+from screening.scripts import korean_syllable_key, korean_syllable_keys
 from screening.similarity import (
     ACRONYM_SCORE,
     CONTRACTION_SCORE,
@@ -196,6 +196,25 @@ def _weight(tokens: tuple[str, ...], indexes: Iterable[int] | None = None) -> fl
     return total
 
 
+def _other_korean_syllables(left: str, right: str) -> bool:
+    """Two Korean words a syllable apart are two names ("Hyoksong", "Hyoksin"; "Kangsong", "Kangbong"):
+    each syllable is a character of its own. Syllables are compared by their consonants, as romanisations
+    write one vowel several ways ("Chosun", "Joseon")."""
+    if left == right:
+        return False
+    left_keys, right_keys = korean_syllable_keys(left), korean_syllable_keys(right)
+    if not left_keys or not right_keys:
+        return False
+    return tuple(map(_consonants_of, left_keys)) != tuple(map(_consonants_of, right_keys))
+
+
+def _consonants_of(syllable: str) -> str:
+    return syllable.translate(_NO_VOWELS)
+
+
+_NO_VOWELS = str.maketrans("", "", "aeiouwy")
+
+
 def _align(
     query_form: NameForm,
     result_form: NameForm,
@@ -214,6 +233,8 @@ def _align(
             similarity = person_token_similarity(left, right) if person else token_similarity(left, right)
             if similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
                 similarity = max(similarity, abjad_similarity(left, right))
+            if korean and similarity >= TOKEN_MIN and _other_korean_syllables(left, right):
+                similarity = 0.0
             if (
                 korean
                 and similarity < KOREAN_SCORE

@@ -191,6 +191,23 @@ def korean_syllable_key(token: str) -> str:
     return _REVISED_INITIALS.get(token[0], token[0]) + token[1:] if token else ""
 
 
+# A romanised Korean syllable: an initial consonant, a vowel, and a final consonant when no vowel follows.
+_KOREAN_SYLLABLE = re.compile(
+    r"(?:kk|tt|pp|ss|jj|ch|[gkndrlmbpsjht])?(?:wae|wa|we|wi|wo|yae|yeo|ya|ye|yo|yu|ui|ae|eo|oe|eu|[aeiou])"
+    r"(?:ng|[kntlmp](?![aeiouwy]))?"
+)
+
+
+@lru_cache(maxsize=1 << 14)
+def korean_syllable_keys(token: str) -> tuple[str, ...]:
+    """The syllables of a romanised Korean word of two syllables or more, each as korean_syllable_key writes
+    it ("Hyoksin": hyok, sin); empty when the word does not read as Korean syllables."""
+    syllables = _KOREAN_SYLLABLE.findall(token)
+    if len(syllables) < 2 or "".join(syllables) != token:
+        return ()
+    return tuple(korean_syllable_key(syllable) for syllable in syllables)
+
+
 def word_latin(word: str, *, person: bool = True) -> list[str]:
     if _HAN.search(word):
         return [latin(word).replace(" ", "")]
