@@ -353,13 +353,24 @@ def name_similarity(
     return _align(query, result, person=person, floor=floor, korean=korean).score
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """How two names matched: their similarity (0..1), what a person should know about it, and the listed
+    name's words the customer's name left unmatched."""
+
+    similarity: float
+    notes: list[str]
+    listed_only: tuple[str, ...] = ()
+
+
 def compare_names(
     query: NameForm, result: NameForm, *, person: bool = False, korean: bool = False
-) -> tuple[float, list[str]]:
-    """Similarity of two names (0..1) and what a person should know about how they matched."""
+) -> Comparison:
+    """Similarity of two names and what a person should know about how they matched."""
     if _abbreviation(query, result) or _abbreviation(result, query):
         short, long = (query, result) if _abbreviation(query, result) else (result, query)
-        return ABBREVIATION_SCORE, [f'abbreviation: "{short.original}" are the initials of "{long.original}"']
+        notes = [f'abbreviation: "{short.original}" are the initials of "{long.original}"']
+        return Comparison(ABBREVIATION_SCORE, notes)
     alignment = _align(query, result, person=person, korean=korean)
     notes = alignment.explain()
     forms = sorted(set(query.legal_forms) | set(result.legal_forms))
@@ -367,4 +378,5 @@ def compare_names(
         notes.append("legal forms set aside: " + ", ".join(forms))
     if not query.original.isascii() or not result.original.isascii():
         notes.append("compared in Latin transliteration")
-    return alignment.score, notes
+    listed_only = tuple(t for j, t in enumerate(alignment.result) if j not in alignment.used_r)
+    return Comparison(alignment.score, notes, listed_only)

@@ -25,6 +25,7 @@ from screening.similarity import SHORT_TOKEN
 THRESHOLD = 0.78
 SAME_COUNTRY_BONUS = 0.04
 OTHER_COUNTRY_PENALTY = 0.25
+NAMESAKE_PENALTY = 0.2
 # Keys shared by more listed names or customers than these are too common to find candidates by.
 MAX_LISTED_PER_KEY = 1000
 MAX_CUSTOMERS_PER_KEY = 200
@@ -103,9 +104,10 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
     if best is None or best[0] <= 0 or best[0] + SAME_COUNTRY_BONUS < threshold:
         return None
     _, query, result = best
-    similarity, notes = compare_names(query, result, person=entity.person, korean=korean)
+    comparison = compare_names(query, result, person=entity.person, korean=korean)
+    similarity = comparison.similarity
     reasons = [f'"{query.original}" ~ listed name "{result.original}" (name similarity {similarity:.2f})']
-    reasons += notes
+    reasons += comparison.notes
     value = similarity
     if customer.countries and entity.countries:
         shared = customer.countries & entity.countries
@@ -130,6 +132,10 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
         )
     if entity.person:
         reasons.append("listed as a person")
+        if not entity.countries and comparison.listed_only:
+            # Namesakes: with no country to tell them apart, the names the customer leaves out must agree.
+            value -= NAMESAKE_PENALTY
+            reasons.append("no country and not all the listed names to tell a namesake apart")
     value = round(max(0.0, min(1.0, value)), 3)
     return Match(value, query.original, result.original, tuple(reasons))
 
