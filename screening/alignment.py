@@ -12,6 +12,7 @@ from rigour.text import ascii_text
 
 from screening.names import ABJAD, NameForm, token_weight
 from screening.org_words import abbreviations, initial_letters, short_form
+from screening.places import is_place_word
 from screening.scripts import korean_syllable_key, korean_syllable_keys
 from screening.similarity import (
     ACRONYM_SCORE,
@@ -146,8 +147,8 @@ class _Alignment:
         kinds_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in KIND_WORDS})
         if kinds_q and kinds_r:
             return kinds_q, kinds_r
-        places_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and t in PLACE_WORDS})
-        places_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in PLACE_WORDS})
+        places_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and _is_place(t)})
+        places_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and _is_place(t)})
         return (places_q, places_r) if places_q and places_r else None
 
     def other_words(self) -> list[str]:
@@ -169,6 +170,10 @@ class _Alignment:
             suffixes = _hyphen_suffixes(self.original) if "-" in self.original else frozenset()
             return [t for t in unmatched if (len(t) >= OTHER_WORD_LENGTH and t in mine) or t in suffixes]
         return []
+
+
+def _is_place(token: str) -> bool:
+    return token in PLACE_WORDS or is_place_word(token)
 
 
 _HYPHEN_SUFFIX = re.compile(r"\w-(\w{1,2})\b")

@@ -16,7 +16,7 @@ from rigour.text import ascii_text
 from screening.alignment import compare_names, name_similarity
 from screening.name_keys import STRONG, index_slots, probe_keys
 from screening.names import NameForm, analyse, token_weight
-from screening.places import other_place
+from screening.places import listed_place_elsewhere, other_place
 from screening.similarity import SHORT_TOKEN
 
 # Chosen on the train and dev splits of tests/screening/quality/ (pairs.csv and the three former blind sets,
@@ -122,14 +122,12 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
             )
     elif not entity.countries:
         reasons.append("the listing names no country")
-    named_elsewhere = (
-        () if entity.person else other_place(query, customer.countries, entity.names, entity.countries)
-    )
-    if named_elsewhere:
-        value -= OTHER_COUNTRY_PENALTY
-        reasons.append(
-            "the customer's name names a country the listing does not: " + ", ".join(sorted(named_elsewhere))
-        )
+    if not entity.person:
+        elsewhere = other_place(query, customer.countries, entity.names, entity.countries)
+        elsewhere |= listed_place_elsewhere(comparison.listed_only, query, customer.countries)
+        if elsewhere:
+            value -= OTHER_COUNTRY_PENALTY
+            reasons.append("the names place the bodies in other countries: " + ", ".join(sorted(elsewhere)))
     if entity.person:
         reasons.append("listed as a person")
         if not entity.countries and comparison.listed_only:

@@ -11,10 +11,35 @@ from rigour.text import ascii_text
 
 from screening.names import NameForm
 
+# Cities that name a body's place ("Ansar al-Shari'a in Benghazi"), by the country they are in.
+CITY_COUNTRIES = {
+    city: country
+    for country, cities in (
+        ("LY", "benghazi tripoli misrata derna sirte"),
+        ("IQ", "baghdad basra mosul erbil kirkuk"),
+        ("SY", "damascus aleppo raqqa idlib homs latakia"),
+        ("YE", "sanaa aden"),
+        ("AF", "kabul kandahar herat"),
+        ("PK", "karachi lahore peshawar quetta islamabad"),
+        ("SO", "mogadishu"),
+        ("LB", "beirut"),
+        ("IR", "tehran isfahan mashhad tabriz shiraz qom karaj ahvaz"),
+        ("RU", "moscow petersburg novosibirsk yekaterinburg vladivostok khabarovsk"),
+        ("AE", "dubai sharjah ajman"),
+        ("BY", "minsk"),
+        ("UA", "kiev kyiv kharkiv"),
+        ("KP", "pyongyang"),
+        ("KR", "seoul"),
+        ("TR", "istanbul ankara izmir"),
+        ("CN", "beijing shanghai shenzhen guangzhou tianjin chengdu wuhan dalian harbin xiamen qingdao"),
+    )
+    for city in cities.split()
+}
+
 
 @cache
 def _country_words() -> dict[str, str]:
-    """Present-day countries whose short or full name is one word, by that word ("algeria": "DZ")."""
+    """The countries of present-day countries' one-word names ("algeria": "DZ") and of some cities."""
     words = {}
     for territory in get_territories():
         if not territory.is_country or territory.is_historical:
@@ -22,7 +47,11 @@ def _country_words() -> dict[str, str]:
         for name in (territory.name, territory.full_name):
             if name and " " not in name:
                 words[ascii_text(name).casefold()] = territory.code.upper()
-    return words
+    return words | CITY_COUNTRIES
+
+
+def is_place_word(token: str) -> bool:
+    return token in _country_words()
 
 
 def named_countries(forms: Iterable[NameForm]) -> frozenset[str]:
@@ -46,3 +75,15 @@ def other_place(
     if not others or (not listing_places and others <= customer_countries):
         return frozenset()
     return others
+
+
+def listed_place_elsewhere(
+    listed_only: Iterable[str], customer: NameForm, customer_countries: frozenset[str]
+) -> frozenset[str]:
+    """The countries of places the listed name names and the customer's name lacks, when the customer is
+    in none of them ("Ansar al-Shari'a in Benghazi" against "Ansar al-Sharia" in Yemen)."""
+    words = _country_words()
+    placed = frozenset(words[token] for token in listed_only if token in words)
+    if not customer_countries or not placed:
+        return frozenset()
+    return placed - customer_countries - named_countries((customer,))
