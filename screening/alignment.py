@@ -361,11 +361,12 @@ def name_similarity(
 @dataclass(frozen=True)
 class Comparison:
     """How two names matched: their similarity (0..1), what a person should know about it, and the listed
-    name's words the customer's name left unmatched."""
+    name's and the customer's words left unmatched."""
 
     similarity: float
     notes: list[str]
     listed_only: tuple[str, ...] = ()
+    customer_only: tuple[str, ...] = ()
 
 
 def compare_names(
@@ -384,4 +385,5 @@ def compare_names(
     if not query.original.isascii() or not result.original.isascii():
         notes.append("compared in Latin transliteration")
     listed_only = tuple(t for j, t in enumerate(alignment.result) if j not in alignment.used_r)
-    return Comparison(alignment.score, notes, listed_only)
+    customer_only = tuple(t for i, t in enumerate(alignment.query) if i not in alignment.used_q)
+    return Comparison(alignment.score, notes, listed_only, customer_only)
