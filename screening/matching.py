@@ -141,7 +141,7 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
     return Match(value, query.original, result.original, tuple(reasons))
 
 
-SHORT_NAME = 2  # words
+SHORT_NAME = 1  # word
 
 
 def _namesake(comparison: Comparison, listed: NameForm, entity: Party, *, shared_country: bool) -> str:
