@@ -16,7 +16,7 @@ from rigour.text import ascii_text
 from screening.alignment import Comparison, compare_names, name_similarity
 from screening.name_keys import STRONG, index_slots, probe_keys
 from screening.names import NameForm, analyse, token_weight
-from screening.places import listed_place_elsewhere, other_place
+from screening.places import listed_place_elsewhere, named_countries, other_place
 from screening.similarity import SHORT_TOKEN
 from screening.words import GENERIC_WORDS, TRADE_DESCRIPTORS
 
@@ -124,7 +124,7 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
     elif not entity.countries:
         reasons.append("the listing names no country")
     if not entity.person:
-        elsewhere = other_place(query, customer.countries, entity.names, entity.countries)
+        elsewhere = other_place(comparison.customer_only, customer.countries, entity.names, entity.countries)
         elsewhere |= listed_place_elsewhere(comparison.listed_only, query, customer.countries)
         if elsewhere:
             value -= OTHER_COUNTRY_PENALTY
@@ -132,7 +132,10 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
     if entity.person:
         reasons.append("listed as a person")
     namesake = _namesake(
-        comparison, result, entity, shared_country=bool(customer.countries & entity.countries)
+        comparison,
+        result,
+        entity,
+        shared_country=bool(customer.countries & (entity.countries | named_countries(entity.names))),
     )
     if namesake:
         value -= NAMESAKE_PENALTY

@@ -54,24 +54,28 @@ def is_place_word(token: str) -> bool:
     return token in _country_words()
 
 
+def countries_of(words: Iterable[str]) -> frozenset[str]:
+    """The countries the words name (as countries or as cities of them)."""
+    places = _country_words()
+    return frozenset(places[word] for word in words if word in places)
+
+
 def named_countries(forms: Iterable[NameForm]) -> frozenset[str]:
     """The countries the names name by a word of their own."""
-    words = _country_words()
-    return frozenset(words[token] for form in forms for token in form.tokens if token in words)
+    return frozenset().union(*(countries_of(form.tokens) for form in forms))
 
 
 def other_place(
-    customer: NameForm,
+    customer_only: Iterable[str],
     customer_countries: frozenset[str],
     listed: tuple[NameForm, ...],
     listed_countries: frozenset[str],
 ) -> frozenset[str]:
-    """The countries the customer's name names that the listing names nowhere (neither in its names nor in
-    its countries), when they tell another body: the listing is placed elsewhere, or the customer's name
-    names a country the customer is not in ("... of Iran" from Iraq)."""
-    named = named_countries((customer,))
+    """The countries named by words of the customer's name the listed name lacks that the listing names
+    nowhere (neither in its names nor in its countries), when they tell another body: the listing is placed
+    elsewhere, or the customer's name names a country the customer is not in ("... of Iran" from Iraq)."""
     listing_places = named_countries(listed) | listed_countries
-    others = named - listing_places
+    others = countries_of(customer_only) - listing_places
     if not others or (not listing_places and others <= customer_countries):
         return frozenset()
     return others
@@ -82,8 +86,7 @@ def listed_place_elsewhere(
 ) -> frozenset[str]:
     """The countries of places the listed name names and the customer's name lacks, when the customer is
     in none of them ("Ansar al-Shari'a in Benghazi" against "Ansar al-Sharia" in Yemen)."""
-    words = _country_words()
-    placed = frozenset(words[token] for token in listed_only if token in words)
+    placed = countries_of(listed_only)
     if not customer_countries or not placed:
         return frozenset()
     return placed - customer_countries - named_countries((customer,))

@@ -63,7 +63,15 @@ def test_a_listed_name_of_common_words_needs_a_country_in_common() -> None:
     listed = ["DIGITAL NETWORK SERVICES"]
     value, why = found("Digital Network Services Ltd", listed, country="GB")
     assert value < THRESHOLD and "common words only" in why
-    assert found("Digital Network Services Ltd", listed, country="GB", listed_countries=("GB",))[0] >= THRESHOLD
+    placed = found("Digital Network Services Ltd", listed, country="GB", listed_countries=("GB",))
+    assert placed[0] >= THRESHOLD
+    named = ["DIGITAL NETWORK SERVICES GHANA"]
+    assert found("Digital Network Services Ghana Ltd", named, country="GH")[0] >= THRESHOLD
+
+
+def test_acronyms_skip_arabic_particles_or_keep_a_short_last_word() -> None:
+    assert found("JSMA", ["JAMA'AT SAYF AL-MULK WAL-AHRAR"])[0] >= THRESHOLD
+    assert found("ABIRAN", ["AERO BUILDING IRAN"], country="IR")[0] >= THRESHOLD
 
 
 def test_a_short_listed_name_with_a_line_of_business_added_is_another_firm() -> None:
