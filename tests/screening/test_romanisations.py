@@ -89,3 +89,9 @@ def test_one_name_in_two_romanisations_matches(customer: str, listed: str, perso
 )
 def test_near_spellings_of_other_names_stay_apart(customer: str, listed: str, person: bool) -> None:
     assert reasons(customer, listed, person=person)[0] < THRESHOLD
+
+
+def test_urdu_letters_are_read_as_their_arabic_and_persian_sounds() -> None:
+    similarity, why = reasons("ابراہیم لودھی", "LODHI, Ibrahim", person=True, country="PK")
+    assert similarity >= THRESHOLD
+    assert "abrahym ~ ibrahim" in why and "lwdhy ~ lodhi" in why
