@@ -95,3 +95,10 @@ def test_urdu_letters_are_read_as_their_arabic_and_persian_sounds() -> None:
     similarity, why = reasons("ابراہیم لودھی", "LODHI, Ibrahim", person=True, country="PK")
     assert similarity >= THRESHOLD
     assert "abrahym ~ ibrahim" in why and "lwdhy ~ lodhi" in why
+
+
+def test_armed_groups_words_meet_their_romanised_arabic() -> None:
+    similarity, why = reasons("Furqan Battalion", "KATIBAT AL-FURQAN", country="SY")
+    assert similarity >= THRESHOLD and "battalion ~ katibat" in why
+    similarity, why = reasons("Liwa al-Qadisiyah", "QADISIYAH BRIGADE", country="IQ")
+    assert similarity >= THRESHOLD and "liwa ~ brigade" in why
