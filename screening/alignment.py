@@ -12,7 +12,8 @@ from rigour.text import ascii_text
 
 from screening.names import ABJAD, NameForm, token_weight
 from screening.org_words import abbreviations, initial_letters, short_form
-from screening.scripts import korean_syllable_key
+from screening.places import is_place_word
+from screening.scripts import korean_syllable_key, korean_syllable_keys
 from screening.similarity import (
     ACRONYM_SCORE,
     CONTRACTION_SCORE,
@@ -146,8 +147,8 @@ class _Alignment:
         kinds_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in KIND_WORDS})
         if kinds_q and kinds_r:
             return kinds_q, kinds_r
-        places_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and t in PLACE_WORDS})
-        places_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in PLACE_WORDS})
+        places_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and _is_place(t)})
+        places_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and _is_place(t)})
         return (places_q, places_r) if places_q and places_r else None
 
     def other_words(self) -> list[str]:
@@ -169,6 +170,10 @@ class _Alignment:
             suffixes = _hyphen_suffixes(self.original) if "-" in self.original else frozenset()
             return [t for t in unmatched if (len(t) >= OTHER_WORD_LENGTH and t in mine) or t in suffixes]
         return []
+
+
+def _is_place(token: str) -> bool:
+    return token in PLACE_WORDS or is_place_word(token)
 
 
 _HYPHEN_SUFFIX = re.compile(r"\w-(\w{1,2})\b")
@@ -196,6 +201,25 @@ def _weight(tokens: tuple[str, ...], indexes: Iterable[int] | None = None) -> fl
     return total
 
 
+def _other_korean_syllables(left: str, right: str) -> bool:
+    """Two Korean words a syllable apart are two names ("Hyoksong", "Hyoksin"; "Kangsong", "Kangbong"):
+    each syllable is a character of its own. Syllables are compared by their consonants, as romanisations
+    write one vowel several ways ("Chosun", "Joseon")."""
+    if left == right:
+        return False
+    left_keys, right_keys = korean_syllable_keys(left), korean_syllable_keys(right)
+    if not left_keys or not right_keys:
+        return False
+    return tuple(map(_consonants_of, left_keys)) != tuple(map(_consonants_of, right_keys))
+
+
+def _consonants_of(syllable: str) -> str:
+    return syllable.translate(_NO_VOWELS)
+
+
+_NO_VOWELS = str.maketrans("", "", "aeiouwy")
+
+
 def _align(
     query_form: NameForm,
     result_form: NameForm,
@@ -214,6 +238,8 @@ def _align(
             similarity = person_token_similarity(left, right) if person else token_similarity(left, right)
             if similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
                 similarity = max(similarity, abjad_similarity(left, right))
+            if korean and similarity >= TOKEN_MIN and _other_korean_syllables(left, right):
+                similarity = 0.0
             if (
                 korean
                 and similarity < KOREAN_SCORE
@@ -332,13 +358,25 @@ def name_similarity(
     return _align(query, result, person=person, floor=floor, korean=korean).score
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """How two names matched: their similarity (0..1), what a person should know about it, and the listed
+    name's and the customer's words left unmatched."""
+
+    similarity: float
+    notes: list[str]
+    listed_only: tuple[str, ...] = ()
+    customer_only: tuple[str, ...] = ()
+
+
 def compare_names(
     query: NameForm, result: NameForm, *, person: bool = False, korean: bool = False
-) -> tuple[float, list[str]]:
-    """Similarity of two names (0..1) and what a person should know about how they matched."""
+) -> Comparison:
+    """Similarity of two names and what a person should know about how they matched."""
     if _abbreviation(query, result) or _abbreviation(result, query):
         short, long = (query, result) if _abbreviation(query, result) else (result, query)
-        return ABBREVIATION_SCORE, [f'abbreviation: "{short.original}" are the initials of "{long.original}"']
+        notes = [f'abbreviation: "{short.original}" are the initials of "{long.original}"']
+        return Comparison(ABBREVIATION_SCORE, notes)
     alignment = _align(query, result, person=person, korean=korean)
     notes = alignment.explain()
     forms = sorted(set(query.legal_forms) | set(result.legal_forms))
@@ -346,4 +384,6 @@ def compare_names(
         notes.append("legal forms set aside: " + ", ".join(forms))
     if not query.original.isascii() or not result.original.isascii():
         notes.append("compared in Latin transliteration")
-    return alignment.score, notes
+    listed_only = tuple(t for j, t in enumerate(alignment.result) if j not in alignment.used_r)
+    customer_only = tuple(t for i, t in enumerate(alignment.query) if i not in alignment.used_q)
+    return Comparison(alignment.score, notes, listed_only, customer_only)

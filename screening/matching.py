@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 from rigour.text import ascii_text
 
-from screening.alignment import compare_names, name_similarity
+from screening.alignment import Comparison, compare_names, name_similarity
 from screening.name_keys import STRONG, index_slots, probe_keys
 from screening.names import NameForm, analyse, token_weight
+from screening.places import listed_place_elsewhere, named_countries, other_place
 from screening.similarity import SHORT_TOKEN
+from screening.words import GENERIC_WORDS, TRADE_DESCRIPTORS
 
 # Chosen on the train and dev splits of tests/screening/quality/ (pairs.csv and the three former blind sets,
 # blind_pairs.csv, blind2_pairs.csv and blind3_pairs.csv) with scripts/eval_screening --sweep: of the
@@ -24,6 +26,7 @@ from screening.similarity import SHORT_TOKEN
 THRESHOLD = 0.78
 SAME_COUNTRY_BONUS = 0.04
 OTHER_COUNTRY_PENALTY = 0.25
+NAMESAKE_PENALTY = 0.25
 # Keys shared by more listed names or customers than these are too common to find candidates by.
 MAX_LISTED_PER_KEY = 1000
 MAX_CUSTOMERS_PER_KEY = 200
@@ -102,9 +105,10 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
     if best is None or best[0] <= 0 or best[0] + SAME_COUNTRY_BONUS < threshold:
         return None
     _, query, result = best
-    similarity, notes = compare_names(query, result, person=entity.person, korean=korean)
+    comparison = compare_names(query, result, person=entity.person, korean=korean)
+    similarity = comparison.similarity
     reasons = [f'"{query.original}" ~ listed name "{result.original}" (name similarity {similarity:.2f})']
-    reasons += notes
+    reasons += comparison.notes
     value = similarity
     if customer.countries and entity.countries:
         shared = customer.countries & entity.countries
@@ -119,10 +123,47 @@ def score(customer: Party, entity: Party, threshold: float = 0.0) -> Match | Non
             )
     elif not entity.countries:
         reasons.append("the listing names no country")
+    if not entity.person:
+        elsewhere = other_place(comparison.customer_only, customer.countries, entity.names, entity.countries)
+        elsewhere |= listed_place_elsewhere(comparison.listed_only, query, customer.countries)
+        if elsewhere:
+            value -= OTHER_COUNTRY_PENALTY
+            reasons.append("the names place the bodies in other countries: " + ", ".join(sorted(elsewhere)))
     if entity.person:
         reasons.append("listed as a person")
+    namesake = _namesake(
+        comparison,
+        result,
+        entity,
+        shared_country=bool(customer.countries & (entity.countries | named_countries(entity.names))),
+    )
+    if namesake:
+        value -= NAMESAKE_PENALTY
+        reasons.append(namesake)
     value = round(max(0.0, min(1.0, value)), 3)
     return Match(value, query.original, result.original, tuple(reasons))
+
+
+SHORT_NAME = 1  # word
+
+
+def _namesake(comparison: Comparison, listed: NameForm, entity: Party, *, shared_country: bool) -> str:
+    """Why the customer may be a namesake the names alone cannot tell apart (empty if not): a listed person
+    with no country met by fewer of its names (no patronymic), a listed name of common words only with no
+    country in common ("Digital Security"), or a short listed name with no country that the customer's name
+    adds a line of business to ("MAK Technologies" against "MAK")."""
+    if entity.person:
+        if not entity.countries and comparison.listed_only:
+            return "no country and not all the listed names to tell a namesake apart"
+        return ""
+    # Words as the list writes them apart: one word cut into common ones ("SOUTHFRONT") is a name of its own.
+    written_apart = len(listed.original.split()) >= len(listed.tokens)
+    if not shared_country and written_apart and all(t in GENERIC_WORDS for t in listed.tokens):
+        return "a listed name of common words only, with no country in common"
+    added = [t for t in comparison.customer_only if t in TRADE_DESCRIPTORS]
+    if not entity.countries and added and len(listed.tokens) <= SHORT_NAME:
+        return "a short listed name with no country, and the customer's name adds: " + ", ".join(added)
+    return ""
 
 
 def _blocking_weights(form: NameForm) -> tuple[float, ...]:

@@ -185,6 +185,9 @@ def _mark_dedication(tokens: list[str], symbols: list[set[str]]) -> None:
                 return
 
 
+_IN_WORD_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u02bc](?=\w)")
+
+
 @lru_cache(maxsize=65536)
 def analyse(name: str, *, person: bool = False) -> NameForm | None:
     """Reduce a name to its core tokens; None when nothing is left of it.
@@ -195,7 +198,9 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     """
     if "\u200c" in name:
         name = PERSIAN_SUFFIX.sub("", name)
-    text = spoken(name)
+    # An apostrophe inside a word joins it, as normalize_name would later: read apart, its end could be
+    # taken for a legal form ("Jama'at": "at", a Ukrainian joint-stock company).
+    text = _IN_WORD_APOSTROPHE.sub("", spoken(name))
     if not text:
         return None
     forms: list[str] = []

@@ -190,11 +190,23 @@ def initials(tokens: tuple[str, ...]) -> str:
     return "".join(t[0] for t in tokens if not t.startswith(HONORIFIC))
 
 
+# Arabic particles an acronym skips ("Jama'at Nusrat al-Islam wal-Muslimin": JNIM).
+ARABIC_PARTICLES = frozenset({"wa", "wal", "fi", "ul", "bi", "li", "lil"})
+
+
 def abbreviations(tokens: tuple[str, ...]) -> set[str]:
-    """What a name of several words may be shortened to: its initials, with or without common words."""
-    options = {initials(tokens), initials(tuple(t for t in tokens if t not in GENERIC_WORDS))}
+    """What a name of several words may be shortened to: its initials, with or without common words or
+    Arabic particles, and the initials of all but a short last word followed by that word ("Information
+    Systems Iran": ISIRAN)."""
+    options = {
+        initials(tokens),
+        initials(tuple(t for t in tokens if t not in GENERIC_WORDS)),
+        initials(tuple(t for t in tokens if t not in ARABIC_PARTICLES)),
+    }
     if tokens and tokens[-1] in GENERIC_WORDS:
         options.add(initials(tokens[:-1]))
+    if len(tokens) >= 3 and 3 <= len(tokens[-1]) <= 4:
+        options.add(initials(tokens[:-1]) + tokens[-1])
     return {o for o in options if len(o) >= 3}
 
 

@@ -60,6 +60,25 @@ _PERSIAN_LETTERS = re.compile("[\u067e\u0686\u0698\u06af\u06a9\u06cc]")
 PERSIAN_Z = str.maketrans({"\u0636": "\u0632", "\u0638": "\u0632", "\u0630": "\u0632"})
 
 
+# Letters only Urdu writes, as the Arabic or Persian letters of their sound, which ICU reads (it drops ہ, the
+# "heh goal" of ابراہیم Ibrahim): heh goal and do-chashmi heh, yeh barree, noon ghunna, the retroflex t, d, r.
+URDU_LETTERS = str.maketrans(
+    {
+        "\u06c1": "\u0647",
+        "\u06c2": "\u0647",
+        "\u06c3": "\u0629",
+        "\u06be": "\u0647",
+        "\u06d2": "\u06cc",
+        "\u06d3": "\u06cc",
+        "\u06ba": "\u0646",
+        "\u0679": "\u062a",
+        "\u0688": "\u062f",
+        "\u0691": "\u0631",
+    }
+)
+_URDU = re.compile("[\u06c1-\u06c3\u06be\u06d2\u06d3\u06ba\u0679\u0688\u0691]")
+
+
 _AIN = re.compile(r"(?<=[A-Za-z])\?(?=[A-Za-z])|\?$")
 # Persian plural and adjective endings written after a zero-width non-joiner ("پایانه‌های": terminals).
 PERSIAN_SUFFIX = re.compile("\u200c(?:هایی|های|ها|ای|ی)(?=\\s|$)")
@@ -77,10 +96,12 @@ _HAN_PLACE_SUFFIXES = frozenset("市省县区")  # city, province, county, distr
 
 def spoken(name: str) -> str:
     """A name made ready to be read in Latin: Thai read already (its vowel signs would be taken for accents
-    and dropped), ض, ظ and ذ of a Persian name read z, Chinese cut into words, lower case, and Persian's
-    ezafe dropped from words written in Latin."""
+    and dropped), Urdu's own letters written as Arabic ones, ض, ظ and ذ of a Persian name read z, Chinese
+    cut into words, lower case, and Persian's ezafe dropped from words written in Latin."""
     if _THAI.search(name):
         name = _THAI_WORD.sub(lambda word: thai_latin(word.group()), name)
+    if _URDU.search(name):
+        name = name.translate(URDU_LETTERS)
     if _PERSIAN_LETTERS.search(name):
         name = name.translate(PERSIAN_Z)
     return _EZAFE.sub("", " ".join(segment_han(name).casefold().split()))
@@ -189,6 +210,23 @@ def korean_syllable_key(token: str) -> str:
     for old, new in _KOREAN_ROMANISATIONS:
         token = token.replace(old, new)
     return _REVISED_INITIALS.get(token[0], token[0]) + token[1:] if token else ""
+
+
+# A romanised Korean syllable: an initial consonant, a vowel, and a final consonant when no vowel follows.
+_KOREAN_SYLLABLE = re.compile(
+    r"(?:kk|tt|pp|ss|jj|ch|[gkndrlmbpsjht])?(?:wae|wa|we|wi|wo|yae|yeo|ya|ye|yo|yu|ui|ae|eo|oe|eu|[aeiou])"
+    r"(?:ng|[kntlmp](?![aeiouwy]))?"
+)
+
+
+@lru_cache(maxsize=1 << 14)
+def korean_syllable_keys(token: str) -> tuple[str, ...]:
+    """The syllables of a romanised Korean word of two syllables or more, each as korean_syllable_key writes
+    it ("Hyoksin": hyok, sin); empty when the word does not read as Korean syllables."""
+    syllables = _KOREAN_SYLLABLE.findall(token)
+    if len(syllables) < 2 or "".join(syllables) != token:
+        return ()
+    return tuple(korean_syllable_key(syllable) for syllable in syllables)
 
 
 def word_latin(word: str, *, person: bool = True) -> list[str]:

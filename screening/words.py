@@ -58,6 +58,14 @@ PLACE_WORDS = frozenset(
     delhi karachi lahore london paris berlin hamburg frankfurt munich milan rome madrid vienna zurich geneva
     """.split()
 )
+# Words a firm adds to its name to say what it does ("MAK Technologies", "Jamal Network Solutions"): added to
+# a short listed name that gives no country, they name another firm of that short name.
+TRADE_DESCRIPTORS = frozenset(
+    """
+    solutions solution technology technologies international global systems software services network
+    networks digital consulting holding holdings
+    """.split()
+)
 # Words that say what kind of body it is: two names that differ in them name two different bodies.
 KIND_WORDS = frozenset(
     """
