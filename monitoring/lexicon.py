@@ -363,9 +363,9 @@ def text_language(text: str) -> str | None:
     `stopwords`, compared as written, so the script counts), or None when no language leads."""
     spaced, unspaced = _stopwords()
     counts: dict[str, int] = {}
-    for word in _WORD.findall(text.lower()):
+    for word, found in Counter(_WORD.findall(text.lower())).items():
         for code in spaced.get(word, ()):
-            counts[code] = counts.get(code, 0) + 1
+            counts[code] = counts.get(code, 0) + found
     if UNSPACED.search(text):
         for word, codes in unspaced.items():
             found = text.count(word)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from monitoring.lexicon import text_language
 from monitoring.text import Folded, fold, fold_key, html_to_text, transliterate
 
 
@@ -105,3 +106,10 @@ def test_deeply_nested_markup_is_read_in_linear_time():
     started = time.monotonic()
     assert html_to_text("<div><b>" * 100_000 + "Cellebrite") == "Cellebrite"
     assert time.monotonic() - started < 10.0
+
+
+def test_a_text_language_is_the_one_whose_function_words_come_most_often():
+    assert text_language("The report and the answer of the ministry: the end.") == "en"
+    assert text_language("Der Bericht und die Antwort der Polizei, und der Rest.") == "de"
+    assert text_language("the and der und") is None  # a tie names no language
+    assert text_language("Report") is None
