@@ -261,8 +261,8 @@ def features(
         reasons.append("the text speaks of no security matter, harm or crime")
     # A name written in the language of the customer's country ("Nemzetbiztonsági Szakszolgálat" in a
     # Hungarian text) is less likely another country's body, whatever other countries the text names.
-    language = lexicon.text_language(text) if shape in ("name", "generic") else None
-    if language is not None and language in _languages_of(alias.customer.country):
+    own = _languages_of(alias.customer.country) if shape in ("name", "generic") else frozenset()
+    if own and lexicon.text_language(text) in own:
         found[f"{shape}&language:own"] = 1.0
         reasons.append(f"the text is in a language of {country_name(alias.customer.country)}")
     # How much a country tells depends on the shape of the name and on the kind of customer (a company

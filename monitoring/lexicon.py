@@ -357,15 +357,28 @@ def _stopwords() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]
 _WORD = re.compile(r"\w+")
 
 
+def _word_counts(text: str) -> Counter[str]:
+    """How often each word (a run of \\w characters) occurs: each distinct run between spaces is read once,
+    and only those holding punctuation are cut into words."""
+    counts: Counter[str] = Counter()
+    for token, found in Counter(text.split()).items():
+        if token.isalnum():  # the characters \\w matches, but the underscore
+            counts[token] += found
+        else:
+            for word in _WORD.findall(token):
+                counts[word] += found
+    return counts
+
+
 @lru_cache(maxsize=8)
 def text_language(text: str) -> str | None:
     """The language a text is written in, by its most frequent function words (each language's
     `stopwords`, compared as written, so the script counts), or None when no language leads."""
     spaced, unspaced = _stopwords()
     counts: dict[str, int] = {}
-    for word in _WORD.findall(text.lower()):
+    for word, found in _word_counts(text.lower()).items():
         for code in spaced.get(word, ()):
-            counts[code] = counts.get(code, 0) + 1
+            counts[code] = counts.get(code, 0) + found
     if UNSPACED.search(text):
         for word, codes in unspaced.items():
             found = text.count(word)

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import repeat
 from pathlib import Path
 
 PATH = Path(__file__).parent / "parameters.json"
@@ -27,9 +28,10 @@ class Model:
 
     def probability(self, features: dict[str, float] | Iterable[str]) -> float:
         if isinstance(features, dict):
-            total = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
+            weight = self.weights.get
+            total = self.bias + sum([weight(k, 0.0) * v for k, v in features.items()])
         else:
-            total = self.bias + sum(self.weights.get(k, 0.0) for k in features)
+            total = self.bias + sum(map(self.weights.get, features, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(min(total, 50.0), -50.0)))
 
 

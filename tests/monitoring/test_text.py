@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from monitoring.lexicon import _word_counts, text_language
 from monitoring.text import Folded, fold, fold_key, html_to_text, transliterate
 
 
@@ -105,3 +108,15 @@ def test_deeply_nested_markup_is_read_in_linear_time():
     started = time.monotonic()
     assert html_to_text("<div><b>" * 100_000 + "Cellebrite") == "Cellebrite"
     assert time.monotonic() - started < 10.0
+
+
+def test_a_text_language_is_the_one_whose_function_words_come_most_often():
+    assert text_language("The report and the answer of the ministry: the end.") == "en"
+    assert text_language("Der Bericht und die Antwort der Polizei, und der Rest.") == "de"
+    assert text_language("the and der und") is None  # a tie names no language
+    assert text_language("Report") is None
+
+
+def test_words_are_counted_as_runs_of_word_characters_whatever_the_punctuation():
+    text = "The end, the_end (the) l'état: «the» 3rd Über über"
+    assert _word_counts(text) == Counter(re.findall(r"\w+", text))
