@@ -196,8 +196,10 @@ ARABIC_PARTICLES = frozenset({"wa", "wal", "fi", "ul", "bi", "li", "lil"})
 
 def abbreviations(tokens: tuple[str, ...]) -> set[str]:
     """What a name of several words may be shortened to: its initials, with or without common words or
-    Arabic particles, and the initials of all but a short last word followed by that word ("Information
-    Systems Iran": ISIRAN)."""
+    Arabic particles, the initials of all but a short last word followed by that word ("Information
+    Systems Iran": ISIRAN), those of all but a last "company" followed by "co" ("Iran Tractor Manufacturing
+    Company": ITMCO), and a short first word of its own followed by the others' initials ("IRGC Navy":
+    IRGCN)."""
     options = {
         initials(tokens),
         initials(tuple(t for t in tokens if t not in GENERIC_WORDS)),
@@ -207,7 +209,16 @@ def abbreviations(tokens: tuple[str, ...]) -> set[str]:
         options.add(initials(tokens[:-1]))
     if len(tokens) >= 3 and 3 <= len(tokens[-1]) <= 4:
         options.add(initials(tokens[:-1]) + tokens[-1])
+    if len(tokens) >= 3 and tokens[-1] == "company":
+        options.add(initials(tokens[:-1]) + "co")
+    if len(tokens) >= 2 and _own_short_word(tokens[0]):
+        options.add(tokens[0] + initials(tokens[1:]))
     return {o for o in options if len(o) >= 3}
+
+
+def _own_short_word(token: str) -> bool:
+    """A short word that is a name's own, not a common word of names ("IRGC", not "Bank")."""
+    return 3 <= len(token) <= 5 and token.isalpha() and token not in GENERIC_WORDS and not org_meanings(token)
 
 
 def short_form(tokens: tuple[str, ...]) -> str | None:
