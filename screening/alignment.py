@@ -310,8 +310,8 @@ def _align(
         extra = [i for i in range(len(query)) if i not in used_q]
         weight_q -= _weight(query, extra) * (1 - PERSON_EXTRA_WEIGHT)
     elif not person and _short_form(query, result, used_q, used_r):
-        # The customer wrote a long listed name by its own word(s), leaving out common ones ("HODICO" for
-        # "Heavy Oil Distribution Company HODICO"): count those less.
+        # The customer wrote a long listed name by its own word(s), leaving out common ones ("SADRA" for
+        # "Iran Marine Industrial Company, SADRA"): count those less.
         extra = [j for j in range(len(result)) if j not in used_r]
         weight_r -= _weight(result, extra) * (1 - SHORT_FORM_EXTRA_WEIGHT)
     matched_q = sum(token_weight(query[i]) * s for i, s in used_q.items())
