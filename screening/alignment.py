@@ -11,7 +11,7 @@ from functools import lru_cache
 from rigour.text import ascii_text
 
 from screening.names import ABJAD, NameForm, token_weight
-from screening.org_words import abbreviations, initial_letters, short_form
+from screening.org_words import abbreviations, initial_letters, org_meanings, short_form
 from screening.places import is_place_word
 from screening.scripts import korean_syllable_key, korean_syllable_keys
 from screening.similarity import (
@@ -41,6 +41,8 @@ OTHER_KIND_PENALTY = 0.2
 OTHER_WORD_PENALTY = 0.15  # the customer's name holds a distinctive word the listed one lacks (another body)
 OTHER_WORD_LENGTH = 5
 PERSON_EXTRA_WEIGHT = 0.3
+SHORT_FORM_EXTRA_WEIGHT = 0.3  # a listed body's common words a short form leaves out ("Sepanir Co.")
+SHORT_FORM_MATCH = 0.9  # how well a short form's own word must meet the listed one
 
 
 _Words = tuple[tuple[str, ...], tuple[frozenset[str], ...]]
@@ -307,6 +309,11 @@ def _align(
         # The customer gave more: another family name, or a name in another script ("Lam Cheng Yuet-ngor").
         extra = [i for i in range(len(query)) if i not in used_q]
         weight_q -= _weight(query, extra) * (1 - PERSON_EXTRA_WEIGHT)
+    elif not person and _short_form(query, result, used_q, used_r):
+        # The customer wrote a long listed name by its own word(s), leaving out common ones ("SADRA" for
+        # "Iran Marine Industrial Company, SADRA"): count those less.
+        extra = [j for j in range(len(result)) if j not in used_r]
+        weight_r -= _weight(result, extra) * (1 - SHORT_FORM_EXTRA_WEIGHT)
     matched_q = sum(token_weight(query[i]) * s for i, s in used_q.items())
     matched_r = sum(token_weight(result[j]) * s for j, s in used_r.items())
     if not weight_q or not weight_r:
@@ -341,6 +348,19 @@ def _align(
     elif alignment.other_words():
         alignment.score = max(0.0, coverage - OTHER_WORD_PENALTY)
     return alignment
+
+
+def _short_form(
+    query: tuple[str, ...], result: tuple[str, ...], used_q: dict[int, float], used_r: dict[int, float]
+) -> bool:
+    """Whether every word of the customer's name met the listed name, one distinctive word among them
+    nearly as written, and the listed words left over are all common words of bodies' names or places."""
+    if len(used_q) < len(query) or len(used_r) == len(result):
+        return False
+    if not any(s >= SHORT_FORM_MATCH and query[i] not in GENERIC_WORDS for i, s in used_q.items()):
+        return False
+    left_over = (result[j] for j in range(len(result)) if j not in used_r)
+    return all(t in GENERIC_WORDS or _is_place(t) or org_meanings(t) for t in left_over)
 
 
 def _abbreviation(short: NameForm, long: NameForm) -> bool:

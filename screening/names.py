@@ -21,7 +21,7 @@ from rigour.names import (
 )
 
 from screening.legal_forms import EXTRA_LEGAL_FORMS, EXTRA_LEGAL_PHRASES
-from screening.org_words import COMPOUND_LENGTH, FOREIGN_COMMON, org_meanings, split_compound
+from screening.org_words import COMPOUND_LENGTH, FOREIGN_COMMON, org_meanings, split_compound, stem_meanings
 from screening.scripts import ARABIC_CLITIC, PERSIAN_SUFFIX, latin, spoken, word_latin
 from screening.words import (
     DEDICATIONS,
@@ -229,9 +229,10 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
     for word, meaning in zip(words, tagged, strict=True):
         for token in word_latin(word, person=person):
             token = SYNONYMS.get(token, token)
-            for part in (token,) if person or len(token) < COMPOUND_LENGTH else split_compound(token):
+            parts = (token,) if person or len(token) < COMPOUND_LENGTH else split_compound(token)
+            for part in parts:
                 tokens.append(part)
-                extra = None if person else org_meanings(part)
+                extra = None if person else org_meanings(part) if len(parts) == 1 else stem_meanings(part)
                 symbols.append(meaning | extra if extra else meaning)
     if not person:
         _drop_phrases(tokens, symbols, forms)

@@ -12,6 +12,9 @@ from screening.words import GENERIC_WORDS, HONORIFIC, SYNONYMS
 _Table = dict[str, frozenset[str]]
 
 
+STEM_LANGUAGE = "ru-stem"
+
+
 def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
     """org_words.tsv read as the analyser reads names: meanings by word and by its skeleton, and the
     words of other languages than English whose English words are common ones."""
@@ -23,6 +26,8 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
         if not line.strip() or line.startswith("#"):
             continue
         meaning, language, words = line.split("\t")
+        if language == STEM_LANGUAGE:
+            continue  # syllable stems mean something only inside a compound (split_compound)
         for word in words.split():
             word = ARABIC_CLITIC.sub("", PERSIAN_SUFFIX.sub("", word))
             if language == "fa":
@@ -170,11 +175,55 @@ def acronym_slots(tokens: tuple[str, ...], longest: int = ACRONYM_RUN) -> set[st
 COMPOUND_LENGTH = 9
 
 
+def _load_stems() -> dict[str, frozenset[str]]:
+    """The syllable stems Russian names are compounded of ("vnesh", "torg": Vneshtorgbank), by meaning."""
+    stems: dict[str, set[str]] = {}
+    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        meaning, language, words = line.split("\t")
+        if language == STEM_LANGUAGE:
+            for word in words.split():
+                stems.setdefault(word, set()).add("W" + meaning)
+    return {stem: frozenset(meanings) for stem, meanings in stems.items()}
+
+
+STEMS = _load_stems()
+STEM_HEAD = 4  # a compound's first part may be a name of its own this long or longer ("Primsotsbank")
+
+
+def _stem_parts(token: str, *, head: bool = True) -> tuple[str, ...] | None:
+    """The token read wholly as syllable stems (longest first), or, with `head`, as a name's own word and
+    stems; None if it cannot be."""
+    if token in STEMS:
+        return (token,)
+    for end in range(len(token) - 1, 1, -1):
+        if token[:end] in STEMS:
+            rest = _stem_parts(token[end:], head=False)
+            if rest:
+                return (token[:end], *rest)
+    if head:
+        for end in range(STEM_HEAD, len(token) - 2):
+            rest = _stem_parts(token[end:], head=False)
+            if rest and len(rest) >= 2:
+                return (token[:end], *rest)
+    return None
+
+
+def stem_meanings(part: str) -> frozenset[str]:
+    """What a part of a compound means: a syllable stem's meaning, or the word's own."""
+    return STEMS.get(part) or org_meanings(part)
+
+
 def split_compound(token: str) -> tuple[str, ...]:
     """A word made of another and a common word of organisations, cut in two ("radiozavod": radio,
-    zavod; "verkhnevolzhsky": verkhne, volzhsky); other words as they are."""
+    zavod; "verkhnevolzhsky": verkhne, volzhsky), or of Russian syllable stems ("vneshtorgbank": vnesh,
+    torg, bank); other words as they are."""
     if len(token) < COMPOUND_LENGTH or token in ORG_MEANINGS or token in GENERIC_WORDS:
         return (token,)
+    stems = _stem_parts(token) if token.isalpha() else None
+    if stems and len(stems) >= 3:
+        return stems
     for end in _COMPOUND_ENDS.get(token[-5:], ()):
         head = token[: -len(end)]
         if token.endswith(end) and len(head) >= 4:
@@ -196,8 +245,10 @@ ARABIC_PARTICLES = frozenset({"wa", "wal", "fi", "ul", "bi", "li", "lil"})
 
 def abbreviations(tokens: tuple[str, ...]) -> set[str]:
     """What a name of several words may be shortened to: its initials, with or without common words or
-    Arabic particles, and the initials of all but a short last word followed by that word ("Information
-    Systems Iran": ISIRAN)."""
+    Arabic particles, the initials of all but a short last word followed by that word ("Information
+    Systems Iran": ISIRAN), those of all but a last "company" followed by "co" ("Iran Tractor Manufacturing
+    Company": ITMCO), and a short first word of its own followed by the others' initials ("IRGC Navy":
+    IRGCN)."""
     options = {
         initials(tokens),
         initials(tuple(t for t in tokens if t not in GENERIC_WORDS)),
@@ -207,7 +258,16 @@ def abbreviations(tokens: tuple[str, ...]) -> set[str]:
         options.add(initials(tokens[:-1]))
     if len(tokens) >= 3 and 3 <= len(tokens[-1]) <= 4:
         options.add(initials(tokens[:-1]) + tokens[-1])
+    if len(tokens) >= 3 and tokens[-1] == "company":
+        options.add(initials(tokens[:-1]) + "co")
+    if len(tokens) >= 2 and _own_short_word(tokens[0]):
+        options.add(tokens[0] + initials(tokens[1:]))
     return {o for o in options if len(o) >= 3}
+
+
+def _own_short_word(token: str) -> bool:
+    """A short word that is a name's own, not a common word of names ("IRGC", not "Bank")."""
+    return 3 <= len(token) <= 5 and token.isalpha() and token not in GENERIC_WORDS and not org_meanings(token)
 
 
 def short_form(tokens: tuple[str, ...]) -> str | None:

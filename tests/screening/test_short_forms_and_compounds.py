@@ -1,0 +1,66 @@
+"""Short forms of long listed names, acronyms of a listed acronym and its other words, Russian syllable
+compounds and romanised Persian words of bodies' names (names invented for the tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.matching import THRESHOLD, Party, score
+
+
+def reasons(customer: str, country: str, listed: str) -> tuple[float, str]:
+    result = score(Party.build([customer], [country]), Party.build([listed], [country]))
+    return (result.score, "; ".join(result.reasons)) if result else (0.0, "")
+
+
+def test_a_long_listed_name_written_by_its_own_word_alone() -> None:
+    similarity, why = reasons("KORVANEX", "IR", "NORTHERN MARINE DISTRIBUTION COMPANY KORVANEX")
+    assert similarity >= THRESHOLD
+    assert "words on one side only: northern, marine, distribution" in why
+
+
+def test_a_short_form_leaving_out_a_distinctive_listed_word_is_not_one() -> None:
+    similarity, _ = reasons("KORVANEX", "IR", "KORVANEX BALDERIM SHIPPING COMPANY")
+    assert similarity < THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed", "acronym"),
+    [
+        ("NKTMCO", "NORTH KAVIR TRACTOR MANUFACTURING COMPANY", "nktmco"),
+        ("ZRGCN", "ZRGC NAVY", "zrgcn"),
+    ],
+)
+def test_acronyms_with_co_for_company_or_a_listed_acronym_kept_whole(
+    customer: str, listed: str, acronym: str
+) -> None:
+    similarity, why = reasons(customer, "IR", listed)
+    assert similarity >= THRESHOLD
+    assert "are the initials of" in why
+    assert reasons("BANKS", "IR", "BANK SEPAH")[0] < THRESHOLD  # a common first word is not an acronym
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed", "reason"),
+    [
+        ("Moscow Regional Road Bank PJSC", "MOSOBLDORBANK", "regional ~ obl"),
+        ("Foreign Trade Bank of Tver", "TVERVNESHTORGBANK", "foreign ~ vnesh"),
+    ],
+)
+def test_a_russian_syllable_compound_meets_its_english_words(customer: str, listed: str, reason: str) -> None:
+    similarity, why = reasons(customer, "RU", listed)
+    assert similarity >= THRESHOLD
+    assert reason in why
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed", "reason"),
+    [
+        ("Kashtirani-e Jonoub Khat-e Dariush", "SOUTHERN SHIPPING LINES DARIUSH", "jonoub ~ southern"),
+        ("لشکر زاگرسیون", "ZAGROSIYOUN DIVISION", "lshkr ~ division"),
+    ],
+)
+def test_persian_words_of_bodies_names_meet_their_english(customer: str, listed: str, reason: str) -> None:
+    similarity, why = reasons(customer, "IR", listed)
+    assert similarity >= THRESHOLD
+    assert reason in why
