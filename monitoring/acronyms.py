@@ -57,6 +57,26 @@ def spelled_elsewhere(text: str, acronym: str, start: int) -> str | None:
             found = text.find(acronym, end)
         else:
             found = text.find(acronym, found + 1)
+    return _capitalised_expansion(text, acronym)
+
+
+# A run of capitalised words, with articles and prepositions between them ("Financial Stability Board").
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w-]*(?:\s+(?:(?:of|and|for|de|del|la|des|du|y|et)\s+)?[A-Z][\w-]*)+")
+
+
+def _capitalised_expansion(text: str, acronym: str) -> str | None:
+    """A capitalised name anywhere in the text whose initials are the acronym's letters, one by one
+    ("Il Financial Stability Board chiede ... la lettera dell'FSB")."""
+    letters = fold_key(acronym).replace(" ", "")
+    if len(letters) < 3 or not acronym.isascii():
+        return None
+    for run in _CAPITALISED_RUN.finditer(text):
+        words = run.group().split()
+        for first in (n for n, word in enumerate(words) if fold_key(word) not in STOPWORDS):
+            for last in range(first + 1, len(words) + 1):
+                phrase = " ".join(words[first:last])
+                if initials(phrase) == letters and words[last - 1][:1].isupper():
+                    return phrase
     return None
 
 

@@ -121,3 +121,13 @@ def inflects(language: str, word: str, base: str) -> bool:
         return True
     root = stem(language, base)
     return root is not None and len(root) >= _MIN_STEM and stem(language, word) == root
+
+
+def word_stem(word: str) -> str:
+    """The start of a word that its inflected forms share (Biuro/Biura, Служба/Службы)."""
+    return word if len(word) <= 3 else word[: min(5, len(word) - 1)]
+
+
+def word_stems(word: str) -> tuple[str, ...]:
+    """A text word's stems: its own, and a five-letter name word's (gárdához of gárda: "gárd")."""
+    return (word_stem(word), word[:4]) if len(word) > 5 else (word_stem(word),)

@@ -23,6 +23,7 @@ import ahocorasick
 from monitoring import lexicon
 from monitoring.aliases import alias_texts, keys_of
 from monitoring.countries import CountryMention, country_automata, country_mentions
+from monitoring.inflection import word_stem, word_stems
 from monitoring.judging import (
     HOPELESS,
     Alias,
@@ -60,11 +61,6 @@ _SECURITY = frozenset({"surveillance", "detention", "violence", "repression", "p
 _MAX_SUFFIX = 4  # letters a one-word name may carry as an ending (র‍্যাবের, Hikvisiona)
 _POLICE_WORD, _STEM_TRIGGER = -1, -2
 _DERIVED = frozenset({"unqualified", "suffixed"})
-
-
-def _stem(word: str) -> str:
-    """The start of a word that its inflected forms share (Biuro/Biura, Служба/Службы)."""
-    return word if len(word) <= 3 else word[: min(5, len(word) - 1)]
 
 
 def min_confidence() -> float:
@@ -156,7 +152,7 @@ class Matcher:
                 if len(words) == 1 and len(folded) >= 3 and not latin_acronym:
                     keys.setdefault((folded, True), []).append((index, "suffixed"))
                 if len(words) >= 2 and alias.shape in ("name", "generic"):
-                    stems = [_stem(w) for w in words]
+                    stems = [word_stem(w) for w in words]
                     if stems != words:
                         stemmed.setdefault(" ".join(stems), []).append(index)
                         # A stem of one or two letters is a whole word (longer words' stems have three).
@@ -321,10 +317,10 @@ class Matcher:
                 elif index == _STEM_TRIGGER:
                     # At the key that is the word's stem, once per first stem the word begins with.
                     word = view[view_start : word_end if stem else stop]
-                    word_stem = _stem(word)
-                    if len(word_stem) == (view_end + 1 if stem else stop) - view_start:
+                    first_stem = word_stem(word)
+                    if len(first_stem) == (view_end + 1 if stem else stop) - view_start:
                         whole = len(word) in (4, 5) and word in second  # "anal" is "ana"'s and its own
-                        triggers += [view_start] * (self._begun[word_stem] + whole)
+                        triggers += [view_start] * (self._begun[first_stem] + whole)
                 elif form == "suffixed":
                     if 0 < word_end - stop <= _MAX_SUFFIX:
                         found.append((self._alias(index), form, view_start, word_end))
@@ -370,7 +366,7 @@ class Matcher:
         Words are read up to the first punctuation (two spaces in the view): a name never spans one.
         """
         words = view[view_start : view_start + 40 * self._longest].split(" ", self._longest)[: self._longest]
-        if len(words) < 2 or _stem(words[1]) not in self._second.get(_stem(words[0]), ()):
+        if len(words) < 2 or self._second.get(word_stem(words[0]), set()).isdisjoint(word_stems(words[1])):
             return []
         found = []
         stems: list[str] = []
@@ -378,10 +374,11 @@ class Matcher:
         for count, word in enumerate(words, start=1):
             if not word:
                 break
-            stems.append(_stem(word))
+            stems.append(word_stem(word))
             end += len(word) + 1
             if count >= 2:
-                for index in self._stemmed.get(" ".join(stems), ()):
+                keys = {" ".join([*stems[:-1], last]) for last in word_stems(word)}
+                for index in (index for key in keys for index in self._stemmed.get(key, ())):
                     if " ".join(words[:count]) != fold_key(self._alias(index).text):
                         found.append((self._alias(index), "stemmed", view_start, end))
         return found

@@ -1,5 +1,6 @@
 """A country's one watched police force, found as that country's police ("die türkische Polizei",
-"la policía de Nicaragua"): a police word near a country word."""
+"la policía de Nicaragua"): a police word near a country word, or anywhere in a text that names that
+country and no other ("nelle Filippine ... la polizia")."""
 
 from __future__ import annotations
 
@@ -16,9 +17,12 @@ def police_hits(
     police_words: list[tuple[int, int]],
     countries: list[CountryMention],
 ) -> list[tuple[Hit, int, int, str]]:
-    """A hit on each watched police force whose country is named within reach of a police word."""
+    """A hit on each watched police force whose country is named within reach of a police word, or
+    named alone in the text (the police word alone is then the match)."""
     found = []
+    only = {country.country for country in countries}
     for word_start, word_end in police_words:
+        near = False
         for country in countries:
             if country.country not in police:
                 continue
@@ -26,8 +30,13 @@ def police_hits(
             after = 0 <= country.view_start - word_end <= POLICE_REACH
             if not (before or after):
                 continue
+            near = True
             low, high = min(word_start, country.view_start), max(word_end, country.view_end)
             start, end = folded.span(low, high)
             for alias in police[country.country]:
                 found.append((Hit(alias, "country-police", low, high), start, end, "title"))
+        if not near and len(only) == 1 and (country_code := next(iter(only))) in police:
+            start, end = folded.span(word_start, word_end)
+            for alias in police[country_code]:
+                found.append((Hit(alias, "country-police", word_start, word_end), start, end, "title"))
     return found

@@ -162,3 +162,16 @@ def test_an_inflected_name_is_found_whatever_the_length_of_its_first_word():
     assert found("Anal") == [2, 2]  # "anal" begins the first stems "an" and "ana", and its stem is "ana"
     assert found("Analityk") == [3, 3, 3]  # "an", "ana" and "anali"
     assert found("Antena") == []
+
+
+def test_a_five_letter_last_word_is_found_with_a_longer_ending():
+    # The name's "Garda" is stemmed "gard"; a text word longer than five letters is stemmed to five
+    # ("gardah"), so it is also looked up by its first four letters.
+    matcher = Matcher.build([WatchName(1, "Nemzeti Garda", (), "HU", CustomerKind.GOVERNMENT)])
+
+    def found(text: str) -> list[int]:
+        return [customer for customer, _ in matcher.candidates(f"A rendőrség szerint {text} tegnap.")]
+
+    assert found("a Nemzeti Gárdához fordult") == [1]
+    assert found("a Nemzeti Gárdának") == [1]
+    assert found("a Nemzeti Garázsban") == []

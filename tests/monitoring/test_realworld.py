@@ -1,15 +1,16 @@
 """Guard rails: the watcher's figures on the real-world corpus's test split (tests/monitoring/realworld).
 
-The parameters are fitted on train, dev and the four former blind sets, test (looked at in earlier
-sessions), test2, test3 and test4 (each evaluated once blind, then seen; a fifth blind set, test5, kept
-by others, gives the figures): scripts/fit_levels --splits train+dev+test+test2+test3+test4
---include-test. These minimums are set about 0.005 below what the fitted parameters measure on the old
-test split (scripts/eval_realworld --split test; the figures are in realworld/README.md), so that a
-change to a weight, a threshold or a term list that breaks the calibration fails here. The last tests
-check that the rails hold: a weaker acronym weight, a higher critical threshold or a lighter violence
-weight, each written to a parameter file of its own, makes at least one of these checks fail (where a
-lighter weight moves no mention and no level of this split, the mean confidence of the mention model on
-labelled mentions, and of the critical model on critical mentions, catch it).
+The parameters are fitted on train, dev and the five former blind sets, test (looked at in earlier
+sessions), test2, test3, test4 and test5 (each evaluated once blind, then seen; a sixth blind set,
+test6, kept by others, gives the figures): scripts/fit_levels --splits
+train+dev+test+test2+test3+test4+test5 --include-test. These minimums are set about 0.005 below what
+the fitted parameters measure on the old test split (scripts/eval_realworld --split test; the figures
+are in realworld/README.md), so that a change to a weight, a threshold or a term list that breaks the
+calibration fails here. The last tests check that the rails hold: a weaker acronym weight, a higher
+critical threshold or a lighter violence weight, each written to a parameter file of its own, makes at
+least one of these checks fail (where a lighter weight moves no mention and no level of this split, the
+mean confidence of the mention model on labelled mentions, and of the critical model on critical
+mentions, catch it).
 Each tuple: mentions precision, mentions recall, warning-level alerts precision, recall.
 """
 
@@ -42,30 +43,30 @@ LANGUAGES = {
     "el": (15, 0.995, 0.904, 0.828, 0.55),
     "en": (25, 0.904, 0.947, 0.947, 0.947),
     "es": (19, 0.995, 0.947, 0.837, 0.936),
-    "fr": (15, 0.895, 0.995, 0.883, 0.995),
+    "fr": (15, 0.745, 0.995, 0.695, 0.87),
     "hu": (15, 0.995, 0.995, 0.661, 0.661),
-    "id": (17, 0.942, 0.995, 0.795, 0.918),
+    "id": (17, 0.942, 0.995, 0.78, 0.841),
     "pl": (16, 0.995, 0.687, 0.995, 0.722),
-    "pt": (15, 0.995, 0.995, 0.813, 0.995),
+    "pt": (15, 0.995, 0.995, 0.895, 0.995),
     "ru": (15, 0.995, 0.895, 0.852, 0.995),
-    "sr": (15, 0.932, 0.995, 0.78, 0.995),
+    "sr": (15, 0.928, 0.928, 0.764, 0.904),
     "tr": (16, 0.995, 0.918, 0.87, 0.772),
     "uk": (16, 0.764, 0.828, 0.661, 0.883),
 }
 KINDS = {
-    "government": (0.913, 0.88, 0.8, 0.825),
-    "private": (0.979, 0.995, 0.911, 0.995),
+    "government": (0.899, 0.873, 0.779, 0.795),
+    "private": (0.979, 0.995, 0.927, 0.995),
     "reseller": (0.995, 0.995, 0.995, 0.995),
     "soe": (0.995, 0.995, 0.745, 0.995),
 }
-CRITICAL = (0.758, 0.811)  # critical-level precision, recall over the whole test split
-OVERALL = (0.938, 0.92, 0.842, 0.889)
+CRITICAL = (0.755, 0.797)  # critical-level precision, recall over the whole test split
+OVERALL = (0.928, 0.915, 0.834, 0.87)
 # The critical model's mean probability over the test split's mentions labelled critical (credible
-# sources): a lighter harm weight lowers it even where no level crosses the threshold (measured 0.722).
-CRITICAL_CONFIDENCE = 0.717
+# sources): a lighter harm weight lowers it even where no level crosses the threshold (measured 0.707).
+CRITICAL_CONFIDENCE = 0.702
 # The mention model's mean confidence for the labelled mentions of the test split (the best hit of each
-# labelled customer): a lighter weight for a shape of name lowers it before any mention is lost (0.914).
-MENTION_CONFIDENCE = 0.908
+# labelled customer): a lighter weight for a shape of name lowers it before any mention is lost (0.918).
+MENTION_CONFIDENCE = 0.912
 
 
 def _measure() -> Report:
