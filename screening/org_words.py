@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from screening.scripts import ARABIC_CLITIC, ORG_WORDS_FILE, PERSIAN_SUFFIX, PERSIAN_Z, word_latin
+from screening.scripts import ARABIC_CLITIC, PERSIAN_SUFFIX, PERSIAN_Z, org_word_rows, word_latin
 from screening.spelling import abjad_loose_key, consonants, skeleton
 from screening.words import GENERIC_WORDS, HONORIFIC, SYNONYMS
 
@@ -22,13 +22,10 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
     abjad: dict[str, set[str]] = {}
     english: dict[str, set[str]] = {}
     foreign: dict[str, set[str]] = {}
-    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        meaning, language, words = line.split("\t")
+    for meaning, language, words in org_word_rows():
         if language == STEM_LANGUAGE:
             continue  # syllable stems mean something only inside a compound (split_compound)
-        for word in words.split():
+        for word in words:
             word = ARABIC_CLITIC.sub("", PERSIAN_SUFFIX.sub("", word))
             if language == "fa":
                 word = word.translate(PERSIAN_Z)
@@ -88,12 +85,9 @@ def _load_initials() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str
     and those of its Russian words alone (blocking keys)."""
     found: dict[str, set[str]] = {}
     russian: dict[str, set[str]] = {}
-    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        meaning, language, words = line.split("\t")
+    for meaning, language, words in org_word_rows():
         if language in ("en", "ru"):
-            for word in words.split():
+            for word in words:
                 for token in word_latin(word):
                     found.setdefault("W" + meaning, set()).add(token[0])
                     if language == "ru":
@@ -178,12 +172,9 @@ COMPOUND_LENGTH = 9
 def _load_stems() -> dict[str, frozenset[str]]:
     """The syllable stems Russian names are compounded of ("vnesh", "torg": Vneshtorgbank), by meaning."""
     stems: dict[str, set[str]] = {}
-    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        meaning, language, words = line.split("\t")
+    for meaning, language, words in org_word_rows():
         if language == STEM_LANGUAGE:
-            for word in words.split():
+            for word in words:
                 stems.setdefault(word, set()).add("W" + meaning)
     return {stem: frozenset(meanings) for stem, meanings in stems.items()}
 

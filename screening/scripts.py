@@ -4,6 +4,7 @@ Persian, Arabic, Chinese (pinyin), Korean (McCune-Reischauer) and Thai (Royal Th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -289,14 +290,20 @@ def pinyin(token: str) -> tuple[str, ...] | None:
 ORG_WORDS_FILE = Path(__file__).with_name("org_words.tsv")
 
 
+def org_word_rows() -> Iterator[tuple[str, str, list[str]]]:
+    """The rows of org_words.tsv as (meaning, language, words), blank lines and comments left out."""
+    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            meaning, language, words = line.split("\t")
+            yield meaning, language, words.split()
+
+
 def _load_korean_words() -> tuple[str, ...]:
     """The Korean words of org_words.tsv, longest first (Korean names of bodies are cut into them)."""
     found = set()
-    for line in ORG_WORDS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            _, language, words = line.split("\t")
-            if language == "ko":
-                found.update(words.split())
+    for _, language, words in org_word_rows():
+        if language == "ko":
+            found.update(words)
     return tuple(sorted(found, key=len, reverse=True))
 
 

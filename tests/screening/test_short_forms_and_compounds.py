@@ -41,26 +41,17 @@ def test_acronyms_with_co_for_company_or_a_listed_acronym_kept_whole(
 
 
 @pytest.mark.parametrize(
-    ("customer", "listed", "reason"),
+    ("customer", "country", "listed", "reason"),
     [
-        ("Moscow Regional Road Bank PJSC", "MOSOBLDORBANK", "regional ~ obl"),
-        ("Foreign Trade Bank of Tver", "TVERVNESHTORGBANK", "foreign ~ vnesh"),
+        ("Moscow Regional Road Bank PJSC", "RU", "MOSOBLDORBANK", "regional ~ obl"),
+        ("Foreign Trade Bank of Tver", "RU", "TVERVNESHTORGBANK", "foreign ~ vnesh"),
+        ("Kashtirani-e Jonoub Khat-e Dariush", "IR", "SOUTHERN SHIPPING LINES DARIUSH", "jonoub ~ southern"),
+        ("لشکر زاگرسیون", "IR", "ZAGROSIYOUN DIVISION", "lshkr ~ division"),
     ],
 )
-def test_a_russian_syllable_compound_meets_its_english_words(customer: str, listed: str, reason: str) -> None:
-    similarity, why = reasons(customer, "RU", listed)
-    assert similarity >= THRESHOLD
-    assert reason in why
-
-
-@pytest.mark.parametrize(
-    ("customer", "listed", "reason"),
-    [
-        ("Kashtirani-e Jonoub Khat-e Dariush", "SOUTHERN SHIPPING LINES DARIUSH", "jonoub ~ southern"),
-        ("لشکر زاگرسیون", "ZAGROSIYOUN DIVISION", "lshkr ~ division"),
-    ],
-)
-def test_persian_words_of_bodies_names_meet_their_english(customer: str, listed: str, reason: str) -> None:
-    similarity, why = reasons(customer, "IR", listed)
+def test_russian_syllable_compounds_and_persian_words_meet_their_english(
+    customer: str, country: str, listed: str, reason: str
+) -> None:
+    similarity, why = reasons(customer, country, listed)
     assert similarity >= THRESHOLD
     assert reason in why
