@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from screening.matching import Party, score
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -93,3 +95,9 @@ class ListServer:
             self.httpd.shutdown()
             self.httpd.server_close()
             thread.join()
+
+
+def scored(customer: str, country: str, listed: str, *, person: bool = False) -> tuple[float, str]:
+    """The score of a customer against one listing in the same country, and its reasons joined."""
+    result = score(Party.build([customer], [country]), Party.build([listed], [country], person=person))
+    return (result.score, "; ".join(result.reasons)) if result else (0.0, "")

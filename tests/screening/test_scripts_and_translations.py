@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from screening.matching import THRESHOLD, Party, score
-
-
-def reasons(customer: str, country: str, listed: str, *, person: bool = False) -> tuple[float, str]:
-    result = score(Party.build([customer], [country]), Party.build([listed], [country], person=person))
-    return (result.score, "; ".join(result.reasons)) if result else (0.0, "")
+from screening.matching import THRESHOLD
+from tests.screening.support import scored as reasons
 
 
 @pytest.mark.parametrize(
@@ -19,6 +15,10 @@ def reasons(customer: str, country: str, listed: str, *, person: bool = False) -
         ("Gilan Agricultural Bank", "IR", "BANK KESHAVARZI GILAN", "agricultural ~ keshavarzi"),
         ("بانک مسکن کرمان", "IR", "KERMAN HOUSING BANK", "mskn ~ housing"),
         ("조선백두무역회사", "KP", "KOREA PAEKTU TRADING CORPORATION", "muyok ~ trading"),
+        ("Moscow Regional Road Bank PJSC", "RU", "MOSOBLDORBANK", "regional ~ obl"),
+        ("Foreign Trade Bank of Tver", "RU", "TVERVNESHTORGBANK", "foreign ~ vnesh"),
+        ("Kashtirani-e Jonoub Khat-e Dariush", "IR", "SOUTHERN SHIPPING LINES DARIUSH", "jonoub ~ southern"),
+        ("لشکر زاگرسیون", "IR", "ZAGROSIYOUN DIVISION", "lshkr ~ division"),
     ],
 )
 def test_a_body_named_in_its_own_language_or_script_meets_its_listed_translation(

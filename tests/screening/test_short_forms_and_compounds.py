@@ -1,16 +1,12 @@
-"""Short forms of long listed names, acronyms of a listed acronym and its other words, Russian syllable
-compounds and romanised Persian words of bodies' names (names invented for the tests)."""
+"""Short forms of long listed names and acronyms of a listed acronym and its other words (names invented for
+the tests); Russian syllable compounds and romanised Persian words are in test_scripts_and_translations."""
 
 from __future__ import annotations
 
 import pytest
 
-from screening.matching import THRESHOLD, Party, score
-
-
-def reasons(customer: str, country: str, listed: str) -> tuple[float, str]:
-    result = score(Party.build([customer], [country]), Party.build([listed], [country]))
-    return (result.score, "; ".join(result.reasons)) if result else (0.0, "")
+from screening.matching import THRESHOLD
+from tests.screening.support import scored as reasons
 
 
 def test_a_long_listed_name_written_by_its_own_word_alone() -> None:
@@ -38,20 +34,3 @@ def test_acronyms_with_co_for_company_or_a_listed_acronym_kept_whole(
     assert similarity >= THRESHOLD
     assert "are the initials of" in why
     assert reasons("BANKS", "IR", "BANK SEPAH")[0] < THRESHOLD  # a common first word is not an acronym
-
-
-@pytest.mark.parametrize(
-    ("customer", "country", "listed", "reason"),
-    [
-        ("Moscow Regional Road Bank PJSC", "RU", "MOSOBLDORBANK", "regional ~ obl"),
-        ("Foreign Trade Bank of Tver", "RU", "TVERVNESHTORGBANK", "foreign ~ vnesh"),
-        ("Kashtirani-e Jonoub Khat-e Dariush", "IR", "SOUTHERN SHIPPING LINES DARIUSH", "jonoub ~ southern"),
-        ("لشکر زاگرسیون", "IR", "ZAGROSIYOUN DIVISION", "lshkr ~ division"),
-    ],
-)
-def test_russian_syllable_compounds_and_persian_words_meet_their_english(
-    customer: str, country: str, listed: str, reason: str
-) -> None:
-    similarity, why = reasons(customer, country, listed)
-    assert similarity >= THRESHOLD
-    assert reason in why
