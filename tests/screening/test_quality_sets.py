@@ -97,10 +97,6 @@ def assert_shares_nothing_with(blind: str, older: list[tuple[str, str]]) -> None
     assert not customers & seen_names
 
 
-def test_blind2_shares_no_listing_or_customer_with_the_other_sets() -> None:
-    assert_shares_nothing_with("blind2", OTHER_SETS)
-
-
 SEEN_BLIND_SIZES = {
     "blind3": (200, 500),
     "blind4": (110, 350),
@@ -132,30 +128,7 @@ def test_seen_blind_sets_parse_as_the_eval_script_reads_them_and_each_listing_ha
     assert {row["entity_key"] for row in pairs if row["label"] == "1"} == set(by_key)
 
 
-def test_blind3_shares_no_listing_or_customer_with_the_older_sets() -> None:
-    assert_shares_nothing_with("blind3", [*OTHER_SETS, ("blind2_entities.csv", "blind2_pairs.csv")])
-
-
-def test_blind4_shares_no_listing_or_customer_with_the_older_sets() -> None:
-    older = [("blind2_entities.csv", "blind2_pairs.csv"), ("blind3_entities.csv", "blind3_pairs.csv")]
-    assert_shares_nothing_with("blind4", [*OTHER_SETS, *older])
-
-
-def test_blind5_shares_no_listing_or_customer_with_the_older_sets() -> None:
-    older = [(f"{name}_entities.csv", f"{name}_pairs.csv") for name in ("blind2", "blind3", "blind4")]
-    assert_shares_nothing_with("blind5", [*OTHER_SETS, *older])
-
-
-def test_blind6_shares_no_listing_or_customer_with_the_older_sets() -> None:
-    older = [(f"blind{n}_entities.csv", f"blind{n}_pairs.csv") for n in range(2, 6)]
-    assert_shares_nothing_with("blind6", [*OTHER_SETS, *older])
-
-
-def test_blind7_shares_no_listing_or_customer_with_the_older_sets() -> None:
-    older = [(f"blind{n}_entities.csv", f"blind{n}_pairs.csv") for n in range(2, 7)]
-    assert_shares_nothing_with("blind7", [*OTHER_SETS, *older])
-
-
-def test_blind8_shares_no_listing_or_customer_with_the_older_sets() -> None:
-    older = [(f"blind{n}_entities.csv", f"blind{n}_pairs.csv") for n in range(2, 8)]
-    assert_shares_nothing_with("blind8", [*OTHER_SETS, *older])
+@pytest.mark.parametrize("number", range(2, 9))
+def test_each_blind_set_shares_no_listing_or_customer_with_the_sets_before_it(number: int) -> None:
+    older = [(f"blind{n}_entities.csv", f"blind{n}_pairs.csv") for n in range(2, number)]
+    assert_shares_nothing_with(f"blind{number}", [*OTHER_SETS, *older])
