@@ -9,7 +9,9 @@ tell whose counter a key was.
 Budgets. Behind an onion service every visitor shares one address, so the public side counts per
 visitor (a random id in the signed session cookie), never per address, and never site-wide (a site-wide
 cap would let one person shut everyone out). Counters are fixed windows aligned to the clock, so their
-expiry dates the hour of a window, not the moment of a request.
+expiry dates the hour of a window, not the moment of a request. A spend raises the counter before the
+work it pays for, in one atomic step, so requests sent at the same moment never get more than the
+budget; staff login spends a guess of the account named this way too (endwatch.views).
 """
 
 from __future__ import annotations
@@ -37,7 +39,9 @@ def clock() -> float:
 class Store(Protocol):
     def secret(self, window: int, expires_at: int) -> bytes: ...
 
-    def hit(self, key: str, expires_at: int, cost: int) -> int: ...
+    def hit(self, key: str, expires_at: int, cost: int) -> int:
+        """Add `cost` (negative to give back) and return the new count, in one atomic step."""
+        ...
 
     def peek(self, key: str) -> int: ...
 
@@ -99,7 +103,7 @@ class RedisStore:
         return self.cached[1]
 
     def hit(self, key: str, expires_at: int, cost: int) -> int:
-        pipe = self.redis.pipeline()
+        pipe = self.redis.pipeline()  # MULTI/EXEC: the increment and its expiry in one step
         pipe.incrby(f"{self.namespace}:budget:{key}", cost)
         pipe.expireat(f"{self.namespace}:budget:{key}", expires_at)
         count, _ = pipe.execute()
@@ -156,6 +160,7 @@ def visitor_id() -> str:
 class Verdict:
     allowed: bool
     retry_after: int  # seconds until the window ends (when refused)
+    spent: tuple[str, int, int] | None = None  # the counter, its window's end and the cost (when allowed)
 
     @property
     def minutes(self) -> int:
@@ -169,24 +174,42 @@ def _window(limit: str, now: float) -> tuple[int, int, int]:
     return item.amount, start, start + length
 
 
-def spend(name: str, limit: str, cost: int = 1) -> Verdict:
-    """Spend `cost` of this visitor's budget `name` ("10 per hour"); refused once it is used up."""
+def spend_on(name: str, who: str, limit: str, cost: int = 1) -> Verdict:
+    """Spend `cost` of the budget `name` ("10 per hour") of `who` (a forgetful key); refused once used up.
+
+    The counter is raised first, in one atomic step, and lowered again when that went over the amount: of
+    requests sent at the same moment, no more than the amount get through."""
     now = clock()
     amount, start, end = _window(limit, now)
-    key = f"{name}:{start}:{forgetful_key('v', visitor_id())}"
+    key = f"{name}:{start}:{who}"
     target = store()
-    if target.peek(key) + cost > amount:
+    if target.hit(key, end, cost) > amount:
+        target.hit(key, end, -cost)
         return Verdict(False, end - int(now))
-    target.hit(key, end, cost)
-    return Verdict(True, 0)
+    return Verdict(True, 0, (key, end, cost))
+
+
+def refund(verdict: Verdict) -> None:
+    """Give back what an allowed spend took, to the window it was taken from."""
+    if verdict.spent is not None:
+        key, end, cost = verdict.spent
+        store().hit(key, end, -cost)
+
+
+def spend(name: str, limit: str, cost: int = 1) -> Verdict:
+    """Spend `cost` of this visitor's budget `name` ("10 per hour"); refused once it is used up."""
+    return spend_on(name, forgetful_key("v", visitor_id()), limit, cost)
 
 
 def check(name: str, limit: str) -> Verdict:
     """Whether this visitor's budget `name` has anything left, without spending it."""
+    return check_on(name, forgetful_key("v", visitor_id()), limit)
+
+
+def check_on(name: str, who: str, limit: str) -> Verdict:
     now = clock()
     amount, start, end = _window(limit, now)
-    key = f"{name}:{start}:{forgetful_key('v', visitor_id())}"
-    if store().peek(key) >= amount:
+    if store().peek(f"{name}:{start}:{who}") >= amount:
         return Verdict(False, end - int(now))
     return Verdict(True, 0)
 
