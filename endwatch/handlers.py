@@ -122,11 +122,15 @@ def _remember_language(config: Config) -> Callable[[Response], Response]:
 
 
 def too_many(error: Any) -> Any:
+    breached = limiter.current_limit
+    return too_many_page(int(breached.reset_at - time.time()) + 1 if breached is not None else 60)
+
+
+def too_many_page(wait: int) -> Response:
+    """The 429 answer, saying in Retry-After how many seconds to wait."""
     if request.path.startswith("/api/"):
         response = current_app.make_response(({"error": "too many requests; slow down"}, 429))
     else:
         response = current_app.make_response((render_template("errors/429.html"), 429))
-    breached = limiter.current_limit
-    wait = int(breached.reset_at - time.time()) + 1 if breached is not None else 60
     response.headers["Retry-After"] = str(max(wait, 1))
     return response

@@ -17,9 +17,10 @@ from flask import (
     url_for,
 )
 from flask_limiter import RequestLimit
+from limits import parse
 from sqlalchemy import select
 
-from endwatch import accounts, audit, db, resume, staff_login
+from endwatch import accounts, audit, db, ratelimit, resume, staff_login
 from endwatch.auth import (
     account_key,
     actor,
@@ -37,31 +38,41 @@ from endwatch.auth import (
 from endwatch.db import utcnow
 from endwatch.extensions import hashed_key, limiter
 from endwatch.forms import ConfirmForm, LoginForm, PasswordForm, TotpForm, UserForm
-from endwatch.handlers import back_on_refusal
+from endwatch.handlers import back_on_refusal, too_many_page
 from endwatch.models import AuditRecord, Role, User
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+LOGIN_BUDGET = "login"
 
 
 def _account_limit_key() -> str:
     return hashed_key("a", (request.form.get("email") or "").strip().lower())
 
 
-def _account_locked_out(limit: RequestLimit) -> None:
-    _locked_out(limit, per_account=True)
+def _account_guess(spend: bool) -> ratelimit.Verdict:
+    """Spend one of the guesses the account named in the form has (ENDWATCH_LOGIN_LIMIT), before its
+    password is checked, so that attempts sent at once never get more; or only look whether any is left."""
+    if spend:
+        return ratelimit.spend_on(LOGIN_BUDGET, _account_limit_key(), config().login_limit)
+    return ratelimit.check_on(LOGIN_BUDGET, _account_limit_key(), config().login_limit)
+
+
+def _account_locked_out(refused: ratelimit.Verdict) -> Any:
+    limit = parse(config().login_limit)
+    _locked_out(str(limit), limit.get_expiry(), per_account=True)
+    return too_many_page(refused.retry_after + 1)
 
 
 def _client_locked_out(limit: RequestLimit) -> None:
-    _locked_out(limit, per_account=False)
+    _locked_out(str(limit.limit), limit.limit.get_expiry(), per_account=False)
 
 
-def _locked_out(limit: RequestLimit, per_account: bool) -> None:
+def _locked_out(limit: str, window: int, per_account: bool) -> None:
     """Audit a lock-out once per window: of the account named in the form, or of a client (unnamed)."""
     email = (request.form.get("email") or "").strip()
     member = accounts.find_user(db.session(), email) if per_account else None
     target = f"user:{member.id}" if member is not None else ""
     reason = "account" if per_account else "client"
-    window = limit.limit.get_expiry()
     if audit.recent(db.session(), "login.locked_out", target, window, reason=reason):
         return
     audit.record(
@@ -69,44 +80,39 @@ def _locked_out(limit: RequestLimit, per_account: bool) -> None:
         "login.locked_out",
         actor=member.email if member is not None else "anonymous",
         target=target,
-        details={"reason": reason, "limit": str(limit.limit)},
+        details={"reason": reason, "limit": limit},
     )
     db.keep_on_error()
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: config().login_client_limit, methods=["POST"], on_breach=_client_locked_out)
-@limiter.limit(
-    lambda: config().login_limit,
-    key_func=_account_limit_key,
-    methods=["POST"],
-    deduct_when=lambda response: response.status_code == 401,
-    on_breach=_account_locked_out,
-)
 @staff_open
 def login() -> Any:
     form = LoginForm()
-    if form.validate_on_submit():
-        result = staff_login.login(
-            db.session(),
-            form.email.data or "",
-            form.password.data or "",
-            form.code.data or "",
-            password_params(),
-        )
-        if result is None:
-            db.keep_on_error()
-            flash("E-mail, password or code is wrong.", "error")
-            return render_template("staff/login.html", form=form, **resume.carried_context()), 401
-        session.clear()
-        session["sid"] = result.session_id
-        session["k"] = result.cookie_key
-        session.permanent = False
-        if result.user.must_change_password or not result.user.totp_enrolled:
-            return redirect(url_for("staff.setup"))
-        return resume.resume_page() or redirect(_safe_next(request.args.get("next")))
-    status = 400 if request.method == "POST" else 200
-    return render_template("staff/login.html", form=form, **resume.carried_context()), status
+    if request.method != "POST":
+        return render_template("staff/login.html", form=form, **resume.carried_context())
+    valid = form.validate_on_submit()
+    guess = _account_guess(spend=valid)
+    if not guess.allowed:
+        return _account_locked_out(guess)
+    if not valid:
+        return render_template("staff/login.html", form=form, **resume.carried_context()), 400
+    result = staff_login.login(
+        db.session(), form.email.data or "", form.password.data or "", form.code.data or "", password_params()
+    )
+    if result is None:
+        db.keep_on_error()
+        flash("E-mail, password or code is wrong.", "error")
+        return render_template("staff/login.html", form=form, **resume.carried_context()), 401
+    ratelimit.refund(guess)  # a member who logs in correctly is not penalised
+    session.clear()
+    session["sid"] = result.session_id
+    session["k"] = result.cookie_key
+    session.permanent = False
+    if result.user.must_change_password or not result.user.totp_enrolled:
+        return redirect(url_for("staff.setup"))
+    return resume.resume_page() or redirect(_safe_next(request.args.get("next")))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -3,6 +3,7 @@ visitor's budget (endwatch.ratelimit.spend) and for the password guesses on one 
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -14,8 +15,12 @@ import pytest
 from flask import Flask
 from flask import session as flask_session
 
-from endwatch import ratelimit
+from endwatch import accounts, ratelimit
+from endwatch.crypto import KdfParams
 from tests import services
+from tests.conftest import PASSWORD
+
+ATTEMPTS = 16  # under the per-client limit (30 an hour): only the per-account limit refuses
 
 
 class SlowStore:
@@ -97,3 +102,25 @@ def test_a_refused_spend_leaves_the_budget_as_it_was(app):
     target = ratelimit.MemoryStore()
     assert spend_at_once(app, target, "2 per hour", 6).count(True) == 2
     assert [value for key, (value, _) in target.values.items() if key.startswith("report:")] == [2]
+
+
+def test_concurrent_wrong_passwords_are_checked_at_most_login_limit_times(live_server):
+    """Sixteen wrong passwords for one account sent at the same moment (the app's own test clients, one
+    per thread, on its own committed database and in-memory limits): five are checked, the rest refused."""
+    with live_server.session() as session:
+        accounts.create_user(
+            session, "target@staff.example", "admin", KdfParams(1, 256), password=PASSWORD, actor="test"
+        )
+        session.commit()
+
+    def attempt(barrier: threading.Barrier) -> int:
+        client = live_server.app.test_client()
+        page = client.get("/staff/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+        data = {"csrf_token": token, "email": "target@staff.example", "password": "guess", "code": "123456"}
+        barrier.wait()
+        return client.post("/staff/login", data=data).status_code
+
+    statuses = at_once(ATTEMPTS, attempt)
+    assert sorted(set(statuses)) == [401, 429]
+    assert statuses.count(401) == 5, f"{statuses.count(401)} passwords were checked for one account"

@@ -6,8 +6,10 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,10 +21,24 @@ from tests import services
 from tests.conftest import endwatch_env, run_endwatch
 
 pytestmark = pytest.mark.slow
+GUESS = {"email": "target@staff.example", "password": "guess", "code": "123456"}
 
 
 @pytest.fixture
-def production(tmp_path: Path):
+def production(tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
+    with _serve(tmp_path, "--workers", "2") as served:
+        yield served
+
+
+@pytest.fixture
+def production_threaded(tmp_path: Path) -> Iterator[tuple[str, Path, str]]:
+    """Two workers of four threads each: eight requests in flight at once."""
+    with _serve(tmp_path, "--workers", "2", "--threads", "4") as served:
+        yield served
+
+
+@contextmanager
+def _serve(tmp_path: Path, *gunicorn_args: str) -> Iterator[tuple[str, Path, str]]:
     services.require(services.postgres_available(), "PostgreSQL is not reachable at " + services.POSTGRES_URL)
     services.require(services.redis_available(), "Redis is not reachable at " + services.REDIS_URL)
     with services.scratch_postgres_database() as url:
@@ -43,8 +59,7 @@ def production(tmp_path: Path):
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "--workers",
-                "2",
+                *gunicorn_args,
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--access-logfile",
@@ -86,12 +101,7 @@ def _attempt(base: str) -> int:
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         response = client.post(
             "/staff/login",
-            data={
-                "csrf_token": token,
-                "email": "target@staff.example",
-                "password": "guess",
-                "code": "123456",
-            },
+            data={**GUESS, "csrf_token": token},
         )
         return response.status_code
 
@@ -158,3 +168,24 @@ def test_web_workers_never_run_jobs(production):
         tables = inspect(connection).get_table_names()
     engine.dispose()
     assert "users" in tables and "apscheduler_jobs" not in tables
+
+
+def test_login_attempts_sent_at_once_check_no_more_passwords_than_the_limit(production_threaded):
+    """Sixteen attempts on one account sent at the same moment, eight at a time in flight across both
+    workers: the count is taken before the password is checked, so five are checked (401) and the rest
+    refused (429)."""
+    base, access_log, _url = production_threaded
+    _wait_until_both_workers_answer(base, access_log)
+    barrier = threading.Barrier(16, timeout=60)
+
+    def attempt(_: int) -> int:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            page = client.get("/staff/login").text
+            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+            barrier.wait()
+            return client.post("/staff/login", data={**GUESS, "csrf_token": token}).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(attempt, range(16)))
+    assert sorted(set(statuses)) == [401, 429]
+    assert statuses.count(401) == 5, f"{statuses.count(401)} passwords were checked for one account"
