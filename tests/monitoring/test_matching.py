@@ -55,6 +55,13 @@ def test_lowercase_common_phrase_is_not_the_company(matcher):
     assert 24 not in _found(matcher, "Most tools are open source and free.")
 
 
+def test_company_names_that_are_ordinary_words_are_shaped_as_common_words():
+    from monitoring.judging import alias_shape
+
+    for name in ("Paragon", "Candiru", "Area"):
+        assert alias_shape(name, name.lower()) == "common"
+
+
 def test_newspaper_is_not_the_distributor_called_guardian(matcher):
     assert 7 not in _found(matcher, "The Guardian reported that the ministry in London had changed its mind.")
 
