@@ -188,6 +188,16 @@ def test_risk_terms_are_found_in_russian_inflections(matcher):
     assert alert.level == "critical"
 
 
+def test_suspects_held_beside_a_mention_are_named_features_and_reasons(matcher):
+    from monitoring.scoring import level_features
+
+    text = "Сотрудники ФСБ задержали двух подозреваемых в подготовке теракта."
+    mention = _found(matcher, text)[8]
+    found, _ = level_features(mention, text, 0.9)
+    assert {"sentence:suspects", "sentence:detention&suspects", "text:suspects"} <= found.keys()
+    assert any("suspects or the accused" in r for r in score_alert(mention, text, 0.9).reasons)
+
+
 def _corpus(folder: Path = CORPUS) -> list[dict]:
     entries = []
     for path in sorted(folder.glob("*.json")):
