@@ -9,6 +9,7 @@ from functools import cache
 
 from monitoring.countries import CountryMention
 from monitoring.judging import Alias, Hit
+from monitoring.lexicon import text_language
 from monitoring.text import Folded
 
 POLICE_REACH = 24  # view characters between a country word and a police word ("la policía de Nicaragua")
@@ -19,14 +20,19 @@ def police_hits(
     folded: Folded,
     police_words: list[tuple[int, int]],
     countries: list[CountryMention],
-    language: str | None = None,
+    named: list[tuple[int, int]],
 ) -> list[tuple[Hit, int, int, str]]:
     """A hit on each watched police force whose country is named within reach of a police word, or
     named alone in the text, or whose language the text is written in when it names no country (the
-    police word alone is then the match)."""
+    police word alone is then the match). `named`: view spans of the names found in the text."""
+    # A police word inside a name found as such is that name's, not "<country> police"; a name that is
+    # the police word alone ("Uganda Police" less its country) leaves it to the country named.
+    police_words = [
+        (s, e) for s, e in police_words if not any(a <= s and e <= b and b - a > e - s for a, b in named)
+    ]
     found = []
     only = {country.country for country in countries}
-    if not only and language and (home := home_country(language)):
+    if not only and (language := text_language(folded.original)) and (home := home_country(language)):
         only = {home}
     for word_start, word_end in police_words:
         near = False
