@@ -38,7 +38,8 @@ _GENERIC = re.compile(
     r"|conseil|sovet|jhaz|amh|mdyry|ryas|nacion|wtn"
     r"|unutra|unutarn|poslov|wewnetrz|spraw|vnutrish|icisler|bakanl|belugy|esoterik|ypourg)\w*\Z"
 )
-# Ordinary words that are also company or product names; alone and in capitals they still need support.
+# Ordinary words that are also company or product names; alone and in capitals they still need support
+# ("paragon", a model in English and a till receipt in Polish; "candiru", a fish; "area").
 _COMMON = frozenset(
     """open source guardian ice sun star shield eagle falcon phoenix circle gamma apex vision matrix sentinel
     pegasus predator hermes oracle signal delta alpha omega echo nova atlas titan orion lynx cobra fox wolf
@@ -46,7 +47,7 @@ _COMMON = frozenset(
     secure safe trust guard watch keeper eye eyes insight focus clear bright light blue red black white
     green gold silver iron steel stone rock river ocean sea sky cloud storm thunder fire water earth
     team group systems solutions technologies technology labs network networks data intelligence
-    hacking services partners
+    hacking services partners area paragon candiru
     agile mobile digital cyber net link core edge point peak arrow bridge gate key lock shadow ghost
     sol luz mar sur norte paz vida mundo tierra fuego agua cielo oro plata hierro aguila halcon lobo
     soleil lumiere terre feu eau ciel etoile aigle faucon loup garde vigie phare aube

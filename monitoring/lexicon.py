@@ -35,6 +35,7 @@ CATEGORIES = (
     "crime",
     "espionage",
     "policy",
+    "suspects",
 )
 POLICE = "police"
 _ARABIC = re.compile(r"[\u0600-\u06ff]")

@@ -352,10 +352,8 @@ class Matcher:
             return iter(())
         countries = country_mentions(folded)
         if police_words:
-            # A police word inside a name found as such is that name's, not "<country> police".
             named = [(h.view_start, h.view_end) for h, *_ in hits]
-            police_words = [(s, e) for s, e in police_words if not any(a <= s and e <= b for a, b in named)]
-            hits += police_hits(self._police, folded, police_words, countries)
+            hits += police_hits(self._police, folded, police_words, countries, named)
         if not hits:
             return iter(())
         return self._judge(hits, folded, countries, lexicon.all_terms(view))

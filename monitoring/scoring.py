@@ -2,9 +2,10 @@
 
 Features: how the name was matched (the mention's confidence), which kinds of context (surveillance,
 targeted people, detention, violence, repression, censorship, business, denial, disproval, ordinary
-crime, security cases against suspects, sanctions and appointments; one term list per language in
-monitoring/lexicon/) are near the mention or anywhere in the text, whether the mention's sentence names
-a person, and the source's credibility. Two fitted logistic models give the probability that the report
+crime, security cases against suspects, sanctions and appointments, suspects and the accused; one term
+list per language in monitoring/lexicon/) are near the mention or anywhere in the text, harm paired with
+its kind of target or with suspects, whether the mention's sentence names a person, and the source's
+credibility. Two fitted logistic models give the probability that the report
 ties the customer to harm or surveillance of people (a warning) and to the critical kind (targeted
 people, detention, torture, disappearance, killing); a critical level needs both. Policy from the labelling
 guide is applied on top: below `warning_credibility` a source alone raises no warning, and a critical level
@@ -36,10 +37,11 @@ _LABELS = {
     "crime": "ordinary crime (drugs, fraud, bribery, gangs, theft)",
     "espionage": "a security case against suspects (espionage, treason, sabotage, terrorism)",
     "policy": "sanctions, appointments, rules or records",
+    "suspects": "suspects or the accused",
 }
 _HARM = frozenset(("surveillance", "targets", "detention", "violence", "repression"))
 # Kinds of context that, anywhere in a text, say what the story is about when it is not harm to people.
-_ABOUT = frozenset(("crime", "espionage", "policy"))
+_ABOUT = frozenset(("crime", "espionage", "policy", "suspects"))
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,11 @@ def level_features(
             for category in ("surveillance", "detention", "violence", "repression"):
                 if category in kinds:
                     found[f"{scope}:{category}&targets"] = 1.0
+        # Held or watched people who are suspects: a case against them, not harm by the customer.
+        if "suspects" in kinds:
+            for category in ("surveillance", "detention", "violence"):
+                if category in kinds:
+                    found[f"{scope}:{category}&suspects"] = 1.0
     if _names_person(text, sentence_low, sentence_high, mention.start, mention.end):
         found["sentence:named-person"] = 1.0
     if mention.start < text.find("\n") or "\n" not in text:

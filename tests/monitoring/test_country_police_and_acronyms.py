@@ -11,6 +11,9 @@ from monitoring.matching import Matcher
 WATCHED = [
     WatchName(1, "Corvanian National Police", ("PNC",), "NI", CustomerKind.GOVERNMENT),
     WatchName(2, "Federal Security Service", ("FSB",), "RU", CustomerKind.GOVERNMENT),
+    WatchName(3, "Emniyet Genel Müdürlüğü", ("EGM",), "TR", CustomerKind.GOVERNMENT),
+    WatchName(4, "Uganda Police Force", ("Uganda Police",), "UG", CustomerKind.GOVERNMENT),
+    WatchName(5, "National Police", ("PNP",), "PH", CustomerKind.GOVERNMENT),
 ]
 
 
@@ -30,6 +33,16 @@ def test_police_in_a_text_naming_two_countries_far_from_both_is_nobodys():
 
 def test_police_in_a_text_naming_no_country_is_nobodys():
     assert _candidates("La policía cerró la carretera después de la protesta.") == set()
+
+
+def test_police_in_a_text_naming_no_country_in_the_language_of_one_country_only_is_that_countrys():
+    text = "Gazeteciler gözaltına alındı. Polis bir muhabiri itti ve kamerasını aldı."
+    assert _candidates(text) == {3}
+
+
+def test_a_name_that_is_the_police_word_alone_leaves_it_to_the_country_named_beside_it():
+    # "Uganda Police" less its country is "Police": it must not take the word from "Philippine police".
+    assert 5 in _candidates("A report says Philippine police are behind thousands of killings.")
 
 
 def test_an_acronym_spelled_out_anywhere_as_another_body():

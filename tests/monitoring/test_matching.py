@@ -55,6 +55,13 @@ def test_lowercase_common_phrase_is_not_the_company(matcher):
     assert 24 not in _found(matcher, "Most tools are open source and free.")
 
 
+def test_company_names_that_are_ordinary_words_are_shaped_as_common_words():
+    from monitoring.judging import alias_shape
+
+    for name in ("Paragon", "Candiru", "Area"):
+        assert alias_shape(name, name.lower()) == "common"
+
+
 def test_newspaper_is_not_the_distributor_called_guardian(matcher):
     assert 7 not in _found(matcher, "The Guardian reported that the ministry in London had changed its mind.")
 
@@ -179,6 +186,16 @@ def test_risk_terms_are_found_in_russian_inflections(matcher):
     text = "Сотрудники ФСБ задержали журналистов и применяли к ним пытки."
     alert = score_alert(_found(matcher, text)[8], text, 0.9)
     assert alert.level == "critical"
+
+
+def test_suspects_held_beside_a_mention_are_named_features_and_reasons(matcher):
+    from monitoring.scoring import level_features
+
+    text = "Сотрудники ФСБ задержали двух подозреваемых в подготовке теракта."
+    mention = _found(matcher, text)[8]
+    found, _ = level_features(mention, text, 0.9)
+    assert {"sentence:suspects", "sentence:detention&suspects", "text:suspects"} <= found.keys()
+    assert any("suspects or the accused" in r for r in score_alert(mention, text, 0.9).reasons)
 
 
 def _corpus(folder: Path = CORPUS) -> list[dict]:

@@ -1,9 +1,9 @@
 """Guard rails: the watcher's figures on the real-world corpus's test split (tests/monitoring/realworld).
 
-The parameters are fitted on train, dev and the five former blind sets, test (looked at in earlier
-sessions), test2, test3, test4 and test5 (each evaluated once blind, then seen; a sixth blind set,
-test6, kept by others, gives the figures): scripts/fit_levels --splits
-train+dev+test+test2+test3+test4+test5 --include-test. These minimums are set about 0.005 below what
+The parameters are fitted on train, dev and the six former blind sets, test (looked at in earlier
+sessions), test2, test3, test4, test5 and test6 (each evaluated once blind, then seen; a seventh blind
+set, test7, kept by others, gives the figures): scripts/fit_levels --splits
+train+dev+test+test2+test3+test4+test5+test6 --include-test. These minimums are set about 0.005 below what
 the fitted parameters measure on the old test split (scripts/eval_realworld --split test; the figures
 are in realworld/README.md), so that a change to a weight, a threshold or a term list that breaks the
 calibration fails here. The last tests check that the rails hold: a weaker acronym weight, a higher
@@ -45,28 +45,28 @@ LANGUAGES = {
     "es": (19, 0.995, 0.947, 0.837, 0.936),
     "fr": (15, 0.745, 0.995, 0.695, 0.87),
     "hu": (15, 0.995, 0.995, 0.661, 0.661),
-    "id": (17, 0.942, 0.995, 0.78, 0.841),
-    "pl": (16, 0.995, 0.687, 0.995, 0.722),
-    "pt": (15, 0.995, 0.995, 0.895, 0.995),
+    "id": (17, 0.995, 0.995, 0.78, 0.841),
+    "pl": (16, 0.995, 0.764, 0.995, 0.813),
+    "pt": (15, 0.995, 0.995, 0.813, 0.995),
     "ru": (15, 0.995, 0.895, 0.852, 0.995),
-    "sr": (15, 0.928, 0.928, 0.764, 0.904),
+    "sr": (15, 0.932, 0.995, 0.78, 0.995),
     "tr": (16, 0.995, 0.918, 0.87, 0.772),
     "uk": (16, 0.764, 0.828, 0.661, 0.883),
 }
 KINDS = {
-    "government": (0.899, 0.873, 0.779, 0.795),
-    "private": (0.979, 0.995, 0.927, 0.995),
+    "government": (0.9, 0.887, 0.783, 0.815),
+    "private": (0.995, 0.995, 0.911, 0.995),
     "reseller": (0.995, 0.995, 0.995, 0.995),
     "soe": (0.995, 0.995, 0.745, 0.995),
 }
-CRITICAL = (0.755, 0.797)  # critical-level precision, recall over the whole test split
-OVERALL = (0.928, 0.915, 0.834, 0.87)
+CRITICAL = (0.748, 0.811)  # critical-level precision, recall over the whole test split
+OVERALL = (0.933, 0.925, 0.831, 0.883)
 # The critical model's mean probability over the test split's mentions labelled critical (credible
-# sources): a lighter harm weight lowers it even where no level crosses the threshold (measured 0.707).
-CRITICAL_CONFIDENCE = 0.702
+# sources): a lighter harm weight lowers it even where no level crosses the threshold (measured 0.712).
+CRITICAL_CONFIDENCE = 0.707
 # The mention model's mean confidence for the labelled mentions of the test split (the best hit of each
-# labelled customer): a lighter weight for a shape of name lowers it before any mention is lost (0.918).
-MENTION_CONFIDENCE = 0.912
+# labelled customer): a lighter weight for a shape of name lowers it before any mention is lost (0.922).
+MENTION_CONFIDENCE = 0.916
 
 
 def _measure() -> Report:
