@@ -12,7 +12,7 @@ import pytest
 CORPUS = Path(__file__).resolve().parent / "realworld"
 KINDS = {"government", "soe", "private", "distributor", "reseller"}
 LEVELS = {"info", "warning", "critical"}
-SPLITS = {"train", "dev", "test", "test2", "test3", "test4", "test5", "test6", "test7"}
+SPLITS = {"train", "dev", "test", "test2", "test3", "test4", "test5", "test6", "test7", "test8"}
 ENTRY_KEYS = {
     "id",
     "language",
