@@ -38,10 +38,11 @@ _LABELS = {
     "espionage": "a security case against suspects (espionage, treason, sabotage, terrorism)",
     "policy": "sanctions, appointments, rules or records",
     "suspects": "suspects or the accused",
+    "equipment": "equipment or its security risks (cameras, forensic tools, backdoors, blacklists)",
 }
 _HARM = frozenset(("surveillance", "targets", "detention", "violence", "repression"))
 # Kinds of context that, anywhere in a text, say what the story is about when it is not harm to people.
-_ABOUT = frozenset(("crime", "espionage", "policy", "suspects"))
+_ABOUT = frozenset(("crime", "espionage", "policy", "suspects", "equipment"))
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,10 @@ def level_features(
         found["in-title"] = 1.0
     if "kind:company" in mention.features:
         found["kind:company"] = 1.0
+        # A vendor beside cameras, forensic kit or a security risk: a market story, not one of misuse.
+        for scope in ("near", "text"):
+            if f"{scope}:equipment" in found:
+                found[f"{scope}:equipment&company"] = 1.0
     return found, near
 
 
