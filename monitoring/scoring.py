@@ -2,10 +2,11 @@
 
 Features: how the name was matched (the mention's confidence), which kinds of context (surveillance,
 targeted people, detention, violence, repression, censorship, business, denial, disproval, ordinary
-crime, security cases against suspects, sanctions and appointments, suspects and the accused; one term
-list per language in monitoring/lexicon/) are near the mention or anywhere in the text, harm paired with
-its kind of target or with suspects, whether the mention's sentence names a person, and the source's
-credibility. Two fitted logistic models give the probability that the report
+crime, security cases against suspects, sanctions and appointments, suspects and the accused, equipment
+and its security risks; one term list per language in monitoring/lexicon/) are near the mention or
+anywhere in the text, harm paired with its kind of target or with suspects, a vendor paired with
+equipment, whether the mention's sentence names a person, and the source's credibility. Two fitted
+logistic models give the probability that the report
 ties the customer to harm or surveillance of people (a warning) and to the critical kind (targeted
 people, detention, torture, disappearance, killing); a critical level needs both. Policy from the labelling
 guide is applied on top: below `warning_credibility` a source alone raises no warning, and a critical level
