@@ -36,6 +36,7 @@ CATEGORIES = (
     "espionage",
     "policy",
     "suspects",
+    "equipment",
 )
 POLICE = "police"
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
@@ -243,6 +244,10 @@ def terms_as_written(text: str) -> Terms:
             if script not in allowed:
                 continue
         out.append((category, start, stop))
+    # "Surveillance cameras", "видеонаблюдение": equipment, not surveillance of people.
+    kit = [(start, stop) for category, start, stop in out if category == "equipment"]
+    if kit:
+        out = [t for t in out if t[0] != "surveillance" or not any(a <= t[1] and t[2] <= b for a, b in kit)]
     return Terms(out)
 
 

@@ -2,10 +2,11 @@
 
 Features: how the name was matched (the mention's confidence), which kinds of context (surveillance,
 targeted people, detention, violence, repression, censorship, business, denial, disproval, ordinary
-crime, security cases against suspects, sanctions and appointments, suspects and the accused; one term
-list per language in monitoring/lexicon/) are near the mention or anywhere in the text, harm paired with
-its kind of target or with suspects, whether the mention's sentence names a person, and the source's
-credibility. Two fitted logistic models give the probability that the report
+crime, security cases against suspects, sanctions and appointments, suspects and the accused, equipment
+and its security risks; one term list per language in monitoring/lexicon/) are near the mention or
+anywhere in the text, harm paired with its kind of target or with suspects, a vendor paired with
+equipment, whether the mention's sentence names a person, and the source's credibility. Two fitted
+logistic models give the probability that the report
 ties the customer to harm or surveillance of people (a warning) and to the critical kind (targeted
 people, detention, torture, disappearance, killing); a critical level needs both. Policy from the labelling
 guide is applied on top: below `warning_credibility` a source alone raises no warning, and a critical level
@@ -38,10 +39,11 @@ _LABELS = {
     "espionage": "a security case against suspects (espionage, treason, sabotage, terrorism)",
     "policy": "sanctions, appointments, rules or records",
     "suspects": "suspects or the accused",
+    "equipment": "equipment or its security risks (cameras, forensic tools, backdoors, blacklists)",
 }
 _HARM = frozenset(("surveillance", "targets", "detention", "violence", "repression"))
 # Kinds of context that, anywhere in a text, say what the story is about when it is not harm to people.
-_ABOUT = frozenset(("crime", "espionage", "policy", "suspects"))
+_ABOUT = frozenset(("crime", "espionage", "policy", "suspects", "equipment"))
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,10 @@ def level_features(
         found["in-title"] = 1.0
     if "kind:company" in mention.features:
         found["kind:company"] = 1.0
+        # A vendor beside cameras, forensic kit or a security risk: a market story, not one of misuse.
+        for scope in ("near", "text"):
+            if f"{scope}:equipment" in found:
+                found[f"{scope}:equipment&company"] = 1.0
     return found, near
 
 

@@ -243,3 +243,14 @@ def test_heldout_corpus_mentions_precision_and_recall():
 def test_corpus_mentions_precision_and_recall(matcher):
     precision, recall = _mentions_precision_recall(matcher, _corpus())
     assert precision >= 0.95 and recall >= 0.95
+
+
+def test_surveillance_cameras_are_equipment_not_surveillance_of_people():
+    from monitoring import lexicon
+
+    def kinds(text: str) -> set[str]:
+        return {category for category, _, _ in lexicon.terms_as_written(text).terms}
+
+    for text in ("The council bought surveillance cameras.", "Камеры видеонаблюдения.", "视频监控系统"):
+        assert "equipment" in kinds(text) and "surveillance" not in kinds(text)
+    assert {"surveillance", "equipment", "targets"} <= kinds("Police used spyware on journalists' cameras.")

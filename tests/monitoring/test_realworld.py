@@ -1,12 +1,12 @@
 """Guard rails: the watcher's figures on the real-world corpus's test split (tests/monitoring/realworld).
 
-The parameters are fitted on train, dev and the six former blind sets, test (looked at in earlier
-sessions), test2, test3, test4, test5 and test6 (each evaluated once blind, then seen; a seventh blind
-set, test7, kept by others, gives the figures): scripts/fit_levels --splits
-train+dev+test+test2+test3+test4+test5+test6 --include-test. These minimums are set about 0.005 below what
-the fitted parameters measure on the old test split (scripts/eval_realworld --split test; the figures
-are in realworld/README.md), so that a change to a weight, a threshold or a term list that breaks the
-calibration fails here. The last tests check that the rails hold: a weaker acronym weight, a higher
+The parameters are fitted on train, dev and the seven former blind sets, test (looked at in earlier
+sessions), test2, test3, test4, test5, test6 and test7 (each evaluated once blind, then seen; an
+eighth blind set, test8, kept by others, gives the figures): scripts/fit_levels --splits
+train+dev+test+test2+test3+test4+test5+test6+test7 --include-test. These minimums are set about 0.005
+below what the fitted parameters measure on the old test split (scripts/eval_realworld --split test;
+the figures are in realworld/README.md), so that a change to a weight, a threshold or a term list that
+breaks the calibration fails here. The last tests check that the rails hold: a weaker acronym weight, a higher
 critical threshold or a lighter violence weight, each written to a parameter file of its own, makes at
 least one of these checks fail (where a lighter weight moves no mention and no level of this split, the
 mean confidence of the mention model on labelled mentions, and of the critical model on critical
@@ -40,33 +40,33 @@ CORPUS = Path(__file__).parent / "realworld"
 LANGUAGES = {
     "ar": (18, 0.995, 0.861, 0.995, 0.904),
     "bn": (15, 0.904, 0.904, 0.62, 0.828),
-    "el": (15, 0.995, 0.904, 0.828, 0.55),
+    "el": (15, 0.995, 0.904, 0.852, 0.661),
     "en": (25, 0.904, 0.947, 0.947, 0.947),
     "es": (19, 0.995, 0.947, 0.837, 0.936),
     "fr": (15, 0.745, 0.995, 0.695, 0.87),
     "hu": (15, 0.995, 0.995, 0.661, 0.661),
-    "id": (17, 0.995, 0.995, 0.78, 0.841),
+    "id": (17, 0.995, 0.995, 0.795, 0.918),
     "pl": (16, 0.995, 0.764, 0.995, 0.813),
-    "pt": (15, 0.995, 0.995, 0.813, 0.995),
+    "pt": (15, 0.995, 0.995, 0.895, 0.995),
     "ru": (15, 0.995, 0.895, 0.852, 0.995),
-    "sr": (15, 0.932, 0.995, 0.78, 0.995),
+    "sr": (15, 0.932, 0.995, 0.911, 0.995),
     "tr": (16, 0.995, 0.918, 0.87, 0.772),
-    "uk": (16, 0.764, 0.828, 0.661, 0.883),
+    "uk": (16, 0.764, 0.828, 0.631, 0.772),
 }
 KINDS = {
-    "government": (0.9, 0.887, 0.783, 0.815),
-    "private": (0.995, 0.995, 0.911, 0.995),
+    "government": (0.9, 0.887, 0.8, 0.825),
+    "private": (0.995, 0.995, 0.927, 0.995),
     "reseller": (0.995, 0.995, 0.995, 0.995),
     "soe": (0.995, 0.995, 0.745, 0.995),
 }
-CRITICAL = (0.748, 0.811)  # critical-level precision, recall over the whole test split
-OVERALL = (0.933, 0.925, 0.831, 0.883)
+CRITICAL = (0.771, 0.825)  # critical-level precision, recall over the whole test split
+OVERALL = (0.933, 0.925, 0.847, 0.889)
 # The critical model's mean probability over the test split's mentions labelled critical (credible
-# sources): a lighter harm weight lowers it even where no level crosses the threshold (measured 0.712).
-CRITICAL_CONFIDENCE = 0.707
+# sources): a lighter harm weight lowers it even where no level crosses the threshold (measured 0.701).
+CRITICAL_CONFIDENCE = 0.696
 # The mention model's mean confidence for the labelled mentions of the test split (the best hit of each
-# labelled customer): a lighter weight for a shape of name lowers it before any mention is lost (0.922).
-MENTION_CONFIDENCE = 0.916
+# labelled customer): a lighter weight for a shape of name lowers it before any mention is lost (0.923).
+MENTION_CONFIDENCE = 0.918
 
 
 def _measure() -> Report:
