@@ -43,7 +43,17 @@ def _of_place(word: str, place: str) -> bool:
     for softened, hard in _SOFTENED:
         if stem.endswith(softened) and place.startswith(stem[: -len(softened)] + hard):
             stem = stem[: -len(softened)] + hard  # Russian g, k, kh softened before the ending ("Volzhsky")
-    return place.startswith(stem) and len(place) - len(stem) <= 1
+    if place.startswith(stem) and len(place) - len(stem) <= 1:
+        return True
+    # A stem whose vowels change or that takes a linking consonant ("Vologodsky", Vologda; "Penzensky",
+    # Penza; "Moskovsky", Moskva): the place's consonants, give or take one at the end.
+    mine, theirs = consonants(stem), consonants(place)
+    return (
+        len(theirs) >= 3
+        and stem[:3] == place[:3]
+        and mine.startswith(theirs)
+        and len(mine) - len(theirs) <= 1
+    )
 
 
 def _inserted(left: str, right: str) -> bool:
