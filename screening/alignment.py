@@ -26,9 +26,8 @@ from screening.similarity import (
     acronym_run,
     bare_symbols,
     contractions,
-    person_token_similarity,
     symbol_similarity,
-    token_similarity,
+    western_similarity,
 )
 from screening.spelling import (
     abjad_key,
@@ -246,7 +245,7 @@ def _align(
     candidates = []
     for i, left in enumerate(query):
         for j, right in enumerate(result):
-            similarity = person_token_similarity(left, right) if person else token_similarity(left, right)
+            similarity = western_similarity(left, right, person=person)
             if similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
                 similarity = max(similarity, abjad_similarity(left, right))
             if korean and similarity >= TOKEN_MIN and _other_korean_syllables(left, right):

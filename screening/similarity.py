@@ -17,6 +17,7 @@ from screening.spelling import (
     given_name,
     romanisation_fold,
     skeleton,
+    western_readings,
 )
 from screening.words import GENERIC_WORDS, HONORIFIC
 
@@ -175,6 +176,20 @@ def _extended(left: str, right: str) -> bool:
     adjective of place ("Voronezhsky", of Voronezh)."""
     short, long = sorted((left, right), key=len)
     return long.startswith(short) and len(long) - len(short) >= EXTENSION and not _of_place(long, short)
+
+
+def western_similarity(left: str, right: str, *, person: bool) -> float:
+    """Two words alike as written, or once either is read back from a German or French spelling of a
+    Russian name ("Tschernyschow", "Chernyshov")."""
+    compare = person_token_similarity if person else token_similarity
+    best = compare(left, right)
+    if best >= TOKEN_MIN or not (left.isalpha() and right.isalpha()) or len(left) < 4 or len(right) < 4:
+        return best
+    # Read back, the two must be one spelling but for the usual romanisation differences: a reading that
+    # only comes close does so by chance.
+    readings = [compare(r, right) for r in western_readings(left) if skeleton(r) == skeleton(right)]
+    readings += [compare(left, r) for r in western_readings(right) if skeleton(r) == skeleton(left)]
+    return max([best, *readings])
 
 
 @lru_cache(maxsize=1 << 16)

@@ -102,3 +102,51 @@ def test_armed_groups_words_meet_their_romanised_arabic() -> None:
     assert similarity >= THRESHOLD and "battalion ~ katibat" in why
     similarity, why = reasons("Liwa al-Qadisiyah", "QADISIYAH BRIGADE", country="IQ")
     assert similarity >= THRESHOLD and "liwa ~ brigade" in why
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed", "reason"),
+    [
+        ("Министерство обороны", "MINISTRY OF DEFENCE", "oborony ~ defense"),
+        (
+            "Obyedinennaya Sudostroitelnaya Korporatsiya",
+            "UNITED SHIPBUILDING CORPORATION",
+            "obyedinennaya ~ united",
+        ),
+        ("وكالة الأنباء الوطنية", "NATIONAL NEWS AGENCY", "wtnyt ~ national"),
+        ("مؤسسة الصناعات العسكرية", "MILITARY INDUSTRIES CORPORATION", "skryt ~ military"),
+        (
+            "Vologda Optical and Mechanical Plant",
+            "VOLOGODSKY OPTIKO MEKHANICHESKY FACTORY",
+            "vologda ~ vologodsky",
+        ),
+        ("Banque centrale de Tunisie", "CENTRAL BANK OF TUNISIA", "banque ~ bank"),
+    ],
+)
+def test_common_words_of_bodies_meet_across_languages_in_any_of_their_forms(
+    customer: str, listed: str, reason: str
+) -> None:
+    similarity, why = reasons(customer, listed, country="XX")
+    assert similarity >= THRESHOLD
+    assert reason in why
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed"),
+    [
+        ("Sergej Tschernyschow", "CHERNYSHOV, Sergei"),
+        ("Boris Jelzin", "YELTSIN, Boris"),
+        ("Georgi Schukow", "ZHUKOV, Georgy"),
+        ("Sergei Glasjew", "GLAZYEV, Sergey"),
+        ("Sergueï Choïgou", "SHOIGU, Sergei"),
+        ("Dmitri Chostakovitch", "SHOSTAKOVICH, Dmitry"),
+    ],
+)
+def test_a_russian_name_in_its_german_or_french_spelling_meets_the_listed_one(
+    customer: str, listed: str
+) -> None:
+    assert reasons(customer, listed, person=True)[0] >= THRESHOLD
+
+
+def test_a_french_reading_keeps_russian_ch_before_a_consonant() -> None:
+    assert reasons("Andrey Sergeyevich Pushkov", "PUCHKOV, Andrey Sergeyevich", person=True)[0] < THRESHOLD
