@@ -178,6 +178,7 @@ def _extended(left: str, right: str) -> bool:
     return long.startswith(short) and len(long) - len(short) >= EXTENSION and not _of_place(long, short)
 
 
+@lru_cache(maxsize=1 << 18)
 def western_similarity(left: str, right: str, *, person: bool) -> float:
     """Two words alike as written, or once either is read back from a German or French spelling of a
     Russian name ("Tschernyschow", "Chernyshov")."""

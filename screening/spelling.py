@@ -144,8 +144,8 @@ _GERMAN_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouyj])")
 _FRENCH = (("ou", "u"), ("gue", "ge"), ("gui", "gi"), ("j", "zh"))
 _FRENCH_SH = re.compile("(?<!t)ch(?=[aeiouy])")  # before a consonant, ch is Russian ч ("Puchkov", "Pushkov")
 _FRENCH_FINAL_E = re.compile(r"(?<=[^aeiouy])e$")
-_GERMAN_MARKS = re.compile("sch|w|j|z")
-_FRENCH_MARKS = re.compile("ch|ou|gu|j|[^aeiouy]e$")
+_GERMAN_MARKS = re.compile("sch|w|j[aeiou]|j$")
+_FRENCH_MARKS = re.compile("ou|tch|ch[aeiouy]|gu[ei]|[^aeiouy]e$")
 
 
 @lru_cache(maxsize=1 << 16)
