@@ -52,8 +52,10 @@ def _words(form: NameForm) -> _Words:
     return form.tokens, symbols
 
 
-def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
-    """'hik vision' against 'hikvision': two neighbouring words written as one on the other side."""
+def _join_compounds(words: _Words, other: tuple[str, ...], *, other_abjad: bool = False) -> _Words:
+    """'hik vision' against 'hikvision': two neighbouring words written as one on the other side
+    (`other_abjad`: whether the other side is in Arabic script, which joins what Latin writes apart:
+    "محمدرضا" mhmdrza, "Mohammad Reza")."""
     tokens, symbols = words
     if len(tokens) < 2:
         return words
@@ -68,7 +70,7 @@ def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
             pair in joined
             or (len(pair) in lengths and skeleton(pair) in sounds)
             # Arabic script writes apart what a Latin spelling joins ("نصر الله" nsr allh, "Nasrallah").
-            or (ABJAD in symbols[index] and abjad_key(pair) in _long_abjad_keys(other))
+            or ((other_abjad or ABJAD in symbols[index]) and abjad_key(pair) in _long_abjad_keys(other))
         ):
             out.append(tokens[index] + tokens[index + 1])
             meanings.append(symbols[index] | symbols[index + 1])
@@ -241,7 +243,9 @@ def _align(
     """Words of two names paired; the score is exact at or above `floor` (below it, penalties that could only
     lower it further are not looked for)."""
     query, query_symbols = _join_compounds(_words(query_form), result_form.tokens)
-    result, result_symbols = _join_compounds(_words(result_form), query)
+    result, result_symbols = _join_compounds(
+        _words(result_form), query, other_abjad=any(ABJAD in meaning for meaning in query_symbols)
+    )
     candidates = []
     for i, left in enumerate(query):
         for j, right in enumerate(result):

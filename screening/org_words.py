@@ -264,7 +264,7 @@ def split_compound(token: str) -> tuple[str, ...]:
         return stems
     for end in _COMPOUND_ENDS.get(token[-5:], ()):
         head = token[: -len(end)]
-        if token.endswith(end) and len(head) >= 4:
+        if token.endswith(end) and (len(head) >= 4 or head in STEMS):  # "Roselektronika": ros, elektronika
             return head, end
     for start in _COMPOUND_STARTS.get(token[:5], ()):
         tail = token[len(start) :]

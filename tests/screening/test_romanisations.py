@@ -150,3 +150,19 @@ def test_a_russian_name_in_its_german_or_french_spelling_meets_the_listed_one(
 
 def test_a_french_reading_keeps_russian_ch_before_a_consonant() -> None:
     assert reasons("Andrey Sergeyevich Pushkov", "PUCHKOV, Andrey Sergeyevich", person=True)[0] < THRESHOLD
+
+
+def test_arabic_script_joins_names_a_latin_listing_writes_apart() -> None:
+    assert reasons("محمدرضا نقدی", "NAQDI, Mohammad Reza", person=True)[0] >= THRESHOLD
+
+
+def test_a_latin_arabic_name_with_its_article_joined_and_french_letters_meets_the_arabic_script() -> None:
+    similarity, why = reasons("الشويكي", "ALCHWIKI", country="SY")
+    assert similarity >= THRESHOLD and "shwyky ~ alchwiki" in why
+
+
+def test_a_russian_compound_may_begin_with_a_short_syllable_stem() -> None:
+    similarity, why = reasons(
+        "АО «Росэлектроника»", "OPEN JOINT STOCK COMPANY RUSSIAN ELECTRONICS", country="RU"
+    )
+    assert similarity >= THRESHOLD and "ros ~ russian" in why
