@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from screening.names import ABJAD, NameForm
 from screening.org_words import LISTED_ACRONYM, abbreviations, acronym_slots, run_initials, short_form
+from screening.similarity import cognate_key
 from screening.spelling import (
     PLACE_ADJECTIVE,
     abjad_key,
@@ -57,6 +58,8 @@ def _sound_keys(token: str) -> tuple[str, ...]:
     keys += tuple("!g" + name for name in given_name(token))  # "Aleh", "Oleg"
     # Read back from a German or French spelling of a Russian name ("Tschernyschow", "Chernyshov").
     keys += tuple("%" + _vowels_blurred(skeleton(reading)) for reading in western_readings(token))
+    if cognate_key(token):
+        keys += ("~" + cognate_key(token),)  # "Solidarnost", "Solidarity"
     return tuple(dict.fromkeys(keys))
 
 

@@ -166,3 +166,8 @@ def test_a_russian_compound_may_begin_with_a_short_syllable_stem() -> None:
         "АО «Росэлектроника»", "OPEN JOINT STOCK COMPANY RUSSIAN ELECTRONICS", country="RU"
     )
     assert similarity >= THRESHOLD and "ros ~ russian" in why
+
+
+def test_a_word_and_its_cognate_in_another_language_meet_but_not_two_compounds_of_one_head() -> None:
+    assert reasons("Solidarity Bank", "BANK SOLIDARNOST", country="RU")[0] >= THRESHOLD
+    assert reasons("Belneftekhim", "BELNEFTEGAZ", country="BY")[0] < THRESHOLD
