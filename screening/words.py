@@ -72,6 +72,7 @@ KIND_WORDS = frozenset(
     bank university academy institute school college hospital air shipping police army navy ministry court
     party foundation association church museum corporation company steel foods motors motorcycles logistics
     broadcasting insurance capital consulting trading group
+    agency lab center holding office council commission authority fund service energy
     """.split()
 )
 # Abbreviations and spellings written out the same way on both sides.

@@ -108,3 +108,13 @@ def test_given_names_and_patronymics_meet_in_their_russian_ukrainian_and_belarus
     assert found("Pavel Sergeyevich Lukashevich", listed, person=True)[0] < THRESHOLD
     index = CustomerIndex({1: Party.build(["Oleh Serhiyovych Lukashevych"])})
     assert index.candidates(entity_keys(Party.build([listed], person=True))) == {1}
+
+
+def test_two_bodies_whose_names_differ_in_the_kind_of_body_stay_apart() -> None:
+    for customer, listed in (
+        ("Federal News Service", "FEDERAL NEWS AGENCY"),
+        ("Iranian Space Research Center", "IRANIAN SPACE AGENCY"),
+        ("Kunlun Energy Company", "KUNLUN HOLDING COMPANY"),
+    ):
+        found = score(Party.build([customer], ["XX"]), Party.build([listed], ["XX"]))
+        assert found is None or found.score < THRESHOLD, customer
