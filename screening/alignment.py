@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from rigour.text import ascii_text
 
+from screening.languages import one_org_word, western_similarity
 from screening.names import ABJAD, NameForm, token_weight
 from screening.org_words import abbreviations, initial_letters, org_meanings, short_form
 from screening.places import is_place_word
@@ -27,7 +28,6 @@ from screening.similarity import (
     bare_symbols,
     contractions,
     symbol_similarity,
-    western_similarity,
 )
 from screening.spelling import (
     abjad_key,
@@ -175,15 +175,6 @@ class _Alignment:
         return []
 
 
-def _one_org_word(left: frozenset[str], right: frozenset[str]) -> bool:
-    """Whether org_words.tsv gives two words one meaning (its meanings are marked "W"), other than a
-    company's (a "company" and a "corporation" of one name are often two bodies)."""
-    return any(symbol[0] == "W" and symbol not in _LOOSE_MEANINGS and symbol in right for symbol in left)
-
-
-_LOOSE_MEANINGS = frozenset({"WCOMPANY", "WGROUP"})
-
-
 def _is_place(token: str) -> bool:
     return token in PLACE_WORDS or is_place_word(token)
 
@@ -264,7 +255,7 @@ def _align(
             if similarity < SYMBOL_SCORE and query_symbols[i] and result_symbols[j]:
                 if not (left in GENERIC_WORDS and right in GENERIC_WORDS):
                     similarity = max(similarity, symbol_similarity(query_symbols[i], result_symbols[j]))
-                elif _one_org_word(query_symbols[i], result_symbols[j]):
+                elif one_org_word(query_symbols[i], result_symbols[j]):
                     similarity = SYMBOL_SCORE  # two common words of one meaning ("plant", "factory")
             if similarity >= TOKEN_MIN:
                 candidates.append((similarity, max(token_weight(left), token_weight(right)), i, j))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from screening.languages import cognate_key
 from screening.names import ABJAD, NameForm
 from screening.org_words import LISTED_ACRONYM, abbreviations, acronym_slots, run_initials, short_form
-from screening.similarity import cognate_key
 from screening.spelling import (
     PLACE_ADJECTIVE,
     abjad_key,
