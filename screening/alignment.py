@@ -146,8 +146,9 @@ class _Alignment:
             matched = [i for i in used_q if self.query[i].startswith(HONORIFIC)]
             if not matched:
                 return (["named after " + " ".join(honours_q)], ["named after " + " ".join(honours_r)])
-        kinds_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and t in KIND_WORDS})
-        kinds_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in KIND_WORDS})
+        # Kinds of body, or numbers ("33rd Light Infantry Division", "77th ...").
+        kinds_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and _kind_or_number(t)})
+        kinds_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and _kind_or_number(t)})
         if kinds_q and kinds_r:
             return kinds_q, kinds_r
         places_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and _is_place(t)})
@@ -173,6 +174,10 @@ class _Alignment:
             suffixes = _hyphen_suffixes(self.original) if "-" in self.original else frozenset()
             return [t for t in unmatched if (len(t) >= OTHER_WORD_LENGTH and t in mine) or t in suffixes]
         return []
+
+
+def _kind_or_number(token: str) -> bool:
+    return token in KIND_WORDS or token.isdigit()
 
 
 def _is_place(token: str) -> bool:

@@ -118,3 +118,9 @@ def test_two_bodies_whose_names_differ_in_the_kind_of_body_stay_apart() -> None:
     ):
         found = score(Party.build([customer], ["XX"]), Party.build([listed], ["XX"]))
         assert found is None or found.score < THRESHOLD, customer
+
+
+def test_two_bodies_of_one_name_and_different_numbers_stay_apart() -> None:
+    listed = Party.build(["77TH LIGHT INFANTRY DIVISION"])
+    found = score(Party.build(["33rd Light Infantry Division"]), listed)
+    assert found is None or found.score < THRESHOLD
