@@ -124,3 +124,9 @@ def test_two_bodies_of_one_name_and_different_numbers_stay_apart() -> None:
     listed = Party.build(["77TH LIGHT INFANTRY DIVISION"])
     found = score(Party.build(["33rd Light Infantry Division"]), listed)
     assert found is None or found.score < THRESHOLD
+
+
+def test_a_listed_name_is_also_read_without_the_words_it_carries_in_brackets() -> None:
+    listed = Party.build(["SANAM Electronics Co. (Shahid Shahabady Industrial Complex)"], ["IR"])
+    found = score(Party.build(["Sanam Electronics Company"], ["IR"]), listed)
+    assert found is not None and found.score >= THRESHOLD
