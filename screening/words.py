@@ -101,6 +101,12 @@ SYNONYMS = {
     "industries": "industry",
     "jituan": "group",
     "grup": "group",
+    # "Servant of" before one of God's names, written with the article ("Abdul Malik", عبد الملك).
+    "abdul": "abd",
+    "abdel": "abd",
+    "abdol": "abd",
+    "abdoul": "abd",
+    "abdal": "abd",
     "mohammed": "muhammad",
     "mohammad": "muhammad",
     "mohamed": "muhammad",
