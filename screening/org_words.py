@@ -33,10 +33,11 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
             for token in word_latin(word, person=False):
                 token = SYNONYMS.get(token, token)
                 meanings.setdefault(token, set()).add("W" + meaning)
-                if language in ("ar", "fa") and len(consonants(token)) >= 3:
-                    for key in (consonants(token), abjad_loose_key(token), _without_feminine(token)):
-                        if len(key) >= 3:
-                            abjad.setdefault(key, set()).add("W" + meaning)
+                if language in ("ar", "fa"):
+                    keys = [consonants(token), abjad_loose_key(token), _without_feminine(token)]
+                    keys = [k for k in keys if len(k) >= 3] if len(keys[0]) >= 3 else []
+                    for key in filter(None, (*keys, arabic_stem(token))):
+                        abjad.setdefault(key, set()).add("W" + meaning)
                 if language == "en":
                     english.setdefault(meaning, set()).add(token)
                 elif not (language == "ko" and len(word) == 1):  # "song" (성) is a person's name as often
@@ -94,8 +95,24 @@ def org_meanings(token: str) -> frozenset[str]:
             ORG_ABJAD.get(consonants(token))
             or ORG_ABJAD.get(abjad_loose_key(token))
             or ORG_ABJAD.get(_without_feminine(token))
+            or ORG_ABJAD.get(arabic_stem(token))
         )
     return found or frozenset()
+
+
+_ARABIC_ENDING = re.compile("(?:yt|yh|y|t|h)$")
+
+
+def arabic_stem(token: str) -> str:
+    """A word read from Arabic or Persian script (no e, i, o, u) without its adjective or feminine ending
+    ("dfayt", دفاعية: "#dfa", as دفاع), marked so as to meet only such stems; empty for other words."""
+    if not token.isalpha() or _LATIN_VOWELS.intersection(token):
+        return ""
+    stem = _ARABIC_ENDING.sub("", token)
+    return "#" + stem if len(stem) >= 3 else ""
+
+
+_LATIN_VOWELS = frozenset("eiou")
 
 
 def _without_feminine(token: str) -> str:

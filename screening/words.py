@@ -147,6 +147,7 @@ STOP_WORDS = frozenset(
         "der",
         "va",  # Persian "and"
         "wa",
+        "lil",  # Arabic "for the" ("lil-Naql")
         "ve",  # Turkish "and"
     }
 )

@@ -116,6 +116,12 @@ def test_armed_groups_words_meet_their_romanised_arabic() -> None:
         ("وكالة الأنباء الوطنية", "NATIONAL NEWS AGENCY", "wtnyt ~ national"),
         ("مؤسسة الصناعات العسكرية", "MILITARY INDUSTRIES CORPORATION", "skryt ~ military"),
         (
+            "المؤسسة العامة للصناعات الدفاعية",
+            "GENERAL ESTABLISHMENT FOR DEFENCE INDUSTRIES",
+            "dfayt ~ defense",
+        ),
+        ("Sharikat Naft al-Shamal", "NORTH OIL COMPANY", "shamal ~ north"),
+        (
             "Vologda Optical and Mechanical Plant",
             "VOLOGODSKY OPTIKO MEKHANICHESKY FACTORY",
             "vologda ~ vologodsky",
