@@ -164,8 +164,10 @@ class _Alignment:
         if not self.latin:
             return []
         unmatched = [t for i, t in enumerate(self.query) if i not in self.used_q]
-        mine = [t for t in unmatched if token_weight(t) == 1.0]
-        theirs = [t for j, t in enumerate(self.result) if j not in self.used_r and token_weight(t) == 1.0]
+        # A person's name of two letters is a name as much as a longer one ("Jang Chang Ho", "... Ha").
+        least = 0.5 if self.person else 1.0
+        mine = [t for t in unmatched if token_weight(t) >= least]
+        theirs = [t for j, t in enumerate(self.result) if j not in self.used_r and token_weight(t) >= least]
         if mine and theirs:
             return mine
         if self.person:
