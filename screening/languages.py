@@ -10,7 +10,6 @@ from screening.similarity import TOKEN_MIN, person_token_similarity, token_simil
 from screening.spelling import skeleton, western_readings
 
 
-@lru_cache(maxsize=1 << 18)
 def western_similarity(left: str, right: str, *, person: bool) -> float:
     """Two words alike as written, or once either is read back from a German or French spelling of a
     Russian name ("Tschernyschow", "Chernyshov")."""
@@ -20,10 +19,18 @@ def western_similarity(left: str, right: str, *, person: bool) -> float:
         return best
     # Read back, the two must be one spelling but for the usual romanisation differences: a reading that
     # only comes close does so by chance.
-    readings = [compare(r, right) for r in western_readings(left) if skeleton(r) == skeleton(right)]
-    readings += [compare(left, r) for r in western_readings(right) if skeleton(r) == skeleton(left)]
-    best = max([best, *readings])
-    if not person and best < COGNATE_SCORE and _cognates(left, right):
+    for reading in western_readings(left):
+        if skeleton(reading) == skeleton(right):
+            best = max(best, compare(reading, right))
+    for reading in western_readings(right):
+        if skeleton(reading) == skeleton(left):
+            best = max(best, compare(left, reading))
+    if (
+        not person
+        and best < COGNATE_SCORE
+        and cognate_key(left) == cognate_key(right)
+        and _cognates(left, right)
+    ):
         return COGNATE_SCORE
     return best
 
@@ -57,6 +64,7 @@ def _cognate_spelling(token: str) -> str:
     return skeleton(token, endings=False)
 
 
+@lru_cache(maxsize=1 << 17)
 def cognate_key(token: str) -> str:
     """The stem two cognates share at least (a blocking key), empty for a word too short to have one."""
     if len(token) < COGNATE_STEM + 1 or not token.isalpha():

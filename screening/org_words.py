@@ -89,7 +89,7 @@ def org_meanings(token: str) -> frozenset[str]:
     found = ORG_MEANINGS.get(token)
     if found is None and len(token) >= 5 and token.isalpha():
         found = ORG_SOUNDS.get(skeleton(token)) or ORG_SOUNDS.get(slavic_stem(token))
-    if found is None and token.isalpha():
+    if found is None and token.isalpha() and _abjad_lookup(token):
         # A Persian or Arabic word written in Latin with its vowels ("sanat", صنعت; "madan", معدن).
         found = (
             ORG_ABJAD.get(consonants(token))
@@ -100,6 +100,14 @@ def org_meanings(token: str) -> frozenset[str]:
     return found or frozenset()
 
 
+def _abjad_lookup(token: str) -> bool:
+    """Whether a word may be looked up by its consonants: one read from Arabic or Persian script, or written
+    in Latin with a and no other vowel ("sanat"); a word with other vowels only by four consonants or more
+    ("markazi"), as three are shared by too many words of other languages by chance."""
+    return not _LATIN_VOWELS.intersection(token) or len(consonants(token)) >= ABJAD_LATIN_CONSONANTS
+
+
+ABJAD_LATIN_CONSONANTS = 4
 _ARABIC_ENDING = re.compile("(?:yt|yh|y|t|h)$")
 
 

@@ -182,3 +182,10 @@ def test_a_word_and_its_cognate_in_another_language_meet_but_not_two_compounds_o
 def test_the_arabic_article_written_as_it_sounds_is_left_out_as_al_is() -> None:
     found = analyse("Jabhat an-Nusra")
     assert found is not None and found.tokens == ("jabhat", "nusra")
+
+
+def test_a_latin_word_of_three_consonants_and_other_vowels_than_a_is_not_read_as_persian() -> None:
+    from screening.org_words import org_meanings
+
+    assert org_meanings("razety") == frozenset()  # r, s, t: as ریاست (presidency) would be
+    assert org_meanings("sanat")  # صنعت, industry
