@@ -9,6 +9,7 @@ import pytest
 
 from screening.matching import THRESHOLD, Party, score
 from screening.names import analyse
+from screening.org_words import org_meanings
 
 
 def reasons(customer: str, listed: str, *, person: bool = False, country: str = "") -> tuple[float, str]:
@@ -185,7 +186,5 @@ def test_the_arabic_article_written_as_it_sounds_is_left_out_as_al_is() -> None:
 
 
 def test_a_latin_word_of_three_consonants_and_other_vowels_than_a_is_not_read_as_persian() -> None:
-    from screening.org_words import org_meanings
-
     assert org_meanings("razety") == frozenset()  # r, s, t: as ریاست (presidency) would be
     assert org_meanings("sanat")  # صنعت, industry
