@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from screening.languages import cognate_key
 from screening.names import ABJAD, NameForm
 from screening.org_words import LISTED_ACRONYM, abbreviations, acronym_slots, run_initials, short_form
 from screening.spelling import (
@@ -58,8 +57,6 @@ def _sound_keys(token: str) -> tuple[str, ...]:
     keys += tuple("!g" + name for name in given_name(token))  # "Aleh", "Oleg"
     # Read back from a German or French spelling of a Russian name ("Tschernyschow", "Chernyshov").
     keys += tuple("%" + _vowels_blurred(skeleton(reading)) for reading in western_readings(token))
-    if cognate_key(token):
-        keys += ("~" + cognate_key(token),)  # "Solidarnost", "Solidarity"
     return tuple(dict.fromkeys(keys))
 
 

@@ -175,11 +175,6 @@ def test_a_russian_compound_may_begin_with_a_short_syllable_stem() -> None:
     assert similarity >= THRESHOLD and "ros ~ russian" in why
 
 
-def test_a_word_and_its_cognate_in_another_language_meet_but_not_two_compounds_of_one_head() -> None:
-    assert reasons("Solidarity Bank", "BANK SOLIDARNOST", country="RU")[0] >= THRESHOLD
-    assert reasons("Belneftekhim", "BELNEFTEGAZ", country="BY")[0] < THRESHOLD
-
-
 def test_the_arabic_article_written_as_it_sounds_is_left_out_as_al_is() -> None:
     found = analyse("Jabhat an-Nusra")
     assert found is not None and found.tokens == ("jabhat", "nusra")
