@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from rigour.text import ascii_text
 
+from screening.languages import one_org_word, western_similarity
 from screening.names import ABJAD, NameForm, token_weight
 from screening.org_words import abbreviations, initial_letters, org_meanings, short_form
 from screening.places import is_place_word
@@ -26,9 +27,7 @@ from screening.similarity import (
     acronym_run,
     bare_symbols,
     contractions,
-    person_token_similarity,
     symbol_similarity,
-    token_similarity,
 )
 from screening.spelling import (
     abjad_key,
@@ -53,8 +52,10 @@ def _words(form: NameForm) -> _Words:
     return form.tokens, symbols
 
 
-def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
-    """'hik vision' against 'hikvision': two neighbouring words written as one on the other side."""
+def _join_compounds(words: _Words, other: tuple[str, ...], *, other_abjad: bool = False) -> _Words:
+    """'hik vision' against 'hikvision': two neighbouring words written as one on the other side
+    (`other_abjad`: whether the other side is in Arabic script, which joins what Latin writes apart:
+    "محمدرضا" mhmdrza, "Mohammad Reza")."""
     tokens, symbols = words
     if len(tokens) < 2:
         return words
@@ -69,7 +70,7 @@ def _join_compounds(words: _Words, other: tuple[str, ...]) -> _Words:
             pair in joined
             or (len(pair) in lengths and skeleton(pair) in sounds)
             # Arabic script writes apart what a Latin spelling joins ("نصر الله" nsr allh, "Nasrallah").
-            or (ABJAD in symbols[index] and abjad_key(pair) in _long_abjad_keys(other))
+            or ((other_abjad or ABJAD in symbols[index]) and abjad_key(pair) in _long_abjad_keys(other))
         ):
             out.append(tokens[index] + tokens[index + 1])
             meanings.append(symbols[index] | symbols[index + 1])
@@ -145,8 +146,9 @@ class _Alignment:
             matched = [i for i in used_q if self.query[i].startswith(HONORIFIC)]
             if not matched:
                 return (["named after " + " ".join(honours_q)], ["named after " + " ".join(honours_r)])
-        kinds_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and t in KIND_WORDS})
-        kinds_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and t in KIND_WORDS})
+        # Kinds of body, or numbers ("33rd Light Infantry Division", "77th ...").
+        kinds_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and _kind_or_number(t)})
+        kinds_r = sorted({t for j, t in enumerate(self.result) if j not in used_r and _kind_or_number(t)})
         if kinds_q and kinds_r:
             return kinds_q, kinds_r
         places_q = sorted({t for i, t in enumerate(self.query) if i not in used_q and _is_place(t)})
@@ -162,8 +164,10 @@ class _Alignment:
         if not self.latin:
             return []
         unmatched = [t for i, t in enumerate(self.query) if i not in self.used_q]
-        mine = [t for t in unmatched if token_weight(t) == 1.0]
-        theirs = [t for j, t in enumerate(self.result) if j not in self.used_r and token_weight(t) == 1.0]
+        # A person's name of two letters is a name as much as a longer one ("Jang Chang Ho", "... Ha").
+        least = 0.5 if self.person else 1.0
+        mine = [t for t in unmatched if token_weight(t) >= least]
+        theirs = [t for j, t in enumerate(self.result) if j not in self.used_r and token_weight(t) >= least]
         if mine and theirs:
             return mine
         if self.person:
@@ -172,6 +176,10 @@ class _Alignment:
             suffixes = _hyphen_suffixes(self.original) if "-" in self.original else frozenset()
             return [t for t in unmatched if (len(t) >= OTHER_WORD_LENGTH and t in mine) or t in suffixes]
         return []
+
+
+def _kind_or_number(token: str) -> bool:
+    return token in KIND_WORDS or token.isdigit()
 
 
 def _is_place(token: str) -> bool:
@@ -233,11 +241,13 @@ def _align(
     """Words of two names paired; the score is exact at or above `floor` (below it, penalties that could only
     lower it further are not looked for)."""
     query, query_symbols = _join_compounds(_words(query_form), result_form.tokens)
-    result, result_symbols = _join_compounds(_words(result_form), query)
+    result, result_symbols = _join_compounds(
+        _words(result_form), query, other_abjad=any(ABJAD in meaning for meaning in query_symbols)
+    )
     candidates = []
     for i, left in enumerate(query):
         for j, right in enumerate(result):
-            similarity = person_token_similarity(left, right) if person else token_similarity(left, right)
+            similarity = western_similarity(left, right, person=person)
             if similarity < VOWELS_ONLY_SCORE and ABJAD in query_symbols[i] | result_symbols[j]:
                 similarity = max(similarity, abjad_similarity(left, right))
             if korean and similarity >= TOKEN_MIN and _other_korean_syllables(left, right):
@@ -249,13 +259,11 @@ def _align(
                 and korean_syllable_key(left) == korean_syllable_key(right)
             ):
                 similarity = KOREAN_SCORE
-            if (
-                similarity < SYMBOL_SCORE
-                and query_symbols[i]
-                and result_symbols[j]
-                and not (left in GENERIC_WORDS and right in GENERIC_WORDS)
-            ):
-                similarity = max(similarity, symbol_similarity(query_symbols[i], result_symbols[j]))
+            if similarity < SYMBOL_SCORE and query_symbols[i] and result_symbols[j]:
+                if not (left in GENERIC_WORDS and right in GENERIC_WORDS):
+                    similarity = max(similarity, symbol_similarity(query_symbols[i], result_symbols[j]))
+                elif one_org_word(query_symbols[i], result_symbols[j]):
+                    similarity = SYMBOL_SCORE  # two common words of one meaning ("plant", "factory")
             if similarity >= TOKEN_MIN:
                 candidates.append((similarity, max(token_weight(left), token_weight(right)), i, j))
     candidates.sort(reverse=True)

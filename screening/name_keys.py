@@ -8,7 +8,14 @@ from functools import lru_cache
 
 from screening.names import ABJAD, NameForm
 from screening.org_words import LISTED_ACRONYM, abbreviations, acronym_slots, run_initials, short_form
-from screening.spelling import PLACE_ADJECTIVE, abjad_key, abjad_loose_key, given_name, skeleton
+from screening.spelling import (
+    PLACE_ADJECTIVE,
+    abjad_key,
+    abjad_loose_key,
+    given_name,
+    skeleton,
+    western_readings,
+)
 from screening.words import GENERIC_WORDS, HONORIFIC
 
 
@@ -48,7 +55,9 @@ def _sound_keys(token: str) -> tuple[str, ...]:
     if len(token) >= 7 and token.startswith("al"):
         keys += ("%" + _vowels_blurred(skeleton(token[2:])),)  # an Arabic article joined ("Alcardinal")
     keys += tuple("!g" + name for name in given_name(token))  # "Aleh", "Oleg"
-    return keys
+    # Read back from a German or French spelling of a Russian name ("Tschernyschow", "Chernyshov").
+    keys += tuple("%" + _vowels_blurred(skeleton(reading)) for reading in western_readings(token))
+    return tuple(dict.fromkeys(keys))
 
 
 _GLIDE = re.compile(r"(?<=[aeiou])i(?=[aeiou])")  # the y of "Andreyev" between two vowels

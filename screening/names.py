@@ -186,6 +186,11 @@ def _mark_dedication(tokens: list[str], symbols: list[set[str]]) -> None:
 
 
 _IN_WORD_APOSTROPHE = re.compile(r"(?<=\w)['\u2019\u02bc](?=\w)")
+# The Arabic article written as it sounds before a "sun" consonant ("ad-Dawla", "ash-Sham", "an-Nusra"),
+# as the article "al" is: left out.
+# "Co-operation", "co-ordination": one word, not "company" and another.
+_CO_PREFIX = re.compile(r"\bco-(?=[a-z]{4})")
+_ASSIMILATED_ARTICLE = re.compile(r"\b[ae](sh|th|dh|[dnrstz])-(?=\1)")
 
 
 @lru_cache(maxsize=65536)
@@ -200,7 +205,8 @@ def analyse(name: str, *, person: bool = False) -> NameForm | None:
         name = PERSIAN_SUFFIX.sub("", name)
     # An apostrophe inside a word joins it, as normalize_name would later: read apart, its end could be
     # taken for a legal form ("Jama'at": "at", a Ukrainian joint-stock company).
-    text = _IN_WORD_APOSTROPHE.sub("", spoken(name))
+    text = _ASSIMILATED_ARTICLE.sub("", _IN_WORD_APOSTROPHE.sub("", spoken(name)))
+    text = _CO_PREFIX.sub("co", text)
     if not text:
         return None
     forms: list[str] = []

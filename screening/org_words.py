@@ -3,6 +3,7 @@ acronyms, initials and compounds made of them."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from screening.scripts import ARABIC_CLITIC, PERSIAN_SUFFIX, PERSIAN_Z, org_word_rows, word_latin
@@ -32,10 +33,11 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
             for token in word_latin(word, person=False):
                 token = SYNONYMS.get(token, token)
                 meanings.setdefault(token, set()).add("W" + meaning)
-                if language in ("ar", "fa") and len(consonants(token)) >= 3:
-                    abjad.setdefault(consonants(token), set()).add("W" + meaning)
-                    if len(abjad_loose_key(token)) >= 3:
-                        abjad.setdefault(abjad_loose_key(token), set()).add("W" + meaning)
+                if language in ("ar", "fa"):
+                    keys = [consonants(token), abjad_loose_key(token), _without_feminine(token)]
+                    keys = [k for k in keys if len(k) >= 3] if len(keys[0]) >= 3 else []
+                    for key in filter(None, (*keys, arabic_stem(token))):
+                        abjad.setdefault(key, set()).add("W" + meaning)
                 if language == "en":
                     english.setdefault(meaning, set()).add(token)
                 elif not (language == "ko" and len(word) == 1):  # "song" (성) is a person's name as often
@@ -46,6 +48,9 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
     for token, found in meanings.items():
         if len(token) >= 5 and token.isalpha():
             by_sound.setdefault(skeleton(token), set()).update(found)
+            stem = slavic_stem(token)
+            if stem:
+                by_sound.setdefault(stem, set()).update(found)
     return (
         {t: frozenset(m) for t, m in meanings.items()},
         {t: frozenset(m) for t, m in by_sound.items()},
@@ -54,19 +59,86 @@ def _load_org_words() -> tuple[_Table, _Table, _Table, frozenset[str]]:
     )
 
 
+# The endings of Russian, Ukrainian and Belarusian nouns and adjectives as the lists romanise them, longest
+# first: "mashiny", "mashinostroitelnogo", "oborony" are read by their stems.
+_SLAVIC_ENDING = re.compile(
+    r"(?:iyakh|yakh|ykh|ikh|ogo|ego|omu|emu|ymi|imi|yami|ami|yaya|aya|aja|oye|oe|yye|iye|ye|yy|iy|ij|yj"
+    r"|oy|oi|yi|ii|ya|yu|iu|om|em|ov|ev|akh|a|e|i|o|u|y)$"
+)
+_SLAVIC_VOWELS = (("yo", "e"), ("ye", "e"), ("je", "e"), ("jo", "e"), ("yu", "u"), ("ju", "u"))
+SLAVIC_STEM = 4
+
+
+@lru_cache(maxsize=1 << 16)
+def slavic_stem(token: str) -> str:
+    """A word's stem without a Slavic case or adjective ending, its soft vowels and spelling evened out
+    ("obyedinennaya", "obedinyonnoy": "obedinen"); empty for a word too short to cut. Used as a key with
+    the skeletons of org_words.tsv, never as a word of its own."""
+    found = _SLAVIC_ENDING.search(token)
+    stem = token[: found.start()] if found else token
+    if len(stem) < SLAVIC_STEM or not stem.isalpha():
+        return ""
+    for old, new in _SLAVIC_VOWELS:
+        stem = stem.replace(old, new)
+    return "~" + skeleton(stem, endings=False)
+
+
 @lru_cache(maxsize=1 << 16)
 def org_meanings(token: str) -> frozenset[str]:
     """What org_words.tsv says a word means ("ticaret", "tjart", "trade": WTRADE), by spelling or sound."""
     found = ORG_MEANINGS.get(token)
     if found is None and len(token) >= 5 and token.isalpha():
-        found = ORG_SOUNDS.get(skeleton(token))
-    if found is None and token.isalpha():
+        found = ORG_SOUNDS.get(skeleton(token)) or ORG_SOUNDS.get(slavic_stem(token))
+    if found is None and token.isalpha() and _abjad_lookup(token):
         # A Persian or Arabic word written in Latin with its vowels ("sanat", صنعت; "madan", معدن).
-        found = ORG_ABJAD.get(consonants(token)) or ORG_ABJAD.get(abjad_loose_key(token))
+        found = (
+            ORG_ABJAD.get(consonants(token))
+            or ORG_ABJAD.get(abjad_loose_key(token))
+            or ORG_ABJAD.get(_without_feminine(token))
+            or ORG_ABJAD.get(arabic_stem(token))
+        )
     return found or frozenset()
 
 
+def _abjad_lookup(token: str) -> bool:
+    """Whether a word may be looked up by its consonants: one read from Arabic or Persian script, or written
+    in Latin with a and no other vowel ("sanat"); a word with other vowels only by four consonants or more
+    ("markazi"), as three are shared by too many words of other languages by chance."""
+    return not _LATIN_VOWELS.intersection(token) or len(consonants(token)) >= ABJAD_LATIN_CONSONANTS
+
+
+ABJAD_LATIN_CONSONANTS = 4
+_ARABIC_ENDING = re.compile("(?:yt|yh|y|t|h)$")
+
+
+def arabic_stem(token: str) -> str:
+    """A word read from Arabic or Persian script (no e, i, o, u) without its adjective or feminine ending
+    ("dfayt", دفاعية: "#dfa", as دفاع), marked so as to meet only such stems; empty for other words."""
+    if not token.isalpha() or _LATIN_VOWELS.intersection(token):
+        return ""
+    stem = _ARABIC_ENDING.sub("", token)
+    return "#" + stem if len(stem) >= 3 else ""
+
+
+_LATIN_VOWELS = frozenset("eiou")
+
+
+def _without_feminine(token: str) -> str:
+    """A word's consonants without Arabic's feminine ending (ة, read t: "wtnyt" and "wtny", "watani" are one
+    word), or empty when nothing or too little would be left."""
+    key = consonants(token)
+    return key[:-1] if len(key) >= 5 and key.endswith("t") else ""
+
+
 ORG_MEANINGS, ORG_SOUNDS, ORG_ABJAD, FOREIGN_COMMON = _load_org_words()
+# The table's Russian and Ukrainian words, read in Latin (only they begin compounds with a linking vowel).
+SLAVIC_WORDS = frozenset(
+    token
+    for _, language, words in org_word_rows()
+    if language in ("ru", "uk")
+    for word in words
+    for token in word_latin(word, person=False)
+)
 # Common words that end a compound ("radiozavod": radio plant), by their last five letters.
 _COMPOUND_ENDS: dict[str, list[str]] = {}
 # Common words that begin one with Russian's linking vowel ("verkhnevolzhsky": upper, of the Volga), by
@@ -75,7 +147,7 @@ _COMPOUND_STARTS: dict[str, list[str]] = {}
 for _word in ORG_MEANINGS:
     if len(_word) >= 5 and _word.isalpha():
         _COMPOUND_ENDS.setdefault(_word[-5:], []).append(_word)
-        if _word[-1] in "eo":
+        if _word[-1] in "eo" and _word in SLAVIC_WORDS:
             _COMPOUND_STARTS.setdefault(_word[:5], []).append(_word)
 
 
@@ -217,7 +289,7 @@ def split_compound(token: str) -> tuple[str, ...]:
         return stems
     for end in _COMPOUND_ENDS.get(token[-5:], ()):
         head = token[: -len(end)]
-        if token.endswith(end) and len(head) >= 4:
+        if token.endswith(end) and (len(head) >= 4 or head in STEMS):  # "Roselektronika": ros, elektronika
             return head, end
     for start in _COMPOUND_STARTS.get(token[:5], ()):
         tail = token[len(start) :]

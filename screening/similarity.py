@@ -43,7 +43,17 @@ def _of_place(word: str, place: str) -> bool:
     for softened, hard in _SOFTENED:
         if stem.endswith(softened) and place.startswith(stem[: -len(softened)] + hard):
             stem = stem[: -len(softened)] + hard  # Russian g, k, kh softened before the ending ("Volzhsky")
-    return place.startswith(stem) and len(place) - len(stem) <= 1
+    if place.startswith(stem) and len(place) - len(stem) <= 1:
+        return True
+    # A stem whose vowels change or that takes a linking consonant ("Vologodsky", Vologda; "Penzensky",
+    # Penza; "Moskovsky", Moskva): the place's consonants, give or take one at the end.
+    mine, theirs = consonants(stem), consonants(place)
+    return (
+        len(theirs) >= 3
+        and stem[:3] == place[:3]
+        and mine.startswith(theirs)
+        and len(mine) - len(theirs) <= 1
+    )
 
 
 def _inserted(left: str, right: str) -> bool:
@@ -247,12 +257,26 @@ def abjad_similarity(left: str, right: str) -> float:
     (and often without a first vowel or a final h), it is alike when the consonants are ("علی" ly, "Ali";
     "الهه" alhh, "Elaheh"; "عبيد" byd, "Obeid"). A final t or h may be the feminine ending (ة), which the
     lists write -a, -ah or -at ("طباجة" tbajt, "Tabaja"; "علامة" lamt, "Alamah")."""
+    if _abjad_alike(left, right):
+        return VOWELS_ONLY_SCORE
+    # A Latin spelling with the article joined or in French letters ("Alchwiki", الشويكي shwyky): Arabic has
+    # no sound a Latin "ch" could stand for but ش.
+    left, right = (_article_off(romanisation_fold(w).replace("ch", "sh")) for w in (left, right))
+    return VOWELS_ONLY_SCORE if _abjad_alike(left, right) else 0.0
+
+
+def _abjad_alike(left: str, right: str) -> bool:
     a, b = abjad_key(left), abjad_key(right)
     loose_a, loose_b = abjad_loose_key(left), abjad_loose_key(right)
     alike = (a and a == b) or (loose_a and loose_a == loose_b)
     if not alike and len(a) >= 3 and len(b) >= 3:
         alike = len(a.rstrip("th")) >= 2 and a.rstrip("th") == b.rstrip("th")
-    return VOWELS_ONLY_SCORE if alike else 0.0
+    return bool(alike)
+
+
+def _article_off(word: str) -> str:
+    """A word without the Arabic article joined to it ("alshwiki": shwiki), if enough is left."""
+    return word[2:] if len(word) >= 6 and word[:2] in ("al", "el") else word
 
 
 def _loose(bare: str) -> str:

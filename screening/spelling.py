@@ -18,10 +18,10 @@ _SKELETON = (
     ("ch", "k"),
     ("ck", "k"),
     ("ph", "f"),
-    ("gi", "ji"),
-    ("ge", "je"),
     ("w", "v"),
     ("y", "i"),
+    ("gi", "ji"),  # after y is read i ("Georgi", "Georgy")
+    ("ge", "je"),
     ("z", "s"),
     ("q", "k"),
     ("c", "k"),
@@ -134,3 +134,36 @@ def given_name(token: str) -> frozenset[str]:
 
 # Russian adjectives of place ("Kamsky" of the Kama, "Ryazansky" of Ryazan).
 PLACE_ADJECTIVE = re.compile(r"sk(?:y|iy|ii|ij|aya|aja|oye|oe|oi|oy|ogo|ovo)$")
+
+
+# Russian names as German and French write them, read back into the lists' (BGN/PCGN) spelling: German
+# "tsch", "sch", "w", "j", "z" ("Tschernyschow": Chernyshov; "Jelzin": Yeltsin; "Schukow": Zhukov);
+# French "tch", "ch", "ou", "gu", "j" and a mute final e ("Chostakovitch": Shostakovich; "Choïgou": Shoigu).
+_GERMAN = (("schtsch", "shch"), ("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("z", "ts"), ("j", "y"))
+_GERMAN_S = re.compile(r"(?<=[aeiouy])s(?=[aeiouyj])")
+_FRENCH = (("ou", "u"), ("gue", "ge"), ("gui", "gi"), ("j", "zh"))
+_FRENCH_SH = re.compile("(?<!t)ch(?=[aeiouy])")  # before a consonant, ch is Russian ч ("Puchkov", "Pushkov")
+_FRENCH_FINAL_E = re.compile(r"(?<=[^aeiouy])e$")
+_GERMAN_MARKS = re.compile("sch|w|j[aeiou]|j$")
+_FRENCH_MARKS = re.compile("ou|tch|ch[aeiouy]|gu[ei]|[^aeiouy]e$")
+
+
+@lru_cache(maxsize=1 << 16)
+def western_readings(token: str) -> tuple[str, ...]:
+    """A Latin word read as German and as French write Russian (and other Cyrillic) names, in the lists'
+    spelling; empty when it has none of their marks."""
+    out: list[str] = []
+    if _GERMAN_MARKS.search(token):
+        german = token
+        for old, new in _GERMAN:
+            german = german.replace(old, new)
+        german = _GERMAN_S.sub("z", german)
+        out.append(german)
+        if "sch" in token:
+            out.append(german.replace("sh", "zh"))  # German writes ж as it writes ш
+    if _FRENCH_MARKS.search(token):
+        french = _FRENCH_SH.sub("sh", token).replace("tch", "ch")
+        for old, new in _FRENCH:
+            french = french.replace(old, new)
+        out.append(_FRENCH_FINAL_E.sub("", french))
+    return tuple(reading for reading in dict.fromkeys(out) if reading != token)

@@ -72,6 +72,7 @@ KIND_WORDS = frozenset(
     bank university academy institute school college hospital air shipping police army navy ministry court
     party foundation association church museum corporation company steel foods motors motorcycles logistics
     broadcasting insurance capital consulting trading group
+    agency lab center holding office council commission authority fund service energy
     """.split()
 )
 # Abbreviations and spellings written out the same way on both sides.
@@ -100,6 +101,12 @@ SYNONYMS = {
     "industries": "industry",
     "jituan": "group",
     "grup": "group",
+    # "Servant of" before one of God's names, written with the article ("Abdul Malik", عبد الملك).
+    "abdul": "abd",
+    "abdel": "abd",
+    "abdol": "abd",
+    "abdoul": "abd",
+    "abdal": "abd",
     "mohammed": "muhammad",
     "mohammad": "muhammad",
     "mohamed": "muhammad",
@@ -140,6 +147,7 @@ STOP_WORDS = frozenset(
         "der",
         "va",  # Persian "and"
         "wa",
+        "lil",  # Arabic "for the" ("lil-Naql")
         "ve",  # Turkish "and"
     }
 )

@@ -141,3 +141,8 @@ def test_blocking_finds_translations_and_words_written_together() -> None:
     assert index.candidates(entity_keys(listed)) == {1}
     assert index.candidates(entity_keys(Party.build(["PRIVATE COMPANY PROMCOMPLEKTLOGISTIC"]))) == {2}
     assert index.candidates(entity_keys(Party.build(["LAM, Carrie"], person=True))) == {3}
+
+
+def test_a_word_with_the_prefix_co_hyphenated_is_one_word() -> None:
+    found = analyse("Co-Ordination Council")
+    assert found is not None and found.tokens == ("coordination", "council")

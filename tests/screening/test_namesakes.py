@@ -78,3 +78,9 @@ def test_a_short_listed_name_with_a_line_of_business_added_is_another_firm() -> 
     assert found("Zorvex GmbH", ["ZORVEX"], country="DE")[0] >= THRESHOLD
     value, why = found("Zorvex Solutions GmbH", ["ZORVEX"], country="DE")
     assert value < THRESHOLD and "adds: solutions" in why
+
+
+def test_a_person_with_another_two_letter_given_name_is_another_person() -> None:
+    listed = Party.build(["JANG, Chang Ha"], ["KP"], person=True)
+    found = score(Party.build(["Jang Chang Ho"], ["KP"]), listed)
+    assert found is None or found.score < THRESHOLD

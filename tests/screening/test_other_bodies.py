@@ -108,3 +108,25 @@ def test_given_names_and_patronymics_meet_in_their_russian_ukrainian_and_belarus
     assert found("Pavel Sergeyevich Lukashevich", listed, person=True)[0] < THRESHOLD
     index = CustomerIndex({1: Party.build(["Oleh Serhiyovych Lukashevych"])})
     assert index.candidates(entity_keys(Party.build([listed], person=True))) == {1}
+
+
+def test_two_bodies_whose_names_differ_in_the_kind_of_body_stay_apart() -> None:
+    for customer, listed in (
+        ("Federal News Service", "FEDERAL NEWS AGENCY"),
+        ("Iranian Space Research Center", "IRANIAN SPACE AGENCY"),
+        ("Kunlun Energy Company", "KUNLUN HOLDING COMPANY"),
+    ):
+        found = score(Party.build([customer], ["XX"]), Party.build([listed], ["XX"]))
+        assert found is None or found.score < THRESHOLD, customer
+
+
+def test_two_bodies_of_one_name_and_different_numbers_stay_apart() -> None:
+    listed = Party.build(["77TH LIGHT INFANTRY DIVISION"])
+    found = score(Party.build(["33rd Light Infantry Division"]), listed)
+    assert found is None or found.score < THRESHOLD
+
+
+def test_a_listed_name_is_also_read_without_the_words_it_carries_in_brackets() -> None:
+    listed = Party.build(["SANAM Electronics Co. (Shahid Shahabady Industrial Complex)"], ["IR"])
+    found = score(Party.build(["Sanam Electronics Company"], ["IR"]), listed)
+    assert found is not None and found.score >= THRESHOLD

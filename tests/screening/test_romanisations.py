@@ -9,6 +9,7 @@ import pytest
 
 from screening.matching import THRESHOLD, Party, score
 from screening.names import analyse
+from screening.org_words import org_meanings
 
 
 def reasons(customer: str, listed: str, *, person: bool = False, country: str = "") -> tuple[float, str]:
@@ -102,3 +103,83 @@ def test_armed_groups_words_meet_their_romanised_arabic() -> None:
     assert similarity >= THRESHOLD and "battalion ~ katibat" in why
     similarity, why = reasons("Liwa al-Qadisiyah", "QADISIYAH BRIGADE", country="IQ")
     assert similarity >= THRESHOLD and "liwa ~ brigade" in why
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed", "reason"),
+    [
+        ("Министерство обороны", "MINISTRY OF DEFENCE", "oborony ~ defense"),
+        (
+            "Obyedinennaya Sudostroitelnaya Korporatsiya",
+            "UNITED SHIPBUILDING CORPORATION",
+            "obyedinennaya ~ united",
+        ),
+        ("وكالة الأنباء الوطنية", "NATIONAL NEWS AGENCY", "wtnyt ~ national"),
+        ("مؤسسة الصناعات العسكرية", "MILITARY INDUSTRIES CORPORATION", "skryt ~ military"),
+        (
+            "المؤسسة العامة للصناعات الدفاعية",
+            "GENERAL ESTABLISHMENT FOR DEFENCE INDUSTRIES",
+            "dfayt ~ defense",
+        ),
+        ("Sharikat Naft al-Shamal", "NORTH OIL COMPANY", "shamal ~ north"),
+        (
+            "Vologda Optical and Mechanical Plant",
+            "VOLOGODSKY OPTIKO MEKHANICHESKY FACTORY",
+            "vologda ~ vologodsky",
+        ),
+        ("Banque centrale de Tunisie", "CENTRAL BANK OF TUNISIA", "banque ~ bank"),
+    ],
+)
+def test_common_words_of_bodies_meet_across_languages_in_any_of_their_forms(
+    customer: str, listed: str, reason: str
+) -> None:
+    similarity, why = reasons(customer, listed, country="XX")
+    assert similarity >= THRESHOLD
+    assert reason in why
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed"),
+    [
+        ("Sergej Tschernyschow", "CHERNYSHOV, Sergei"),
+        ("Boris Jelzin", "YELTSIN, Boris"),
+        ("Georgi Schukow", "ZHUKOV, Georgy"),
+        ("Sergei Glasjew", "GLAZYEV, Sergey"),
+        ("Sergueï Choïgou", "SHOIGU, Sergei"),
+        ("Dmitri Chostakovitch", "SHOSTAKOVICH, Dmitry"),
+    ],
+)
+def test_a_russian_name_in_its_german_or_french_spelling_meets_the_listed_one(
+    customer: str, listed: str
+) -> None:
+    assert reasons(customer, listed, person=True)[0] >= THRESHOLD
+
+
+def test_a_french_reading_keeps_russian_ch_before_a_consonant() -> None:
+    assert reasons("Andrey Sergeyevich Pushkov", "PUCHKOV, Andrey Sergeyevich", person=True)[0] < THRESHOLD
+
+
+def test_arabic_script_joins_names_a_latin_listing_writes_apart() -> None:
+    assert reasons("محمدرضا نقدی", "NAQDI, Mohammad Reza", person=True)[0] >= THRESHOLD
+
+
+def test_a_latin_arabic_name_with_its_article_joined_and_french_letters_meets_the_arabic_script() -> None:
+    similarity, why = reasons("الشويكي", "ALCHWIKI", country="SY")
+    assert similarity >= THRESHOLD and "shwyky ~ alchwiki" in why
+
+
+def test_a_russian_compound_may_begin_with_a_short_syllable_stem() -> None:
+    similarity, why = reasons(
+        "АО «Росэлектроника»", "OPEN JOINT STOCK COMPANY RUSSIAN ELECTRONICS", country="RU"
+    )
+    assert similarity >= THRESHOLD and "ros ~ russian" in why
+
+
+def test_the_arabic_article_written_as_it_sounds_is_left_out_as_al_is() -> None:
+    found = analyse("Jabhat an-Nusra")
+    assert found is not None and found.tokens == ("jabhat", "nusra")
+
+
+def test_a_latin_word_of_three_consonants_and_other_vowels_than_a_is_not_read_as_persian() -> None:
+    assert org_meanings("razety") == frozenset()  # r, s, t: as ریاست (presidency) would be
+    assert org_meanings("sanat")  # صنعت, industry
