@@ -160,7 +160,7 @@ class Terms:
     def __init__(self, terms: list[tuple[str, int, int]]) -> None:
         self.terms = sorted(terms, key=itemgetter(1))
         self._starts = [t[1] for t in self.terms]
-        self._counts: dict[str, int] = Counter(category for category, _, _ in self.terms)
+        self._counts: dict[str, int] = Counter(map(itemgetter(0), self.terms))
 
     def within(self, low: int, high: int) -> set[str]:
         """Categories with a term inside view[low:high]."""
