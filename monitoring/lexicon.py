@@ -230,7 +230,8 @@ def terms_as_written(text: str) -> Terms:
     # A text without Greek, Cyrillic or Arabic letters is Latin wherever it has a Latin letter.
     latin_only = _TELLING.search(text) is None
     out: list[tuple[str, int, int]] = []
-    for category, start, stop, scripts in _view_terms(folded.view):
+    found = _view_terms(folded.view)
+    for category, start, stop, scripts in found:
         if scripts:
             allowed = _script_set(scripts)
             if latin_only:
@@ -243,7 +244,8 @@ def terms_as_written(text: str) -> Terms:
             if script not in allowed:
                 continue
         out.append((category, start, stop))
-    return Terms(out)
+    # Most texts keep every term: they share all_terms' Terms (the same terms, in the same order).
+    return all_terms(folded.view) if len(out) == len(found) else Terms(out)
 
 
 @cache
