@@ -230,7 +230,7 @@ class Matcher:
         payloads: list[Payload | str] = rows_of(data["payloads"])
         stemmed = stemmed_of(data["stemmed"])
         keys, numbers = data["fuzzy"]
-        sounds = [(int(number), str(sound)) for number, sound in data.get("sounds", ())]
+        sounds = data.get("sounds", [])  # [number, sound] pairs as JSON gives them: unpacked like tuples
         matcher = cls(
             automaton, payloads, aliases, {}, stemmed, (str(keys), str(numbers)), customers, sounds=sounds
         )
