@@ -23,7 +23,7 @@ import ahocorasick
 from monitoring import lexicon
 from monitoring.aliases import alias_texts, keys_of
 from monitoring.countries import CountryMention, country_automata, country_mentions
-from monitoring.inflection import word_stem, word_stems
+from monitoring.inflection import next_word_stems, word_stem, word_stems
 from monitoring.judging import (
     HOPELESS,
     Alias,
@@ -316,14 +316,14 @@ class Matcher:
                     police_words.append((view_start, word_end if stem else stop))
                 elif index == _STEM_TRIGGER:
                     # At the key that is the word's stem, once per first stem the word begins with.
-                    end_of_word = word_end if stem else stop
-                    word = view[view_start:end_of_word]
+                    word = view[view_start : word_end if stem else stop]
                     first_stem = word_stem(word)
-                    if len(first_stem) == (view_end + 1 if stem else stop) - view_start and self._second_fits(
-                        view, view_start, end_of_word, first_stem
-                    ):
-                        whole = len(word) in (4, 5) and word in second  # "anal" is "ana"'s and its own
-                        triggers += [view_start] * (self._begun[first_stem] + whole)
+                    if len(first_stem) == (view_end + 1 if stem else stop) - view_start:
+                        # `_stemmed_hits`' first test, made here: most triggers are ordinary words.
+                        stems = next_word_stems(view, view_start + len(word), view_start + 40 * self._longest)
+                        if not second.get(first_stem, set()).isdisjoint(stems):
+                            whole = len(word) in (4, 5) and word in second  # "anal" is "ana"'s and its own
+                            triggers += [view_start] * (self._begun[first_stem] + whole)
                 elif form == "suffixed":
                     if 0 < word_end - stop <= _MAX_SUFFIX:
                         found.append((self._alias(index), form, view_start, word_end))
@@ -360,16 +360,6 @@ class Matcher:
         if not hits:
             return iter(())
         return self._judge(hits, folded, countries, lexicon.all_terms(view))
-
-    def _second_fits(self, view: str, view_start: int, end_of_word: int, first_stem: str) -> bool:
-        """Whether the word after the one at `view_start` may be a stemmed name's second word: the test
-        `_stemmed_hits` begins with, made where the trigger is found (most triggers are ordinary words)."""
-        limit = view_start + 40 * self._longest  # the words `_stemmed_hits` reads
-        if end_of_word >= limit:
-            return False
-        after = view.find(" ", end_of_word + 1, limit)
-        following = view[end_of_word + 1 : limit if after == -1 else after]
-        return not self._second.get(first_stem, set()).isdisjoint(word_stems(following))
 
     def _stemmed_hits(self, view: str, view_start: int) -> list[tuple[Alias, str, int, int]]:
         """Aliases whose words begin the words at `view_start` (inflected: "Centralnego Biura ...").
