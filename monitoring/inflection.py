@@ -131,3 +131,12 @@ def word_stem(word: str) -> str:
 def word_stems(word: str) -> tuple[str, ...]:
     """A text word's stems: its own, and a five-letter name word's (gárdához of gárda: "gárd")."""
     return (word_stem(word), word[:4]) if len(word) > 5 else (word_stem(word),)
+
+
+def next_word_stems(view: str, end: int, limit: int) -> tuple[str, ...]:
+    """The stems of the word after the space at view[end], as far as view[:limit] holds it (none if that
+    space is past the limit): what the matcher compares with a stemmed name's second word."""
+    if end >= limit:
+        return ()
+    after = view.find(" ", end + 1, limit)
+    return word_stems(view[end + 1 : limit if after == -1 else after])

@@ -161,7 +161,7 @@ class Terms:
     def __init__(self, terms: list[tuple[str, int, int]]) -> None:
         self.terms = sorted(terms, key=itemgetter(1))
         self._starts = [t[1] for t in self.terms]
-        self._counts: dict[str, int] = Counter(category for category, _, _ in self.terms)
+        self._counts: dict[str, int] = Counter(map(itemgetter(0), self.terms))
 
     def within(self, low: int, high: int) -> set[str]:
         """Categories with a term inside view[low:high]."""
@@ -231,7 +231,8 @@ def terms_as_written(text: str) -> Terms:
     # A text without Greek, Cyrillic or Arabic letters is Latin wherever it has a Latin letter.
     latin_only = _TELLING.search(text) is None
     out: list[tuple[str, int, int]] = []
-    for category, start, stop, scripts in _view_terms(folded.view):
+    found = _view_terms(folded.view)
+    for category, start, stop, scripts in found:
         if scripts:
             allowed = _script_set(scripts)
             if latin_only:
@@ -248,7 +249,8 @@ def terms_as_written(text: str) -> Terms:
     kit = [(start, stop) for category, start, stop in out if category == "equipment"]
     if kit:
         out = [t for t in out if t[0] != "surveillance" or not any(a <= t[1] and t[2] <= b for a, b in kit)]
-    return Terms(out)
+    # Most texts keep every term: they share all_terms' Terms (the same terms, in the same order).
+    return all_terms(folded.view) if len(out) == len(found) else Terms(out)
 
 
 @cache

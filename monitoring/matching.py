@@ -23,7 +23,7 @@ import ahocorasick
 from monitoring import lexicon
 from monitoring.aliases import alias_texts, keys_of
 from monitoring.countries import CountryMention, country_automata, country_mentions
-from monitoring.inflection import word_stem, word_stems
+from monitoring.inflection import next_word_stems, word_stem, word_stems
 from monitoring.judging import (
     HOPELESS,
     Alias,
@@ -230,7 +230,7 @@ class Matcher:
         payloads: list[Payload | str] = rows_of(data["payloads"])
         stemmed = stemmed_of(data["stemmed"])
         keys, numbers = data["fuzzy"]
-        sounds = [(int(number), str(sound)) for number, sound in data.get("sounds", ())]
+        sounds = data.get("sounds", [])  # [number, sound] pairs as JSON gives them: unpacked like tuples
         matcher = cls(
             automaton, payloads, aliases, {}, stemmed, (str(keys), str(numbers)), customers, sounds=sounds
         )
@@ -319,8 +319,11 @@ class Matcher:
                     word = view[view_start : word_end if stem else stop]
                     first_stem = word_stem(word)
                     if len(first_stem) == (view_end + 1 if stem else stop) - view_start:
-                        whole = len(word) in (4, 5) and word in second  # "anal" is "ana"'s and its own
-                        triggers += [view_start] * (self._begun[first_stem] + whole)
+                        # `_stemmed_hits`' first test, made here: most triggers are ordinary words.
+                        stems = next_word_stems(view, view_start + len(word), view_start + 40 * self._longest)
+                        if not second.get(first_stem, set()).isdisjoint(stems):
+                            whole = len(word) in (4, 5) and word in second  # "anal" is "ana"'s and its own
+                            triggers += [view_start] * (self._begun[first_stem] + whole)
                 elif form == "suffixed":
                     if 0 < word_end - stop <= _MAX_SUFFIX:
                         found.append((self._alias(index), form, view_start, word_end))

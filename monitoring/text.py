@@ -189,13 +189,14 @@ class Folded:
         start, end = max(start - 1, 0), min(end - 1, len(self.view) - 2)
         if self._identity:
             return start, end
+        ends = self._cumulative or self._ends()  # _original_index, inlined: called for every hit and term
         if end <= start:
-            index = self._original_index(start)
+            index = bisect_right(ends, start)
             return index, index
-        stop = self._original_index(end - 1) + 1
+        stop = bisect_right(ends, end - 1) + 1
         while stop < len(self.original) and _WIDTHS.get(self.original[stop]) == 0:
             stop += 1  # trailing vowel marks and other zero-width characters belong to the word
-        return self._original_index(start), stop
+        return bisect_right(ends, start), stop
 
     def view_offset(self, original_pos: int) -> int:
         """View offset (padding included) of an original offset."""

@@ -10,12 +10,15 @@ from flask import current_app
 from endwatch import audit, db
 from endwatch.cli_support import with_app
 from endwatch.config import Config
-from screening import lists as list_service
-from screening import review, runs
+from screening import review
 from screening.errors import ScreeningError
 from screening.models import ListFormat
 
 FORMATS = ("ftm", "csl", "sdn")
+
+
+# screening.runs and screening.lists load the name analyser's tables (a fifth of a second): imported by the
+# commands that use them, so that every other `endwatch` command starts without them.
 
 
 def _config() -> Config:
@@ -40,6 +43,9 @@ def lists_import(source: str, fmt: str, name: str) -> None:
     For the sdn format give the folder or the sdn.csv of OFAC's sdn.csv, alt.csv and add.csv (or the URL
     of sdn.csv: the other two are fetched from beside it). A URL is polled later with conditional GET.
     """
+    from screening import lists as list_service
+    from screening import runs
+
     if not list_service.is_url(source) and not Path(source).exists():
         raise click.ClickException(f"cannot read {source}: no such file or folder")
     try:
@@ -56,6 +62,8 @@ def lists_import(source: str, fmt: str, name: str) -> None:
 @with_app
 def lists_refresh() -> None:
     """Re-read every list (conditional GET for URLs) and screen what changed; a failing list is reported."""
+    from screening import runs
+
     with db.unit_of_work() as session:
         outcome = runs.refresh_and_screen(session, _config(), due_only=False)
     for line in outcome.lines():
@@ -69,6 +77,8 @@ def lists_refresh() -> None:
 @with_app
 def lists_list() -> None:
     """Every list with its version, size and health."""
+    from screening import runs
+
     for lst in runs.all_lists(db.session()):
         loaded = lst.last_loaded_at.strftime("%Y-%m-%d %H:%M") if lst.last_loaded_at else "never"
         health = (
@@ -89,6 +99,8 @@ def screening_group() -> None:
 @with_app
 def screening_run() -> None:
     """Screen every customer and intermediary against every list now."""
+    from screening import runs
+
     try:
         with db.unit_of_work() as session:
             outcome = runs.screen_everything(session, _config())

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from endwatch import db
 from endwatch.auth import actor, config, read_access, write_access
 from endwatch.handlers import back_on_refusal
-from screening import review, runs
+from screening import review
 from screening.errors import NotFound
 from screening.forms import ConfirmForm, DismissForm
 from screening.models import ChangeKind, HitStatus, ListChange, ListVersion, ScreeningHit, ScreeningList
@@ -19,6 +19,14 @@ from screening.models import ChangeKind, HitStatus, ListChange, ListVersion, Scr
 bp = Blueprint("screening", __name__, url_prefix="/staff/screening")
 PAGE_SIZE = 100
 CHANGES_SHOWN = 200
+
+
+def _all_lists() -> Sequence[ScreeningList]:
+    # Imported here: screening.runs loads the name analyser's tables (a fifth of a second), which the
+    # commands that build the app without screening anything (`feeds ingest`) need not pay for.
+    from screening import runs
+
+    return runs.all_lists(db.session())
 
 
 @bp.route("/")
@@ -38,7 +46,7 @@ def hits() -> Any:
         page=page,
         filters=filters,
         statuses=list(HitStatus),
-        lists=runs.all_lists(db.session()),
+        lists=_all_lists(),
     )
 
 
@@ -87,7 +95,7 @@ def dismiss(hit_id: int) -> Any:
 @bp.route("/lists")
 @read_access
 def lists() -> Any:
-    return render_template("screening/lists.html", lists=runs.all_lists(db.session()))
+    return render_template("screening/lists.html", lists=_all_lists())
 
 
 @bp.route("/lists/<int:list_id>")
