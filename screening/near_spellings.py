@@ -1,0 +1,48 @@
+"""Two bodies' names told apart by one letter of their own word ("Hamista", "Hanista"; "SingSMS", "SinSMS"):
+when the only distinctive word the names do not share differs by one consonant that no romanisation writes
+for another, it is another name, not another spelling."""
+
+from __future__ import annotations
+
+from rapidfuzz.distance import Levenshtein
+
+from screening.similarity import spelling_variants
+from screening.spelling import consonants, skeleton
+from screening.words import GENERIC_WORDS
+
+NEAR_SPELLING_PENALTY = 0.25
+SHORTEST = 4  # shorter words and codes are compared letter for letter already (similarity.token_similarity)
+
+
+def _folded(word: str) -> str:
+    # Russian "kh" for "h" ("Kholding"), Spanish "-cion" for "-tion", Arabic "-ah" for "-a" ("Nusrah").
+    return word.replace("kh", "h").replace("cion", "tion").removesuffix("h")
+
+
+def respelt(left: str, right: str) -> bool:
+    """Whether two words differ by one consonant put in, left out or changed, that the usual romanisations'
+    differences do not explain ("hamista", "hanista"); not vowels ("haven", "havin")."""
+    if left == right or not (left.isalpha() and right.isalpha()) or min(len(left), len(right)) < SHORTEST:
+        return False
+    if _folded(left) == _folded(right) or skeleton(left) == skeleton(right):
+        return False
+    if consonants(left) == consonants(right) or spelling_variants(left, right):
+        return False
+    return Levenshtein.distance(left, right) == 1
+
+
+def other_spelling(
+    query: tuple[str, ...], result: tuple[str, ...], pairs: list[tuple[int, int]], alphabetic: bool
+) -> bool:
+    """Whether two bodies' names both written in an alphabet (`alphabetic`: the listed one; the customer's
+    is checked before), of whose paired words that are not common words of bodies' names all but one are
+    written alike, and that one is respelt (see `respelt`)."""
+    if not alphabetic:
+        return False
+    distinctive = [
+        (query[i], result[j])
+        for i, j in pairs
+        if query[i] not in GENERIC_WORDS and result[j] not in GENERIC_WORDS
+    ]
+    differing = [(left, right) for left, right in distinctive if left != right]
+    return len(differing) == 1 and respelt(*differing[0])
