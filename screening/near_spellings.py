@@ -14,9 +14,15 @@ NEAR_SPELLING_PENALTY = 0.25
 SHORTEST = 4  # shorter words and codes are compared letter for letter already (similarity.token_similarity)
 
 
+_FOLDS = (("kh", "h"), ("cion", "tion"), ("oo", "u"), ("ou", "u"), ("ee", "i"))
+
+
 def _folded(word: str) -> str:
-    # Russian "kh" for "h" ("Kholding"), Spanish "-cion" for "-tion", Arabic "-ah" for "-a" ("Nusrah").
-    return word.replace("kh", "h").replace("cion", "tion").removesuffix("h")
+    """Russian "kh" for "h" ("Kholding"), Spanish "-cion" for "-tion", Persian long vowels written two ways
+    ("Nirou", "Niroo"), Arabic "-ah" for "-a" ("Nusrah") evened out."""
+    for old, new in _FOLDS:
+        word = word.replace(old, new)
+    return word.removesuffix("h")
 
 
 def respelt(left: str, right: str) -> bool:
@@ -24,9 +30,10 @@ def respelt(left: str, right: str) -> bool:
     differences do not explain ("hamista", "hanista"); not vowels ("haven", "havin")."""
     if left == right or not (left.isalpha() and right.isalpha()) or min(len(left), len(right)) < SHORTEST:
         return False
-    if _folded(left) == _folded(right) or skeleton(left) == skeleton(right):
+    folded_left, folded_right = _folded(left), _folded(right)
+    if folded_left == folded_right or skeleton(left) == skeleton(right):
         return False
-    if consonants(left) == consonants(right) or spelling_variants(left, right):
+    if consonants(folded_left) == consonants(folded_right) or spelling_variants(left, right):
         return False
     return Levenshtein.distance(left, right) == 1
 

@@ -30,6 +30,7 @@ def test_one_consonant_put_in_or_changed_is_another_word(left: str, right: str) 
         ("aviacion", "aviation"),  # Spanish -cion
         ("nusrah", "nusra"),  # Arabic -ah
         ("gheshm", "qeshm"),  # q for gh
+        ("nirou", "niroo"),  # a long vowel written two ways
         ("metals", "metal"),  # a plural
         ("ira", "iza"),  # short words are compared letter for letter elsewhere
     ],
