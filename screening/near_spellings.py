@@ -1,6 +1,6 @@
 """Two bodies' names told apart by one letter of their own word ("Hamista", "Hanista"; "SingSMS", "SinSMS"):
-when the only distinctive word the names do not share differs by one consonant that no romanisation writes
-for another, it is another name, not another spelling."""
+when the only distinctive word the names do not write alike differs by one consonant that no romanisation
+writes for another (or by an a for an o), it is another name, not another spelling."""
 
 from __future__ import annotations
 
@@ -12,9 +12,7 @@ from screening.words import GENERIC_WORDS
 
 NEAR_SPELLING_PENALTY = 0.25
 SHORTEST = 4  # shorter words and codes are compared letter for letter already (similarity.token_similarity)
-
-
-_FOLDS = (("kh", "h"), ("cion", "tion"), ("oo", "u"), ("ou", "u"), ("ee", "i"))
+_FOLDS = (("kh", "h"), ("cion", "tion"), ("oo", "u"), ("ou", "u"), ("ee", "i"), ("aa", "a"))
 
 
 def _folded(word: str) -> str:
@@ -25,16 +23,33 @@ def _folded(word: str) -> str:
     return word.removesuffix("h")
 
 
+def _alike(left: str, right: str) -> bool:
+    return left == right or _folded(left) == _folded(right) or skeleton(left) == skeleton(right)
+
+
+def _a_for_o(left: str, right: str) -> bool:
+    """Whether one word is the other with an a for an o ("Hora", "Hara"; "Fortop", "Fortap"): no romanisation
+    of Persian, Arabic or Russian writes one sound both ways in a word otherwise written alike."""
+    if len(left) != len(right):
+        return False
+    changed = [(a, b) for a, b in zip(left, right, strict=True) if a != b]
+    return len(changed) == 1 and set(changed[0]) == {"a", "o"}
+
+
 def respelt(left: str, right: str) -> bool:
     """Whether two words differ by one consonant put in, left out or changed, that the usual romanisations'
-    differences do not explain ("hamista", "hanista"); not vowels ("haven", "havin")."""
-    if left == right or not (left.isalpha() and right.isalpha()) or min(len(left), len(right)) < SHORTEST:
+    differences do not explain ("hamista", "hanista"), or by an a for an o; not by other vowels ("haven",
+    "havin")."""
+    if (
+        _alike(left, right)
+        or not (left.isalpha() and right.isalpha())
+        or min(len(left), len(right)) < SHORTEST
+    ):
         return False
-    folded_left, folded_right = _folded(left), _folded(right)
-    if folded_left == folded_right or skeleton(left) == skeleton(right):
+    if spelling_variants(left, right):
         return False
-    if consonants(folded_left) == consonants(folded_right) or spelling_variants(left, right):
-        return False
+    if consonants(_folded(left)) == consonants(_folded(right)):
+        return _a_for_o(left, right)
     return Levenshtein.distance(left, right) == 1
 
 
@@ -51,5 +66,5 @@ def other_spelling(
         for i, j in pairs
         if query[i] not in GENERIC_WORDS and result[j] not in GENERIC_WORDS
     ]
-    differing = [(left, right) for left, right in distinctive if left != right]
+    differing = [(left, right) for left, right in distinctive if not _alike(left, right)]
     return len(differing) == 1 and respelt(*differing[0])

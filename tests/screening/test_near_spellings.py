@@ -16,7 +16,14 @@ def _score(customer: str, listed: str, country: str = "IR") -> float:
 
 
 @pytest.mark.parametrize(
-    ("left", "right"), [("tamista", "tanista"), ("singsms", "sinsms"), ("panaceate", "panazeate")]
+    ("left", "right"),
+    [
+        ("tamista", "tanista"),
+        ("singsms", "sinsms"),
+        ("panaceate", "panazeate"),
+        ("kora", "kara"),
+        ("sanat", "sanot"),
+    ],
 )
 def test_one_consonant_put_in_or_changed_is_another_word(left: str, right: str) -> None:
     assert respelt(left, right)
@@ -31,6 +38,8 @@ def test_one_consonant_put_in_or_changed_is_another_word(left: str, right: str) 
         ("nusrah", "nusra"),  # Arabic -ah
         ("gheshm", "qeshm"),  # q for gh
         ("nirou", "niroo"),  # a long vowel written two ways
+        ("sanat", "sanaat"),
+        ("esfahan", "isfahan"),  # vowels other than a for o
         ("metals", "metal"),  # a plural
         ("ira", "iza"),  # short words are compared letter for letter elsewhere
     ],
@@ -43,6 +52,9 @@ def test_a_body_whose_only_distinctive_word_differs_by_a_consonant_is_another_bo
     assert _score("Tamista Trading Co", "TANISTA TRADING CO") < THRESHOLD
     assert _score("Tamista Trading Co", "TAMISTA TRADING CO") >= THRESHOLD
     assert _score("Sorena Kholding", "SORENA HOLDING") >= THRESHOLD
+    # Another word written in another romanisation does not hide the one respelt ("Sanat", "Sanaat").
+    assert _score("Pars Tamista Sanat", "PARS TANISTA SANAAT") < THRESHOLD
+    assert _score("Pars Tamista Sanat", "PARS TAMISTA SANAAT") >= THRESHOLD
 
 
 @pytest.mark.parametrize(
@@ -62,4 +74,19 @@ def test_romanised_persian_words_of_bodies_names_have_their_meaning(word: str, m
     ],
 )
 def test_a_persian_name_in_latin_letters_meets_its_english_translation(customer: str, listed: str) -> None:
+    assert _score(customer, listed) >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed"),
+    [
+        ("Sazman-e Sanaye Havafaza-ye Kavosh", "KAVOSH AEROSPACE INDUSTRIES ORGANIZATION"),
+        ("سازمان صنایع هوافضای کاوش", "KAVOSH AEROSPACE INDUSTRIES ORGANIZATION"),
+        ("Sandogh-e Bazneshastegi-ye Kavosh", "KAVOSH PENSION FUND"),
+        ("مجتمع سوخت کاوش", "KAVOSH FUEL COMPLEX"),
+    ],
+)
+def test_persian_words_of_aerospace_pensions_fuel_and_complexes_meet_their_english(
+    customer: str, listed: str
+) -> None:
     assert _score(customer, listed) >= THRESHOLD
