@@ -90,3 +90,15 @@ def test_persian_words_of_aerospace_pensions_fuel_and_complexes_meet_their_engli
     customer: str, listed: str
 ) -> None:
     assert _score(customer, listed) >= THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("customer", "listed"),
+    [
+        ("Pajuheshkadeh-ye Kavosh", "KAVOSH RESEARCH INSTITUTE"),
+        ("Sanaye Havayi Kavosh", "KAVOSH AVIATION INDUSTRIES"),
+        ("مجتمع تحقیقاتی کاوش", "KAVOSH RESEARCH COMPLEX"),
+    ],
+)
+def test_persian_words_written_more_ways_meet_their_english(customer: str, listed: str) -> None:
+    assert _score(customer, listed) >= THRESHOLD
