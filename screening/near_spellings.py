@@ -1,6 +1,6 @@
 """Two bodies' names told apart by one letter of their own word ("Hamista", "Hanista"; "SingSMS", "SinSMS"):
 when the only distinctive word the names do not write alike differs by one consonant that no romanisation
-writes for another (or by an a for an o), it is another name, not another spelling."""
+writes for another, it is another name, not another spelling."""
 
 from __future__ import annotations
 
@@ -27,19 +27,9 @@ def _alike(left: str, right: str) -> bool:
     return left == right or _folded(left) == _folded(right) or skeleton(left) == skeleton(right)
 
 
-def _a_for_o(left: str, right: str) -> bool:
-    """Whether one word is the other with an a for an o ("Hora", "Hara"; "Fortop", "Fortap"): no romanisation
-    of Persian, Arabic or Russian writes one sound both ways in a word otherwise written alike."""
-    if len(left) != len(right):
-        return False
-    changed = [(a, b) for a, b in zip(left, right, strict=True) if a != b]
-    return len(changed) == 1 and set(changed[0]) == {"a", "o"}
-
-
 def respelt(left: str, right: str) -> bool:
     """Whether two words differ by one consonant put in, left out or changed, that the usual romanisations'
-    differences do not explain ("hamista", "hanista"), or by an a for an o; not by other vowels ("haven",
-    "havin")."""
+    differences do not explain ("hamista", "hanista"); not by vowels ("haven", "havin")."""
     if (
         _alike(left, right)
         or not (left.isalpha() and right.isalpha())
@@ -49,7 +39,7 @@ def respelt(left: str, right: str) -> bool:
     if spelling_variants(left, right):
         return False
     if consonants(_folded(left)) == consonants(_folded(right)):
-        return _a_for_o(left, right)
+        return False  # vowels: romanisations write them one for another ("Tarmina", "Tormina")
     return Levenshtein.distance(left, right) == 1
 
 
