@@ -38,7 +38,7 @@ OTHER_KIND_PENALTY = 0.2
 OTHER_WORD_PENALTY = 0.15  # the customer's name holds a distinctive word the listed one lacks (another body)
 OTHER_WORD_LENGTH = 5
 PERSON_EXTRA_WEIGHT = 0.3
-SHORT_FORM_EXTRA_WEIGHT = 0.3  # a listed body's common words a short form leaves out ("Sepanir Co.")
+SHORT_FORM_EXTRA_WEIGHT = 0.2  # a listed body's common words a short form leaves out ("Sepanir Co.")
 SHORT_FORM_MATCH = 0.9  # how well a short form's own word must meet the listed one
 
 
