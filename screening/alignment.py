@@ -12,6 +12,7 @@ from rigour.text import ascii_text
 
 from screening.languages import one_org_word, western_similarity
 from screening.names import ABJAD, NameForm, token_weight
+from screening.near_spellings import NEAR_SPELLING_PENALTY, other_spelling
 from screening.org_words import abbreviations, initial_letters, org_meanings, short_form
 from screening.places import is_place_word
 from screening.scripts import korean_syllable_key, korean_syllable_keys
@@ -29,10 +30,7 @@ from screening.similarity import (
     contractions,
     symbol_similarity,
 )
-from screening.spelling import (
-    abjad_key,
-    skeleton,
-)
+from screening.spelling import abjad_key, skeleton
 from screening.words import GENERIC_WORDS, HONORIFIC, KIND_WORDS, PLACE_WORDS
 
 ABBREVIATION_SCORE = 0.86
@@ -40,7 +38,7 @@ OTHER_KIND_PENALTY = 0.2
 OTHER_WORD_PENALTY = 0.15  # the customer's name holds a distinctive word the listed one lacks (another body)
 OTHER_WORD_LENGTH = 5
 PERSON_EXTRA_WEIGHT = 0.3
-SHORT_FORM_EXTRA_WEIGHT = 0.3  # a listed body's common words a short form leaves out ("Sepanir Co.")
+SHORT_FORM_EXTRA_WEIGHT = 0.2  # a listed body's common words a short form leaves out ("Sepanir Co.")
 SHORT_FORM_MATCH = 0.9  # how well a short form's own word must meet the listed one
 
 
@@ -355,6 +353,8 @@ def _align(
         alignment.score = max(0.0, coverage - OTHER_KIND_PENALTY)
     elif alignment.other_words():
         alignment.score = max(0.0, coverage - OTHER_WORD_PENALTY)
+    elif alignment.latin and not person and other_spelling(query, result, pairs, _is_alphabetic(result_form)):
+        alignment.score = max(0.0, coverage - NEAR_SPELLING_PENALTY)
     return alignment
 
 

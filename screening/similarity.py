@@ -89,7 +89,7 @@ def token_similarity(left: str, right: str) -> float:
         return 0.0  # common words are spelled out the same way (synonyms are folded before)
     if not (left.isalpha() and right.isalpha()) and any(c.isdigit() for c in left + right):
         return 0.0  # numbers and codes with digits match exactly or not at all ("Plant No. 1", "No. 2")
-    if _spelling_variants(left, right):
+    if spelling_variants(left, right):
         return SPELLING_VARIANT_SCORE
     if len(left) == len(right) <= SHORT_TOKEN and consonants(left) != consonants(right):
         # Short words differing in a consonant are other words or other codes ("VNIIEF", "VNIITF");
@@ -116,7 +116,7 @@ ARTICLE_SCORE = 0.9  # a word with the Arabic article joined to it ("Alshaer", "
 SPELLING_VARIANT_SCORE = 0.9  # one word in two romanisations' letters for one sound ("Hamcho", "Hamsho")
 
 
-def _spelling_variants(left: str, right: str) -> bool:
+def spelling_variants(left: str, right: str) -> bool:
     """Whether two words are one in romanisations that write a sound with other letters ("Hamcho", "Hamsho";
     "Evro", "Euro"); not two Chinese syllables, which are two names ("Chen", "Shen")."""
     if not (left.isalpha() and right.isalpha()) or romanisation_fold(left) != romanisation_fold(right):
@@ -191,7 +191,7 @@ def person_token_similarity(left: str, right: str) -> float:
         return similarity
     if _vowel_added(left, right):
         return 0.0
-    if _spelling_variants(left, right):
+    if spelling_variants(left, right):
         return similarity
     bare_left, bare_right = _loose(consonants(left)), _loose(consonants(right))
     if skeleton(left) == skeleton(right) or bare_left == bare_right:
