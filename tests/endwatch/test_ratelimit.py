@@ -3,6 +3,7 @@ to link back to an address once it has passed, even with a copy of Redis and the
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from pathlib import Path
@@ -107,3 +108,23 @@ def test_counters_expire_at_the_window_end_not_a_request_time(shared):
     (counter,) = list(redis.scan_iter(f"{namespace}:budget:*"))
     expires_at = time.time() + redis.pttl(counter) / 1000
     assert abs(expires_at - (time.time() // WINDOW + 1) * WINDOW) < 0.2
+
+
+def test_a_copy_of_redis_after_failed_logins_holds_neither_the_email_nor_the_address(shared):
+    """The account's guesses and the client's attempts are counted in Redis under forgetful keys only."""
+    apps, namespace, redis = shared
+    client = apps[0].test_client()
+    environ = {"REMOTE_ADDR": ADDRESS}
+    page = client.get("/staff/login", environ_base=environ).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    data = {"csrf_token": token, "email": "Whistle.Target@staff.example", "password": "guess", "code": "1"}
+    statuses = [client.post("/staff/login", data=data, environ_base=environ).status_code for _ in range(3)]
+    assert statuses == [401, 401, 401]
+    dump = b""
+    for key in redis.scan_iter(f"{namespace}:*"):
+        dump += key + b"\n"
+        if redis.type(key) == b"string":
+            dump += (redis.get(key) or b"") + b"\n"
+    assert b"login:" in dump  # the account's guesses were counted here
+    for secret in ("whistle.target@staff.example", "staff.example", ADDRESS):
+        assert secret.encode() not in dump.lower()
